@@ -1,0 +1,218 @@
+"""Batch classification of CSV and JSON Lines files: every input row gives exactly one output row,
+in input order, streamed with flat memory, optionally on several processes; the output file
+appears complete or not at all.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import multiprocessing
+import os
+import signal
+import sys
+import tempfile
+import time
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from .errors import ClassifierError, InputError
+from .tables import Row, open_text, read_csv, read_jsonl
+
+CHUNK_ROWS = 64
+CLASS_COLUMNS = ("CPO", "PO", "PM", "OTHER")
+RESULT_COLUMNS = ("label", "confidence", *(f"prob_{c}" for c in CLASS_COLUMNS), "evidence", "error")
+
+_worker_classifier = None
+
+
+@dataclass
+class BatchSummary:
+    rows: int
+    errors: int
+    output: str
+
+
+def _classifier_for(model: str | None, rules: str | None):
+    """One classifier per process, loaded on first use (inherited as is by forked workers)."""
+    global _worker_classifier
+    if _worker_classifier is None:
+        from .pipeline import Classifier
+
+        _worker_classifier = Classifier.load(model, rules)
+    return _worker_classifier
+
+
+def result_cells(classifier, text: str, title: str | None, error: str) -> dict[str, str]:
+    """The result columns of one row; a row that cannot be classified gets only its `error`."""
+    cells = dict.fromkeys(RESULT_COLUMNS, "")
+    if not error:
+        try:
+            result = classifier.classify(text, title)
+        except ClassifierError as failure:
+            error = str(failure)
+        else:
+            cells.update(label=result.label, confidence=f"{result.confidence:.4f}", evidence=result.summary())
+            for c in CLASS_COLUMNS:
+                cells[f"prob_{c}"] = f"{result.probabilities.get(c, 0.0):.4f}"
+    cells["error"] = error
+    return cells
+
+
+def classify_chunk(items: list[tuple[str, str | None, str]], model: str | None = None, rules: str | None = None) -> list[dict]:
+    """The per-batch function: (text, title, error) triples in, result cells out, in order.
+    It is what `--jobs` runs in each process, and what a distributed engine can run per partition."""
+    classifier = _classifier_for(model, rules)
+    return [result_cells(classifier, text, title, error) for text, title, error in items]
+
+
+def classify_frame(frame, text_column: str, title_column: str | None = None, model: str | None = None,
+                   rules: str | None = None):
+    """A pandas DataFrame partition in, the same with the result columns added (Dask's
+    `map_partitions`, Spark's `mapInPandas`)."""
+    items = []
+    for text, title in zip(frame[text_column], frame[title_column] if title_column else [None] * len(frame)):
+        text = text if isinstance(text, str) else ""
+        title = title if isinstance(title, str) else None
+        items.append((text, title, "" if text.strip() or title else "empty text"))
+    cells = classify_chunk(items, model, rules)
+    return frame.assign(**{name: [c[name] for c in cells] for name in RESULT_COLUMNS})
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _chunks(rows: Iterator[Row]) -> Iterator[list[Row]]:
+    chunk: list[Row] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= CHUNK_ROWS:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _classified(rows: Iterator[Row], jobs: int, model: str | None, rules: str | None) -> Iterator[tuple[Row, dict]]:
+    """Rows with their result cells, in input order, at most 2 × jobs chunks in flight."""
+    if jobs <= 1:
+        for chunk in _chunks(rows):
+            yield from zip(chunk, classify_chunk([(r.text, r.title, r.error) for r in chunk], model, rules))
+        return
+    _classifier_for(model, rules)  # load once, before the fork, so workers share it
+    context = multiprocessing.get_context("fork")
+    with context.Pool(jobs, initializer=_ignore_sigint) as pool:
+        pending: deque = deque()
+        for chunk in _chunks(rows):
+            pending.append((chunk, pool.apply_async(classify_chunk, ([(r.text, r.title, r.error) for r in chunk], model, rules))))
+            while len(pending) >= 2 * jobs:
+                done, future = pending.popleft()
+                yield from zip(done, future.get())
+        while pending:
+            done, future = pending.popleft()
+            yield from zip(done, future.get())
+
+
+class Progress:
+    """Rows and rows per second on standard error, when it is a terminal."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.started = self.shown = time.monotonic()
+
+    def update(self, rows: int) -> None:
+        now = time.monotonic()
+        if self.enabled and now - self.shown >= 0.5:
+            self.shown = now
+            rate = rows / max(now - self.started, 1e-9)
+            sys.stderr.write(f"\r{rows:,} rows  {rate:,.0f} rows/s ")
+            sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\r\033[K")
+
+
+class _Writer:
+    def __init__(self, stream: IO[str], output_format: str, header: list[str], excel: bool, delimiter: str = ","):
+        self.stream = stream
+        self.output_format = output_format
+        self.names = {name: (name if name not in header else f"{name}_pred") for name in RESULT_COLUMNS}
+        if output_format == "csv":
+            self.csv = csv.writer(stream, delimiter=";" if excel else delimiter, lineterminator="\r\n" if excel else "\n")
+            if excel:
+                stream.write("\ufeff")
+            self.header = header
+            self.csv.writerow(header + list(self.names.values()))
+
+    def write(self, row: Row, cells: dict[str, str]) -> None:
+        named = {self.names[k]: v for k, v in cells.items()}
+        if self.output_format == "csv":
+            self.csv.writerow([row.cells.get(h, "") for h in self.header] + list(named.values()))
+        else:
+            self.stream.write(json.dumps({**row.cells, **named}, ensure_ascii=False) + "\n")
+
+
+def run_batch(source: str, input_format: str, output: str | None, output_format: str, *, excel: bool = False,
+              jobs: int = 1, quiet: bool = False, encoding: str | None = None, delimiter: str | None = None,
+              columns: dict | None = None, model: str | None = None, rules: str | None = None) -> BatchSummary:
+    """Classify every row of a CSV or JSONL file into `output` (a path, or standard output when None)."""
+    stream, used = open_text(source, encoding)
+    rows_done = errors = 0
+    with stream:
+        if input_format == "jsonl":
+            header, _, rows = read_jsonl(stream, used, columns or {})
+        else:
+            header, _, rows = read_csv(stream, used, delimiter, columns or {})
+        target, temporary = _open_output(output, excel)
+        progress = Progress(sys.stderr.isatty() and not quiet)
+        try:
+            writer = _Writer(target, output_format, header, excel)
+            for row, cells in _classified(rows, jobs, model, rules):
+                writer.write(row, cells)
+                rows_done += 1
+                errors += bool(cells["error"])
+                progress.update(rows_done)
+            target.flush()
+        except KeyboardInterrupt:
+            progress.done()
+            _discard(target, temporary)
+            raise Interrupted(rows_done, output) from None
+        except BaseException:
+            progress.done()
+            _discard(target, temporary)
+            raise
+        progress.done()
+        if temporary:
+            target.close()
+            os.replace(temporary, output)
+    return BatchSummary(rows_done, errors, output or "-")
+
+
+class Interrupted(ClassifierError):
+    exit_code = 130
+
+    def __init__(self, rows: int, output: str | None):
+        where = f"; {output} was not written" if output else ""
+        super().__init__(f"interrupted after {rows:,} rows{where}")
+        self.rows = rows
+
+
+def _open_output(output: str | None, excel: bool) -> tuple[IO[str], str | None]:
+    if output is None or output == "-":
+        return io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=False), None
+    directory = Path(output).resolve().parent
+    if not directory.is_dir():
+        raise InputError(f"{output}: the directory {directory} does not exist")
+    handle, temporary = tempfile.mkstemp(prefix=f".{Path(output).name}.", suffix=".partial", dir=directory)
+    return open(handle, "w", encoding="utf-8", newline=""), temporary
+
+
+def _discard(target: IO[str], temporary: str | None) -> None:
+    if temporary:
+        target.close()
+        Path(temporary).unlink(missing_ok=True)

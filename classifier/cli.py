@@ -1,0 +1,260 @@
+"""Command line: `classify` for postings, `classify-train` and `classify-evaluate` for models.
+
+Training and evaluation are commands of their own, so a file named like a sub-command ("train")
+can always be classified. Exit codes: 0 ok; 1 some rows had errors (batch); 2 usage; 3 bad input;
+4 bad rule file; 5 bad model; 130 interrupted.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+import warnings
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import EXIT_INPUT, EXIT_ROW_ERRORS, ClassifierError, InputError
+
+BATCH_EXTENSIONS = {".csv": "csv", ".tsv": "csv", ".txt": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+
+
+def _fail(program: str, error: ClassifierError | str, code: int) -> None:
+    click.echo(f"{program}: error: {error}", err=True)
+    sys.exit(code)
+
+
+def guarded(program: str):
+    """Run a command with one-line errors and documented exit codes instead of tracebacks."""
+
+    def decorate(command):
+        @functools.wraps(command)
+        def run(*args, **kwargs):
+            def show(message, category, filename, lineno, file=None, line=None):
+                click.echo(f"{program}: warning: {message}", err=True)
+
+            warnings.showwarning = show
+            try:
+                return command(*args, **kwargs)
+            except ClassifierError as error:
+                _fail(program, error, error.exit_code)
+            except KeyboardInterrupt:
+                _fail(program, "interrupted", 130)
+            except BrokenPipeError:
+                sys.stderr.close()
+                sys.exit(0)
+            except Exception as error:  # a bug: one line unless asked for the traceback
+                if os.environ.get("CLASSIFY_DEBUG"):
+                    raise
+                _fail(program, f"unexpected {type(error).__name__}: {error} (set CLASSIFY_DEBUG=1 for details)", 1)
+
+        return run
+
+    return decorate
+
+
+def input_options(command):
+    """Options shared by every command that reads postings from files."""
+    options = [
+        click.option("--input-format", type=click.Choice(["auto", "txt", "csv", "jsonl"]), default="auto",
+                     show_default=True, help="Input format; auto goes by the file extension (.csv .tsv .jsonl .txt)."),
+        click.option("--encoding", help="Input encoding (default: detect UTF-8, UTF-8/16 with BOM, else cp1252)."),
+        click.option("--delimiter", help="CSV delimiter (default: sniffed among , ; tab |)."),
+        click.option("--text-column", help="Column with the posting text (default: description, descriptif, texte, text…)."),
+        click.option("--title-column", help="Column with the job title (default: intitulé, titre, title, poste…)."),
+        click.option("--id-column", help="Column with the row identifier (default: id, reference…)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def model_options(command):
+    command = click.option("--rules", "rules", type=click.Path(file_okay=False), help="Directory of rule files (*.toml).")(command)
+    return click.option("--model", "model", type=click.Path(file_okay=False),
+                        help="Model directory (default: the shipped model).")(command)
+
+
+def _delimiter(value: str | None) -> str | None:
+    if value in ("\\t", "tab", "TAB"):
+        return "\t"
+    if value is not None and len(value) != 1:
+        raise click.BadParameter("the delimiter is one character (or 'tab')", param_hint="--delimiter")
+    return value
+
+
+def _format_of(path: str, input_format: str) -> str:
+    if input_format != "auto":
+        return input_format
+    return BATCH_EXTENSIONS.get(Path(path).suffix.lower(), "txt")
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option("--title", help="Job title of the posting (one text file).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "jsonl", "csv"]),
+              help="Output: text (readable, French) or json for text files; csv or jsonl for tables "
+                   "(default: text for text files, the input's format for tables).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (complete or not at all).")
+@click.option("--excel", is_flag=True, help="CSV for French Excel: ';' separator and a UTF-8 BOM.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Processes for tables.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary line.")
+@input_options
+@model_options
+@click.version_option(__version__, "--version", prog_name="classify")
+@guarded("classify")
+def classify(files, title, output_format, output, excel, jobs, quiet, input_format, encoding, delimiter,
+             text_column, title_column, id_column, model, rules):
+    """Classify job postings as CPO, PO, PM or OTHER, with a confidence and the evidence.
+
+    FILE is a posting in plain text, Markdown or HTML (.txt or any other extension), or a
+    table of postings (.csv, .tsv, .jsonl); `-` reads standard input.
+
+    \b
+    Exit codes: 0 ok, 1 some table rows had errors, 2 usage, 3 bad input file,
+    4 bad rule file, 5 bad or tampered model, 130 interrupted.
+    """
+    delimiter = _delimiter(delimiter)
+    formats = {_format_of(f, input_format) for f in files}
+    if formats != {"txt"}:
+        if len(files) != 1:
+            raise click.UsageError("tables (.csv, .jsonl) are classified one file at a time")
+        return _classify_table(files[0], formats.pop(), output_format, output, excel, jobs, quiet, encoding,
+                               delimiter, {"text": text_column, "title": title_column, "id": id_column}, model, rules)
+    if title and len(files) > 1:
+        raise click.UsageError("--title goes with a single posting")
+    if output_format in ("csv",):
+        raise click.UsageError("--format csv is for tables; use text, json or jsonl for text files")
+    _classify_texts(files, title, output_format or "text", output, encoding, model, rules)
+
+
+def _classify_texts(files, title, output_format, output, encoding, model, rules) -> None:
+    from .pipeline import Classifier
+    from .render import as_json, as_text
+    from .tables import read_text_file
+
+    texts, failures = [], []
+    for name in files:
+        try:
+            texts.append((name, read_text_file(name, encoding)))
+        except InputError as error:
+            failures.append(error)
+            click.echo(f"classify: error: {error}", err=True)
+    if not texts:
+        sys.exit(EXIT_INPUT)
+    classifier = Classifier.load(model, rules)
+    chunks = []
+    for name, text in texts:
+        result = classifier.classify(text, title)
+        label = name if len(files) > 1 else (None if output_format != "text" else name)
+        if output_format == "text":
+            chunks.append(as_text(result, "entrée standard" if name == "-" else name))
+        elif output_format == "json" and len(files) == 1:
+            chunks.append(as_json(result))
+        else:
+            chunks.append(as_json(result, name=name if label else None, indent=None))
+    rendered = ("\n\n" if output_format == "text" else "\n").join(chunks) + "\n"
+    if output:
+        Path(output).write_text(rendered, encoding="utf-8")
+    else:
+        click.echo(rendered, nl=False)
+    if failures:
+        sys.exit(EXIT_INPUT)
+
+
+def _classify_table(source, input_format, output_format, output, excel, jobs, quiet, encoding, delimiter, columns,
+                    model, rules) -> None:
+    from .batch import run_batch
+
+    output_format = output_format or ("jsonl" if input_format == "jsonl" else "csv")
+    if output_format not in ("csv", "jsonl"):
+        raise click.UsageError("tables are written as csv or jsonl (--format csv|jsonl)")
+    if input_format == "txt":
+        raise click.UsageError("--input-format txt is for single postings")
+    summary = run_batch(source, input_format, output, output_format, excel=excel, jobs=jobs, quiet=quiet,
+                        encoding=encoding, delimiter=delimiter, columns=columns, model=model, rules=rules)
+    if summary.errors:
+        click.echo(f"classify: {summary.rows:,} rows, {summary.errors:,} with errors (see the error column)", err=True)
+        sys.exit(EXIT_ROW_ERRORS)
+    if not quiet:
+        click.echo(f"classify: {summary.rows:,} rows classified", err=True)
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("data", type=click.Path(dir_okay=False))
+@click.option("-o", "--out", required=True, type=click.Path(file_okay=False), help="Model directory to write.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the cross-validation folds.")
+@click.option("--label-column", help="Column with the label (default: label, classe, category…).")
+@click.option("--rules", type=click.Path(file_okay=False), help="Directory of rule files (default: shipped rules).")
+@input_options
+@click.version_option(__version__, "--version", prog_name="classify-train")
+@guarded("classify-train")
+def train_command(data, out, seed, label_column, rules, input_format, encoding, delimiter, text_column, title_column,
+                  id_column):
+    """Train a model from labelled postings (CSV or JSONL with a label column).
+
+    A `split` column, when present, keeps its `test` rows out of training and reports the
+    model's figures on them. The model directory gets a manifest with versions, digests,
+    hyper-parameters and figures.
+    """
+    from .resources import rules_dir
+    from .training import read_examples, train
+
+    fmt = _format_of(data, input_format)
+    if fmt == "txt":
+        raise click.UsageError("training data is a CSV or JSONL file (--input-format csv|jsonl)")
+    columns = {"text": text_column, "title": title_column, "id": id_column, "label": label_column}
+    examples = read_examples(Path(data), fmt, encoding, _delimiter(delimiter), columns)
+    log = functools.partial(click.echo, err=True)
+    manifest = train(examples, Path(out), Path(rules) if rules else rules_dir(), seed=seed, data_path=Path(data), log=log)
+    test = manifest["evaluation"]["test"]
+    click.echo(f"model written to {out} ({manifest['training_seconds']} s)")
+    if test:
+        from .evaluation import format_report
+
+        click.echo(format_report(test, manifest["classes"]))
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("data", type=click.Path(dir_okay=False))
+@click.option("--split", type=click.Choice(["test", "train", "all"]), default="test", show_default=True,
+              help="Rows to evaluate when the data has a split column.")
+@click.option("--label-column", help="Column with the label (default: label, classe, category…).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@input_options
+@model_options
+@click.version_option(__version__, "--version", prog_name="classify-evaluate")
+@guarded("classify-evaluate")
+def evaluate_command(data, split, label_column, output_format, input_format, encoding, delimiter, text_column,
+                     title_column, id_column, model, rules):
+    """Evaluate a model on labelled postings: per-class precision, recall and F1, macro-F1,
+    confusion matrix, calibration; rules only, model only and combined; as written and with
+    role names masked."""
+    from .evaluation import evaluate, format_report
+    from .pipeline import Classifier
+    from .training import read_examples
+
+    fmt = _format_of(data, input_format)
+    columns = {"text": text_column, "title": title_column, "id": id_column, "label": label_column}
+    examples = read_examples(Path(data), fmt, encoding, _delimiter(delimiter), columns)
+    if split != "all":
+        examples = [e for e in examples if e.split == split] or (examples if split == "test" and
+                                                                  not any(e.split == "test" for e in examples) else [])
+    if not examples:
+        raise InputError(f"{data}: no rows in the {split} split")
+    classifier = Classifier.load(model, rules)
+    stored = classifier.model
+    rules_mixing = stored.rules_only_mixing()
+    analyses = {
+        "as_written": [classifier.analyse(e.text, e.title) for e in examples],
+        "masked": [classifier.analyse(classifier.mask(e.text), classifier.mask(e.title) if e.title else None)
+                   for e in examples],
+    }
+    report = evaluate(analyses, [e.label for e in examples], stored.scorer, stored.mixing, rules_mixing)
+    if output_format == "json":
+        click.echo(json.dumps(report, indent=2))
+    else:
+        click.echo(f"{data}: {len(examples)} postings ({split}), model {stored.manifest.get('model_version', '?')}\n")
+        click.echo(format_report(report, stored.scorer.classes))

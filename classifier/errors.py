@@ -1,0 +1,33 @@
+"""Errors the user can act on, each with the exit code the command line returns for it."""
+
+EXIT_OK = 0
+EXIT_ROW_ERRORS = 1
+EXIT_USAGE = 2
+EXIT_INPUT = 3
+EXIT_RULES = 4
+EXIT_MODEL = 5
+EXIT_INTERRUPTED = 130
+
+
+class ClassifierError(Exception):
+    """Base class: a one-line message for the user and an exit code."""
+
+    exit_code = 1
+
+
+class InputError(ClassifierError):
+    """An input file or text that cannot be read: missing, empty, binary, not decodable."""
+
+    exit_code = EXIT_INPUT
+
+
+class RulesError(ClassifierError):
+    """A rule file that cannot be loaded; the message names the file and the rule."""
+
+    exit_code = EXIT_RULES
+
+
+class ModelError(ClassifierError):
+    """A model directory that cannot be loaded: missing, corrupt, tampered."""
+
+    exit_code = EXIT_MODEL

@@ -1,0 +1,63 @@
+"""The model as a scikit-learn estimator: TF-IDF over match-key terms + multinomial logistic regression.
+
+`X` is a list of term lists (see `terms.terms_of`), so that spaCy runs once per posting however
+many fits cross-validation makes. After `fit`, `scorer_` holds the same model as plain arrays and
+`decision_function` goes through it, so training, evaluation and classification share one
+scoring path (a test checks it agrees with scikit-learn's own `predict_proba`).
+"""
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.utils.validation import check_is_fitted
+
+from .scorer import LinearTermScorer, softmax
+
+
+def _identity(terms):
+    return terms
+
+
+class RoleModel(ClassifierMixin, BaseEstimator):
+    """TF-IDF + logistic regression over term lists, with per-term explanations."""
+
+    def __init__(self, C: float = 8.0, min_df: int = 2, sublinear_tf: bool = True,
+                 class_weight: str | None = "balanced", max_iter: int = 3000):
+        self.C = C
+        self.min_df = min_df
+        self.sublinear_tf = sublinear_tf
+        self.class_weight = class_weight
+        self.max_iter = max_iter
+
+    def fit(self, X, y):
+        vectorizer = TfidfVectorizer(analyzer=_identity, min_df=self.min_df, sublinear_tf=self.sublinear_tf,
+                                     lowercase=False)
+        matrix = vectorizer.fit_transform(X)
+        self.linear_ = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter)
+        self.linear_.fit(matrix, y)
+        self.vectorizer_ = vectorizer
+        self.classes_ = self.linear_.classes_
+        coef, intercept = self.linear_.coef_.astype(float), self.linear_.intercept_.astype(float)
+        if len(self.classes_) == 2:  # scikit-learn keeps one row for two classes: split it symmetrically
+            coef, intercept = np.vstack([-coef / 2, coef / 2]), np.concatenate([-intercept / 2, intercept / 2])
+        self.scorer_ = LinearTermScorer(
+            classes=[str(c) for c in self.classes_],
+            vocabulary={str(t): int(i) for t, i in vectorizer.vocabulary_.items()},
+            idf=vectorizer.idf_.astype(float),
+            coef=coef,
+            intercept=intercept,
+            sublinear_tf=self.sublinear_tf,
+        )
+        return self
+
+    def decision_function(self, X) -> np.ndarray:
+        check_is_fitted(self, "scorer_")
+        return np.vstack([self.scorer_.decision(terms) for terms in X])
+
+    def predict_proba(self, X) -> np.ndarray:
+        return softmax(self.decision_function(X))
+
+    def predict(self, X) -> np.ndarray:
+        return self.classes_[self.decision_function(X).argmax(axis=1)]

@@ -1,0 +1,115 @@
+"""Explain: the typed, JSON-serialisable result of a classification and its evidence.
+
+For every class, the explanation's parts add up exactly to the class score:
+`score == intercept + sum(rule.contribution) + sum(term.contribution) + other_terms`.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from .combine import Mixing, distinct_rules
+from .rules import RuleHit
+from .scorer import LinearTermScorer
+
+TOP_TERMS = 8
+
+
+@dataclass
+class Hit:
+    """Where a rule met the text: `text[start:end] == matched` (title offsets index the title)."""
+
+    matched: str
+    start: int
+    end: int
+    sentence: str
+
+
+@dataclass
+class RuleEvidence:
+    rule_id: str
+    kind: str
+    field: str
+    weight: float
+    contribution: float
+    hits: list[Hit]
+
+
+@dataclass
+class TermContribution:
+    term: str
+    contribution: float
+
+
+@dataclass
+class ClassExplanation:
+    score: float
+    probability: float
+    intercept: float
+    rules: list[RuleEvidence]
+    terms: list[TermContribution]
+    other_terms: float
+
+    def total(self) -> float:
+        """The sum of the parts, equal to `score`."""
+        return (self.intercept + sum(r.contribution for r in self.rules)
+                + sum(t.contribution for t in self.terms) + self.other_terms)
+
+
+@dataclass
+class TitleCheck:
+    """What the title names, and whether the description says otherwise."""
+
+    title: str
+    title_label: str | None
+    description_label: str
+    conflict: bool
+    hits: list[Hit] = field(default_factory=list)
+
+
+@dataclass
+class Result:
+    label: str
+    confidence: float
+    probabilities: dict[str, float]
+    scores: dict[str, float]
+    explanation: dict[str, ClassExplanation]
+    text: str
+    title: TitleCheck | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def strongest_evidence(self, limit: int = 3) -> list[RuleEvidence]:
+        """The label's rules that pushed it most."""
+        rules = [r for r in self.explanation[self.label].rules if r.contribution > 0]
+        return sorted(rules, key=lambda r: -r.contribution)[:limit]
+
+    def summary(self) -> str:
+        """A one-line evidence summary for tables: the strongest rules and model terms of the label."""
+        rules = [f"{r.rule_id}: «{r.hits[0].matched}»" for r in self.strongest_evidence()]
+        terms = [t.term for t in self.explanation[self.label].terms if t.contribution > 0][:3]
+        parts = rules + ([f"model terms: {', '.join(terms)}"] if terms else [])
+        return "; ".join(parts)
+
+
+def explain_class(index: int, scorer: LinearTermScorer, term_index: np.ndarray, term_contributions: np.ndarray,
+                  hits: list[RuleHit], mixing: Mixing, score: float, probability: float) -> ClassExplanation:
+    """The explanation of class `index` whose combined score is `score`."""
+    label = scorer.classes[index]
+    contributions = mixing.model * term_contributions[index]
+    order = np.argsort(-np.abs(contributions), kind="stable")
+    names = scorer.names
+    terms = [TermContribution(names[term_index[j]], float(contributions[j])) for j in order[:TOP_TERMS]]
+    rest = float(contributions[order[TOP_TERMS:]].sum())
+    rules = []
+    for (rule_id, field_name), group in distinct_rules(hits).items():
+        first = group[0]
+        if first.label != label:
+            continue
+        factor = mixing.factor(first)
+        rules.append(RuleEvidence(rule_id, first.kind, field_name, first.weight, factor * first.weight,
+                                  [Hit(h.matched, h.start, h.end, h.sentence) for h in group]))
+    intercept = mixing.model * float(scorer.intercept[index])
+    return ClassExplanation(score, probability, intercept, rules, terms, rest)

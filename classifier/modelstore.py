@@ -1,0 +1,137 @@
+"""Models on disk: a directory with the scorer and mixing factors (`model.npz`), the analyzer's
+tokenizer and lemmas, and `manifest.json` holding versions, SHA-256 digests, hyper-parameters and
+evaluation figures. Loading refuses a file whose digest differs from the manifest's and warns
+when the libraries differ from those the model was trained with.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import warnings
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import numpy as np
+
+from .combine import Mixing
+from .errors import ModelError
+from .nlp import LEMMAS_FILE, TOKENIZER_FILE, Analyzer
+from .scorer import LinearTermScorer
+
+MODEL_FILE = "model.npz"
+MANIFEST_FILE = "manifest.json"
+CHECKED_FILES = (MODEL_FILE, TOKENIZER_FILE, LEMMAS_FILE)
+TRACKED_LIBRARIES = ("scikit-learn", "spacy", "spacy-lookups-data", "numpy")
+
+
+class VersionMismatchWarning(UserWarning):
+    """The model was trained with other library versions than those installed."""
+
+
+@dataclass
+class StoredModel:
+    analyzer: Analyzer
+    scorer: LinearTermScorer
+    mixing: Mixing
+    manifest: dict
+    directory: Path
+
+    def rules_only_mixing(self) -> Mixing:
+        """The factors fitted for the rules alone, for evaluation."""
+        with np.load(self.directory / MODEL_FILE, allow_pickle=False) as data:
+            return Mixing.from_array(data["rules_only_mixing"])
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def library_versions() -> dict[str, str]:
+    found = {"python": sys.version.split()[0]}
+    for name in TRACKED_LIBRARIES:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def save_model(directory: Path, analyzer: Analyzer, scorer: LinearTermScorer, mixing: Mixing, manifest: dict,
+               rules_mixing: Mixing) -> dict:
+    """Write a model directory; `manifest` gives the facts only the caller knows (data, evaluation…).
+    `rules_mixing`, the factors of the rules alone, serves evaluation."""
+    directory.mkdir(parents=True, exist_ok=True)
+    arrays = {"mixing": mixing.as_array(), "rules_only_mixing": rules_mixing.as_array(), **scorer.to_arrays()}
+    with open(directory / MODEL_FILE, "wb") as handle:
+        np.savez_compressed(handle, **arrays)
+    analyzer.save(directory)
+    full = {
+        "format": 1,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "libraries": library_versions(),
+        "classes": scorer.classes,
+        "mixing": mixing.to_dict(),
+        "rules_only_mixing": rules_mixing.to_dict(),
+        **manifest,
+        "files": {name: sha256_of(directory / name) for name in CHECKED_FILES},
+    }
+    (directory / MANIFEST_FILE).write_text(json.dumps(full, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return full
+
+
+def read_manifest(directory: Path) -> dict:
+    path = directory / MANIFEST_FILE
+    if not directory.is_dir():
+        raise ModelError(f"{directory}: model directory not found")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelError(f"{path}: no manifest; not a model directory") from None
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ModelError(f"{path}: manifest is not valid JSON ({error})") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
+        raise ModelError(f"{path}: manifest has no 'files' digests")
+    return manifest
+
+
+def verify_files(directory: Path, manifest: dict) -> None:
+    for name in CHECKED_FILES:
+        path = directory / name
+        expected = manifest["files"].get(name)
+        if not path.is_file():
+            raise ModelError(f"{path}: model file missing")
+        if sha256_of(path) != expected:
+            raise ModelError(f"{path}: SHA-256 differs from the manifest; the model file is corrupt or was changed, refusing to load it")
+
+
+def check_versions(manifest: dict) -> None:
+    trained = manifest.get("libraries", {})
+    installed = library_versions()
+    differ = [f"{name} {trained[name]} (now {installed[name]})" for name in TRACKED_LIBRARIES
+              if name in trained and trained[name] != installed[name]]
+    if differ:
+        warnings.warn("model trained with " + ", ".join(differ) + "; results may differ", VersionMismatchWarning,
+                      stacklevel=3)
+
+
+def load_model(directory: Path) -> StoredModel:
+    directory = Path(directory)
+    manifest = read_manifest(directory)
+    verify_files(directory, manifest)
+    check_versions(manifest)
+    try:
+        with np.load(directory / MODEL_FILE, allow_pickle=False) as data:
+            scorer = LinearTermScorer.from_arrays(data)
+            mixing = Mixing.from_array(data["mixing"])
+        analyzer = Analyzer.load(directory)
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError) as error:
+        raise ModelError(f"{directory}: model files cannot be read ({error})") from None
+    return StoredModel(analyzer, scorer, mixing, manifest, directory)

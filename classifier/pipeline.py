@@ -1,0 +1,118 @@
+"""The classifier: text in, normalise, match rules, score model, combine, explain."""
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import numpy as np
+
+from .analysis import Analysis, PostingAnalyzer
+from .combine import combined_scores, rule_features
+from .explain import Hit, Result, TitleCheck, explain_class
+from .modelstore import StoredModel, load_model
+from .resources import default_model_dir, rules_dir
+from .rules import RuleHit, load_rules, rules_digest
+from .scorer import softmax
+
+
+class RulesChangedWarning(UserWarning):
+    """The rules differ from those the model's mixing factors were fitted with."""
+
+
+class Classifier:
+    """Classify job postings as CPO, PO, PM or OTHER, with evidence. Safe to share between threads."""
+
+    def __init__(self, model: StoredModel, rules_directory: Path):
+        self.model = model
+        self.rules_directory = rules_directory
+        self.analyzer = PostingAnalyzer(model.analyzer, load_rules(rules_directory))
+        trained_rules = model.manifest.get("rules", {}).get("sha256")
+        if trained_rules and trained_rules != rules_digest(rules_directory):
+            warnings.warn(f"rules in {rules_directory} differ from those the model was trained with",
+                          RulesChangedWarning, stacklevel=3)
+
+    @classmethod
+    def load(cls, model: str | Path | None = None, rules: str | Path | None = None) -> "Classifier":
+        """The shipped model and rules by default, or a model directory and a rules directory."""
+        return cls(load_model(Path(model) if model else default_model_dir()), Path(rules) if rules else rules_dir())
+
+    @property
+    def classes(self) -> list[str]:
+        return self.model.scorer.classes
+
+    def analyse(self, text: str, title: str | None = None) -> Analysis:
+        return self.analyzer(text, title)
+
+    def mask(self, text: str) -> str:
+        """The text with every job title replaced by a dash (see `PostingAnalyzer.mask`)."""
+        return self.analyzer.mask(text)
+
+    # -- scoring -----------------------------------------------------------------------
+    def _scores(self, terms: list[str], hits: list[RuleHit]):
+        scorer, mixing = self.model.scorer, self.model.mixing
+        term_index, contributions = scorer.contributions(terms)
+        logits = scorer.intercept + contributions.sum(axis=1)
+        features = rule_features(hits, scorer.classes)
+        return combined_scores(logits, features, mixing), term_index, contributions
+
+    def from_analysis(self, analysis: Analysis) -> Result:
+        classes = self.classes
+        scores, term_index, contributions = self._scores(analysis.terms, analysis.hits)
+        probabilities = softmax(scores)
+        best = int(np.argmax(scores))
+        explanation = {
+            label: explain_class(i, self.model.scorer, term_index, contributions, analysis.hits, self.model.mixing,
+                                 float(scores[i]), float(probabilities[i]))
+            for i, label in enumerate(classes)
+        }
+        return Result(
+            label=classes[best],
+            confidence=float(probabilities[best]),
+            probabilities={c: float(p) for c, p in zip(classes, probabilities)},
+            scores={c: float(s) for c, s in zip(classes, scores)},
+            explanation=explanation,
+            text=analysis.text,
+            title=self._title_check(analysis) if analysis.title else None,
+        )
+
+    def _title_check(self, analysis: Analysis) -> TitleCheck:
+        named: dict[str, float] = {}
+        title_hits = [h for h in analysis.hits if h.field == "title" and h.kind == "role_name"]
+        for hit in title_hits:
+            named[hit.label] = named.get(hit.label, 0.0) + hit.weight
+        title_label = max(named, key=named.get) if named else None
+        description_scores, _, _ = self._scores(analysis.body_terms, analysis.body_hits)
+        description_label = self.classes[int(np.argmax(description_scores))]
+        return TitleCheck(
+            title=analysis.title,
+            title_label=title_label,
+            description_label=description_label,
+            conflict=title_label is not None and title_label != description_label,
+            hits=[Hit(h.matched, h.start, h.end, h.sentence) for h in title_hits],
+        )
+
+    def classify(self, text: str, title: str | None = None) -> Result:
+        """Classify one posting (plain text, Markdown or HTML), with an optional job title."""
+        return self.from_analysis(self.analyse(text, title))
+
+    def classify_many(self, postings: Iterable, batch_size: int = 256) -> Iterator[Result]:
+        """Classify a stream of postings lazily, batch by batch; each item is a text, a (text, title)
+        pair or a mapping with `text` and optional `title`."""
+        batch: list = []
+        for item in postings:
+            batch.append(item)
+            if len(batch) >= batch_size:
+                yield from self._classify_batch(batch)
+                batch = []
+        yield from self._classify_batch(batch)
+
+    def _classify_batch(self, batch: list) -> Iterator[Result]:
+        for item in batch:
+            if isinstance(item, str):
+                yield self.classify(item)
+            elif isinstance(item, dict):
+                yield self.classify(item.get("text", ""), item.get("title"))
+            else:
+                text, title = item
+                yield self.classify(text, title)

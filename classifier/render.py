@@ -1,0 +1,59 @@
+"""Write: results as readable French text for recruiters, or as JSON for machines."""
+from __future__ import annotations
+
+import json
+
+from .explain import Result
+
+ROLE_NAMES = {
+    "CPO": "CPO — Chief Product Officer / direction produit",
+    "PO": "PO — Product Owner",
+    "PM": "PM — Product Manager / chef·fe de produit",
+    "OTHER": "Autre — ni CPO, ni PO, ni PM",
+}
+DISPLAY_ORDER = ("CPO", "PO", "PM", "OTHER")
+
+
+def percent(value: float) -> str:
+    return f"{100 * value:.0f} %"
+
+
+def _quote(sentence: str, limit: int = 140) -> str:
+    sentence = " ".join(sentence.split())
+    return sentence if len(sentence) <= limit else sentence[: limit - 1] + "…"
+
+
+def as_text(result: Result, name: str | None = None) -> str:
+    """A short report: label, confidence, the strongest evidence quoted from the posting."""
+    lines = [f"{name}" if name else None]
+    lines.append(f"  Poste : {ROLE_NAMES.get(result.label, result.label)}")
+    lines.append(f"  Confiance : {percent(result.confidence)}   ("
+                 + ", ".join(f"{c} {percent(result.probabilities[c])}" for c in DISPLAY_ORDER if c in result.probabilities)
+                 + ")")
+    evidence = result.strongest_evidence(limit=4)
+    if evidence:
+        lines.append("  Indices (règles) :")
+        for rule in evidence:
+            hit = rule.hits[0]
+            where = "titre" if rule.field == "title" else f"car. {hit.start}–{hit.end}"
+            more = f", {len(rule.hits)} fois" if len(rule.hits) > 1 else ""
+            lines.append(f"    • « {hit.matched} » [{rule.rule_id}, +{rule.contribution:.2f}, {where}{more}]")
+            if rule.field != "title":
+                lines.append(f"      « {_quote(hit.sentence)} »")
+    else:
+        lines.append("  Indices (règles) : aucune règle de cette classe ne s'applique.")
+    terms = [t for t in result.explanation[result.label].terms if t.contribution > 0][:6]
+    if terms:
+        lines.append("  Termes du modèle : " + ", ".join(f"{t.term} (+{t.contribution:.2f})" for t in terms))
+    check = result.title
+    if check and check.conflict:
+        lines.append(f"  ⚠ Le titre « {check.title} » désigne {check.title_label}, "
+                     f"mais la description décrit plutôt {check.description_label} : à vérifier.")
+    return "\n".join(line for line in lines if line is not None)
+
+
+def as_json(result: Result, name: str | None = None, indent: int | None = 2) -> str:
+    payload = result.to_dict()
+    if name is not None:
+        payload = {"file": name, **payload}
+    return json.dumps(payload, ensure_ascii=False, indent=indent)

@@ -1,0 +1,192 @@
+"""Training: analyse the labelled postings, choose hyper-parameters and mixing factors by
+cross-validation on the training split only, fit the final model, evaluate it on the test split.
+
+Every training posting is also seen with its role names masked, so that the model learns what
+the job does and not only what it is called. Deterministic: the same data, rules and seed give
+the same model.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from joblib import Parallel, delayed
+from scipy.optimize import minimize
+from sklearn.model_selection import GroupKFold, StratifiedKFold
+
+from .analysis import Analysis, PostingAnalyzer
+from .combine import Mixing, combined_scores, rule_features
+from .errors import InputError
+from .estimator import RoleModel
+from .evaluation import evaluate
+from .modelstore import save_model, sha256_of
+from .nlp import Analyzer
+from .rules import CLASSES, load_rules, rules_digest
+from .tables import open_text, read_csv, read_jsonl
+
+C_GRID = (4.0, 16.0, 64.0)
+MIN_DF = 2
+FOLDS = 5
+JOBS = 2
+
+
+@dataclass
+class Example:
+    id: str
+    title: str | None
+    text: str
+    label: str
+    split: str
+
+
+def read_examples(path: Path, input_format: str, encoding: str | None, delimiter: str | None, columns: dict) -> list[Example]:
+    """Labelled postings from a JSONL or CSV file; a `split` column/key is used when present."""
+    stream, used = open_text(path, encoding)
+    with stream:
+        wanted = {**columns, "need_label": True}
+        if input_format == "jsonl":
+            header, found, rows = read_jsonl(stream, used, wanted)
+        else:
+            header, found, rows = read_csv(stream, used, delimiter, wanted)
+        examples = []
+        for row in rows:
+            label = (row.extra.get("label") or "").strip().upper()
+            if row.error:
+                raise InputError(f"{path}: row {row.number}: {row.error}")
+            if label not in CLASSES:
+                raise InputError(f"{path}: row {row.number}: label {label!r} is not one of {', '.join(CLASSES)}")
+            split = (row.cells.get("split") or "train").strip().lower()
+            identifier = row.cells.get(found.id) if found.id else str(row.number)
+            examples.append(Example(str(identifier), row.title, row.text, label, split))
+    if not examples:
+        raise InputError(f"{path}: no labelled postings")
+    return examples
+
+
+def _log_loss(scores: np.ndarray, y: np.ndarray) -> float:
+    scores = scores - scores.max(axis=1, keepdims=True)
+    log_norm = np.log(np.exp(scores).sum(axis=1))
+    return float((log_norm - scores[np.arange(len(y)), y]).mean())
+
+
+def fit_mixing(logits: np.ndarray, features: np.ndarray, y: np.ndarray, use_model: bool = True) -> tuple[Mixing, float]:
+    """Mixing factors minimising the log-loss of out-of-fold predictions, and that loss.
+    With `use_model=False` the model's factor stays 0: the best the rules can do alone."""
+    bounds = [(0.0, 10.0) if use_model else (0.0, 0.0)] + [(0.0, 10.0)] * 3
+    start = np.array([1.0 if use_model else 0.0, 1.0, 1.0, 1.0])
+    found = minimize(lambda f: _log_loss(combined_scores(logits, features, Mixing.from_array(f)), y), start,
+                     method="L-BFGS-B", bounds=bounds)
+    return Mixing.from_array(np.round(found.x, 6)), float(found.fun)
+
+
+def source_of(identifier: str) -> str:
+    """The writer or source of a posting, from its id: "po-fr-012" -> "po-fr"."""
+    return re.sub(r"[-_.]?\d+$", "", identifier)
+
+
+def _folds(examples: list[Example], y: np.ndarray, seed: int):
+    """Folds that keep each source (writer) whole when the ids name at least FOLDS sources, so that
+    the choices are made for postings written by someone else; stratified folds otherwise."""
+    sources = np.array([source_of(e.id) for e in examples])
+    if len(set(sources)) >= FOLDS:
+        return list(GroupKFold(FOLDS).split(np.zeros(len(y)), y, sources)), "grouped by source"
+    return list(StratifiedKFold(FOLDS, shuffle=True, random_state=seed).split(np.zeros(len(y)), y)), "stratified"
+
+
+def _digest_examples(examples: list[Example]) -> str:
+    digest = hashlib.sha256()
+    for e in examples:
+        digest.update("\x1f".join([e.id, e.title or "", e.text, e.label, e.split]).encode("utf-8") + b"\x1e")
+    return digest.hexdigest()
+
+
+def train(examples: list[Example], out: Path, rules_directory: Path, seed: int = 0, data_path: Path | None = None,
+          log=print) -> dict:
+    """Train on the `train` examples, evaluate on the `test` ones, write the model directory."""
+    started = time.perf_counter()
+    train_set = [e for e in examples if e.split != "test"]
+    test_set = [e for e in examples if e.split == "test"]
+    labels_present = sorted({e.label for e in train_set})  # scikit-learn's order of classes_
+    if len(labels_present) < 2:
+        raise InputError("training needs postings of at least two labels")
+    log(f"analysing {len(train_set)} training and {len(test_set)} test postings…")
+    posting_analyzer = PostingAnalyzer(Analyzer.build(), load_rules(rules_directory))
+    written = [posting_analyzer(e.text, e.title) for e in train_set]
+    masked = [_masked(posting_analyzer, e) for e in train_set]
+    y = np.array([labels_present.index(e.label) for e in train_set])
+
+    folds, folding = _folds(train_set, y, seed)
+    both = np.concatenate([y, y])
+    names = np.array(labels_present)
+    features = np.stack([rule_features(a.hits, labels_present) for a in written + masked])
+    rules_mixing, rules_loss = fit_mixing(np.zeros((len(both), len(labels_present))), features, both, use_model=False)
+    log(f"  {len(folds)} folds {folding}; rules only: log-loss {rules_loss:.4f}")
+    best = None
+    for C in C_GRID:
+        params = {"C": C, "min_df": MIN_DF}
+        logits = _out_of_fold(params, written, masked, y, folds, labels_present)
+        mixing, loss = fit_mixing(logits, features, both)
+        log(f"  C={C:<5}: out-of-fold log-loss {loss:.4f}, mixing {mixing.to_dict()}")
+        if best is None or loss < best[0]:
+            best = (loss, params, logits, mixing)
+    _, params, oof_logits, mixing = best
+    training_terms = [a.terms for a in written + masked]
+    model = RoleModel(**params).fit(training_terms, names[both])
+    scorer = model.scorer_
+    log(f"chosen {params}, mixing {mixing.to_dict()}")
+    cv_report = _cv_report(combined_scores(oof_logits, features, mixing), y)
+    test_report = {}
+    if test_set:
+        test_labels = [e.label for e in test_set]
+        test_report = evaluate({
+            "as_written": [posting_analyzer(e.text, e.title) for e in test_set],
+            "masked": [_masked(posting_analyzer, e) for e in test_set],
+        }, test_labels, scorer, mixing, rules_mixing)
+    manifest = {
+        "model_version": f"{time.strftime('%Y.%m.%d')}-{_digest_examples(examples)[:8]}",
+        "seed": seed,
+        "hyperparameters": {**model.get_params(), "folds": FOLDS, "C_grid": list(C_GRID)},
+        "training_data": {
+            "path": str(data_path) if data_path else None,
+            "sha256": sha256_of(data_path) if data_path and data_path.is_file() else None,
+            "examples_sha256": _digest_examples(examples),
+            "train": len(train_set), "test": len(test_set),
+        },
+        "rules": {"sha256": rules_digest(rules_directory), "count": len(posting_analyzer.matcher.rules)},
+        "evaluation": {"cross_validation": cv_report, "test": test_report},
+        "training_seconds": round(time.perf_counter() - started, 1),
+    }
+    return save_model(out, posting_analyzer.analyzer, scorer, mixing, manifest, rules_mixing)
+
+
+def _masked(posting_analyzer: PostingAnalyzer, example: Example) -> Analysis:
+    title = posting_analyzer.mask(example.title) if example.title else None
+    return posting_analyzer(posting_analyzer.mask(example.text), title)
+
+
+def _fold_logits(params: dict, written, masked, y, train_index, valid_index, classes) -> np.ndarray:
+    names = np.array(classes)
+    terms = [written[i].terms for i in train_index] + [masked[i].terms for i in train_index]
+    model = RoleModel(**params).fit(terms, names[np.concatenate([y[train_index], y[train_index]])])
+    return model.decision_function([written[i].terms for i in valid_index] + [masked[i].terms for i in valid_index])
+
+
+def _out_of_fold(params: dict, written, masked, y, folds, classes) -> np.ndarray:
+    """Out-of-fold logits for the postings as written then masked; a posting's masked copy stays in its fold."""
+    n = len(y)
+    logits = np.zeros((2 * n, len(classes)))
+    results = Parallel(n_jobs=JOBS)(delayed(_fold_logits)(params, written, masked, y, t, v, classes) for t, v in folds)
+    for (_, valid_index), fold in zip(folds, results):
+        logits[valid_index] = fold[: len(valid_index)]
+        logits[n + valid_index] = fold[len(valid_index):]
+    return logits
+
+
+def _cv_report(scores: np.ndarray, y: np.ndarray) -> dict:
+    n = len(y)
+    return {name: {"accuracy": float((scores[rows].argmax(1) == y).mean()), "log_loss": _log_loss(scores[rows], y)}
+            for name, rows in (("as_written", slice(0, n)), ("masked", slice(n, 2 * n)))}
