@@ -1,9 +1,11 @@
 """Combine: rule evidence and the model's scores in one score per class, then probabilities.
 
-score[c] = model * model_logit[c] + sum over rules r of class c fired in field f: factor(r, f) * weight[r]
+score[c] = model * model_logit[c] + offset[c]
+           + sum over rules r of class c fired in field f: factor(r, f) * weight[r]
 where factor is `title` for hits in the title, `role_name` or `activity` for hits in the body. Each
-rule counts once per field however often it fires. The four mixing factors are fitted on
-out-of-fold predictions of the training split (see `training`).
+rule counts once per field however often it fires. The offsets balance the classes' rule counts
+(PO has more rules than OTHER). Factors and offsets are fitted on out-of-fold predictions of the
+training split (see `training`).
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ class Mixing:
     title: float = 1.0
     role_name: float = 1.0
     activity: float = 1.0
+    offsets: tuple[float, ...] = ()  # one per class, in the model's order of classes; () = none
 
     def factor(self, hit: RuleHit) -> float:
         if hit.field == "title":
@@ -27,11 +30,15 @@ class Mixing:
         return self.role_name if hit.kind == "role_name" else self.activity
 
     def as_array(self) -> np.ndarray:
-        return np.array([self.model, self.title, self.role_name, self.activity])
+        return np.array([self.model, self.title, self.role_name, self.activity, *self.offsets])
 
     @classmethod
     def from_array(cls, values) -> "Mixing":
-        return cls(*(float(v) for v in values))
+        values = [float(v) for v in values]
+        return cls(*values[:4], offsets=tuple(values[4:]))
+
+    def offset(self, index: int) -> float:
+        return self.offsets[index] if self.offsets else 0.0
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -63,5 +70,6 @@ def rule_features(hits: list[RuleHit], classes: list[str]) -> np.ndarray:
 
 def combined_scores(logits: np.ndarray, features: np.ndarray, mixing: Mixing) -> np.ndarray:
     """Scores for one posting (logits (k,), features (3, k)) or many ((n, k), (n, 3, k))."""
-    factors = mixing.as_array()
-    return factors[0] * logits + np.tensordot(features, factors[1:], axes=([-2], [0]))
+    factors = mixing.as_array()[:4]
+    scores = factors[0] * logits + np.tensordot(features, factors[1:], axes=([-2], [0]))
+    return scores + np.asarray(mixing.offsets) if mixing.offsets else scores

@@ -1,7 +1,7 @@
 """Explain: the typed, JSON-serialisable result of a classification and its evidence.
 
 For every class, the explanation's parts add up exactly to the class score:
-`score == intercept + sum(rule.contribution) + sum(term.contribution) + other_terms`.
+`score == intercept + offset + sum(rule.contribution) + sum(term.contribution) + other_terms`.
 """
 from __future__ import annotations
 
@@ -46,14 +46,15 @@ class TermContribution:
 class ClassExplanation:
     score: float
     probability: float
-    intercept: float
+    intercept: float  # the model's intercept, times the model's mixing factor
+    offset: float  # the class's fitted offset in the combination
     rules: list[RuleEvidence]
     terms: list[TermContribution]
-    other_terms: float
+    other_terms: float  # the contributions of the terms not listed, added up
 
     def total(self) -> float:
         """The sum of the parts, equal to `score`."""
-        return (self.intercept + sum(r.contribution for r in self.rules)
+        return (self.intercept + self.offset + sum(r.contribution for r in self.rules)
                 + sum(t.contribution for t in self.terms) + self.other_terms)
 
 
@@ -112,4 +113,4 @@ def explain_class(index: int, scorer: LinearTermScorer, term_index: np.ndarray, 
         rules.append(RuleEvidence(rule_id, first.kind, field_name, first.weight, factor * first.weight,
                                   [Hit(h.matched, h.start, h.end, h.sentence) for h in group]))
     intercept = mixing.model * float(scorer.intercept[index])
-    return ClassExplanation(score, probability, intercept, rules, terms, rest)
+    return ClassExplanation(score, probability, intercept, mixing.offset(index), rules, terms, rest)

@@ -74,10 +74,11 @@ def _log_loss(scores: np.ndarray, y: np.ndarray) -> float:
 
 
 def fit_mixing(logits: np.ndarray, features: np.ndarray, y: np.ndarray, use_model: bool = True) -> tuple[Mixing, float]:
-    """Mixing factors minimising the log-loss of out-of-fold predictions, and that loss.
+    """Mixing factors and class offsets minimising the log-loss of out-of-fold predictions, and that loss.
     With `use_model=False` the model's factor stays 0: the best the rules can do alone."""
-    bounds = [(0.0, 10.0) if use_model else (0.0, 0.0)] + [(0.0, 10.0)] * 3
-    start = np.array([1.0 if use_model else 0.0, 1.0, 1.0, 1.0])
+    k = logits.shape[1]
+    bounds = [(0.0, 10.0) if use_model else (0.0, 0.0)] + [(0.0, 10.0)] * 3 + [(-5.0, 5.0)] * k
+    start = np.array([1.0 if use_model else 0.0, 1.0, 1.0, 1.0] + [0.0] * k)
     found = minimize(lambda f: _log_loss(combined_scores(logits, features, Mixing.from_array(f)), y), start,
                      method="L-BFGS-B", bounds=bounds)
     return Mixing.from_array(np.round(found.x, 6)), float(found.fun)
