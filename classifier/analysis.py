@@ -26,6 +26,7 @@ class Analysis:
     body_hits: list[RuleHit]
     terms: list[str]
     body_terms: list[str]
+    forms: dict[str, str]  # term -> the words that showed it ("user stor" -> "user stories")
 
 
 class PostingAnalyzer:
@@ -54,12 +55,13 @@ class PostingAnalyzer:
         with self._lock:
             body = self._doc(text)
             body_hits = self.matcher.hits(body)
-            body_terms = terms_of(body)
+            body_terms, forms = terms_of(body)
             if title is None:
-                return Analysis(text, None, body_hits, body_hits, body_terms, body_terms)
+                return Analysis(text, None, body_hits, body_hits, body_terms, body_terms, forms)
             head = self._doc(title)
             title_hits = self.matcher.hits(head, field="title")
-            return Analysis(text, title, title_hits + body_hits, body_hits, terms_of(head, body), body_terms)
+            terms, forms = terms_of(head, body)
+            return Analysis(text, title, title_hits + body_hits, body_hits, terms, body_terms, forms)
 
     def mask(self, text: str) -> str:
         """The normalised text with every job title replaced by a dash: what the job does, not its name."""

@@ -79,7 +79,13 @@ def classify_frame(frame, text_column: str, title_column: str | None = None, mod
         title = title if isinstance(title, str) else None
         items.append((text, title, "" if text.strip() or title else "empty text"))
     cells = classify_chunk(items, model, rules)
-    return frame.assign(**{name: [c[name] for c in cells] for name in RESULT_COLUMNS})
+    names = result_names(list(frame.columns))
+    return frame.assign(**{names[name]: [c[name] for c in cells] for name in RESULT_COLUMNS})
+
+
+def result_names(header: list[str]) -> dict[str, str]:
+    """The name of each result column: `label_pred` and so on where the input has a column of that name."""
+    return {name: (name if name not in header else f"{name}_pred") for name in RESULT_COLUMNS}
 
 
 def _ignore_sigint() -> None:
@@ -141,7 +147,7 @@ class _Writer:
     def __init__(self, stream: IO[str], output_format: str, header: list[str], excel: bool, delimiter: str = ","):
         self.stream = stream
         self.output_format = output_format
-        self.names = {name: (name if name not in header else f"{name}_pred") for name in RESULT_COLUMNS}
+        self.names = result_names(header)
         if output_format == "csv":
             self.csv = csv.writer(stream, delimiter=";" if excel else delimiter, lineterminator="\r\n" if excel else "\n")
             if excel:
@@ -209,7 +215,15 @@ def _open_output(output: str | None, excel: bool) -> tuple[IO[str], str | None]:
     if not directory.is_dir():
         raise InputError(f"{output}: the directory {directory} does not exist")
     handle, temporary = tempfile.mkstemp(prefix=f".{Path(output).name}.", suffix=".partial", dir=directory)
+    os.fchmod(handle, _new_file_mode())
     return open(handle, "w", encoding="utf-8", newline=""), temporary
+
+
+def _new_file_mode() -> int:
+    """The permissions `open` gives a new file (mkstemp's temporary file is readable by its owner only)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def _discard(target: IO[str], temporary: str | None) -> None:

@@ -38,7 +38,8 @@ class RuleEvidence:
 
 @dataclass
 class TermContribution:
-    term: str
+    term: str  # the model's term: match keys, as in "user stor"
+    text: str  # the words of the posting that showed it, as in "user stories"
     contribution: float
 
 
@@ -90,19 +91,21 @@ class Result:
     def summary(self) -> str:
         """A one-line evidence summary for tables: the strongest rules and model terms of the label."""
         rules = [f"{r.rule_id}: «{r.hits[0].matched}»" for r in self.strongest_evidence()]
-        terms = [t.term for t in self.explanation[self.label].terms if t.contribution > 0][:3]
+        terms = [t.text for t in self.explanation[self.label].terms if t.contribution > 0][:3]
         parts = rules + ([f"model terms: {', '.join(terms)}"] if terms else [])
         return "; ".join(parts)
 
 
 def explain_class(index: int, scorer: LinearTermScorer, term_index: np.ndarray, term_contributions: np.ndarray,
-                  hits: list[RuleHit], mixing: Mixing, score: float, probability: float) -> ClassExplanation:
+                  hits: list[RuleHit], forms: dict[str, str], mixing: Mixing, score: float,
+                  probability: float) -> ClassExplanation:
     """The explanation of class `index` whose combined score is `score`."""
     label = scorer.classes[index]
     contributions = mixing.model * term_contributions[index]
     order = np.argsort(-np.abs(contributions), kind="stable")
     names = scorer.names
-    terms = [TermContribution(names[term_index[j]], float(contributions[j])) for j in order[:TOP_TERMS]]
+    terms = [TermContribution(names[term_index[j]], forms.get(names[term_index[j]], names[term_index[j]]),
+                              float(contributions[j])) for j in order[:TOP_TERMS]]
     rest = float(contributions[order[TOP_TERMS:]].sum())
     rules = []
     for (rule_id, field_name), group in distinct_rules(hits).items():

@@ -94,7 +94,3 @@ class Analyzer:
 def is_content(token) -> bool:
     """Tokens that carry meaning: not punctuation, space, number or function word."""
     return not (token.is_punct or token.is_space or token.like_num or token.norm_ in STOP_KEYS or len(token.norm_) < 2)
-
-
-def content_keys(doc: Doc) -> list[str]:
-    return [token.norm_ for token in doc if is_content(token)]

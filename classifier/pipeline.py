@@ -62,8 +62,8 @@ class Classifier:
         probabilities = softmax(scores)
         best = int(np.argmax(scores))
         explanation = {
-            label: explain_class(i, self.model.scorer, term_index, contributions, analysis.hits, self.model.mixing,
-                                 float(scores[i]), float(probabilities[i]))
+            label: explain_class(i, self.model.scorer, term_index, contributions, analysis.hits, analysis.forms,
+                                 self.model.mixing, float(scores[i]), float(probabilities[i]))
             for i, label in enumerate(classes)
         }
         return Result(

@@ -44,7 +44,7 @@ def as_text(result: Result, name: str | None = None) -> str:
         lines.append("  Indices (règles) : aucune règle de cette classe ne s'applique.")
     terms = [t for t in result.explanation[result.label].terms if t.contribution > 0][:6]
     if terms:
-        lines.append("  Termes du modèle : " + ", ".join(f"{t.term} (+{t.contribution:.2f})" for t in terms))
+        lines.append("  Termes du modèle : " + ", ".join(f"« {t.text} » (+{t.contribution:.2f})" for t in terms))
     check = result.title
     if check and check.conflict:
         lines.append(f"  ⚠ Le titre « {check.title} » désigne {check.title_label}, "

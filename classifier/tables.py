@@ -74,16 +74,17 @@ def find_column(header: list[str], wanted: str | None, candidates: tuple[str, ..
 
 
 def detect_encoding(sample: bytes) -> str:
-    """BOMs first (UTF-8, UTF-16), then UTF-8 if the sample decodes, else cp1252 (old Excel)."""
+    """BOMs first (UTF-8, UTF-16); then UTF-8 when the sample has no more bytes invalid in UTF-8 than
+    accented UTF-8 characters, else cp1252 (old Excel). So a UTF-8 export with one stray cp1252 byte
+    stays UTF-8: that row gets an error instead of every accent of the file coming out garbled."""
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
-        return "utf-8"
-    except UnicodeDecodeError:
-        return "cp1252"
+    text = codecs.getincrementaldecoder("utf-8")("surrogateescape").decode(sample, final=False)
+    stray = sum("\udc80" <= c <= "\udcff" for c in text)
+    accented = sum(c > "\x7f" for c in text) - stray
+    return "utf-8" if stray <= accented else "cp1252"
 
 
 def sniff_delimiter(first_line: str) -> str:

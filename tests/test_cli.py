@@ -1,0 +1,140 @@
+"""The installed `classify` command: output for people and machines, bad input, exit codes."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run
+
+EXAMPLE = ROOT / "examples" / "product-owner.txt"
+
+
+def one_error_line(done) -> str:
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    return lines[0]
+
+
+def test_text_output_from_another_directory(tmp_path):
+    done = run("classify", str(EXAMPLE), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "Poste : PO — Product Owner" in done.stdout
+    assert "Confiance :" in done.stdout and "%" in done.stdout
+    assert "« user stories »" in done.stdout
+
+
+def test_json_output_parses_with_the_documented_keys(tmp_path):
+    done = run("classify", "--format", "json", str(EXAMPLE), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    payload = json.loads(done.stdout)
+    assert {"label", "confidence", "scores", "probabilities", "explanation"} <= set(payload)
+    assert payload["label"] == "PO" and 0.5 < payload["confidence"] <= 1
+    assert set(payload["explanation"]) == {"CPO", "PO", "PM", "OTHER"}
+
+
+def test_several_files_and_standard_input(tmp_path):
+    other = tmp_path / "other.md"
+    other.write_text("## Comptable\nVous tenez la comptabilité fournisseurs, les clôtures mensuelles et la TVA.",
+                     encoding="utf-8")
+    done = run("classify", "--format", "json", str(EXAMPLE), str(other))
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [line["file"] for line in lines] == [str(EXAMPLE), str(other)]
+    assert [line["label"] for line in lines] == ["PO", "OTHER"]
+    piped = run("classify", "--format", "json", "-", input=EXAMPLE.read_bytes())
+    assert json.loads(piped.stdout)["label"] == "PO"
+
+
+def test_title_option_flags_a_conflicting_title():
+    done = run("classify", "--title", "Chef de produit (H/F)", str(EXAMPLE))
+    assert done.returncode == 0
+    assert "⚠ Le titre « Chef de produit (H/F) » désigne PM" in done.stdout
+
+
+def test_help_and_version():
+    assert "Exit codes" in run("classify", "--help").stdout
+    assert run("classify", "--version").stdout.startswith("classify, version ")
+    assert "--out" in run("classify-train", "--help").stdout
+    assert "masked" in run("classify-evaluate", "--help").stdout
+
+
+def test_a_file_named_like_a_command_is_classified(tmp_path):
+    (tmp_path / "train").write_bytes(EXAMPLE.read_bytes())
+    done = run("classify", "train", cwd=tmp_path)
+    assert done.returncode == 0 and "Product Owner" in done.stdout
+
+
+@pytest.mark.parametrize("make, code, words", [
+    (lambda d: d / "missing.txt", 3, "no such file"),
+    (lambda d: (d / "empty.txt").write_text("  \n") and d / "empty.txt", 3, "empty file"),
+    (lambda d: (d / "data.bin").write_bytes(bytes(range(256)) * 8) and d / "data.bin", 3, "binary"),
+    (lambda d: (d / "latin.txt").write_bytes("Chef de produit à Orléans, stratégie été".encode("cp1252")) and d / "latin.txt",
+     3, "--encoding"),
+    (lambda d: d, 3, "directory"),
+])
+def test_bad_input_gives_one_line_and_an_exit_code(tmp_path, make, code, words):
+    done = run("classify", str(make(tmp_path)))
+    assert done.returncode == code
+    assert words in one_error_line(done)
+    assert done.stdout == ""
+
+
+def test_encoding_option_reads_cp1252(tmp_path):
+    path = tmp_path / "latin.txt"
+    path.write_bytes(EXAMPLE.read_text(encoding="utf-8").replace("·", "").encode("cp1252"))
+    done = run("classify", "--encoding", "cp1252", "--format", "json", str(path))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["label"] == "PO"
+
+
+def test_broken_rule_file(tmp_path):
+    (tmp_path / "fr.toml").write_text("[[rule]]\nid = 'po.x'\nlabel = 'PO'\nkind = 'activity'\nweight = -1\n"
+                                      "source = 7\nphrases = ['scrum']\n", encoding="utf-8")
+    done = run("classify", "--rules", str(tmp_path), str(EXAMPLE))
+    assert done.returncode == 4
+    line = one_error_line(done)
+    assert "fr.toml" in line and "po.x" in line and "weight" in line
+
+
+def copy_model(tmp_path) -> Path:
+    from classifier.resources import default_model_dir
+
+    target = tmp_path / "model"
+    shutil.copytree(default_model_dir(), target)
+    return target
+
+
+def test_model_changed_by_one_byte_is_refused(tmp_path):
+    model = copy_model(tmp_path)
+    data = bytearray((model / "model.npz").read_bytes())
+    data[len(data) // 2] ^= 0x01
+    (model / "model.npz").write_bytes(bytes(data))
+    done = run("classify", "--model", str(model), str(EXAMPLE))
+    assert done.returncode == 5
+    assert "SHA-256" in one_error_line(done)
+
+
+@pytest.mark.parametrize("damage, words", [
+    (lambda m: (m / "manifest.json").write_text("{ not json"), "manifest is not valid JSON"),
+    (lambda m: (m / "manifest.json").unlink(), "no manifest"),
+    (lambda m: (m / "tokenizer.bin").unlink(), "model file missing"),
+])
+def test_corrupt_model_directory(tmp_path, damage, words):
+    model = copy_model(tmp_path)
+    damage(model)
+    done = run("classify", "--model", str(model), str(EXAMPLE))
+    assert done.returncode == 5 and words in one_error_line(done)
+
+
+def test_library_version_mismatch_is_a_warning(tmp_path):
+    model = copy_model(tmp_path)
+    manifest = json.loads((model / "manifest.json").read_text(encoding="utf-8"))
+    manifest["libraries"]["scikit-learn"] = "0.0.1"
+    (model / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    done = run("classify", "--model", str(model), str(EXAMPLE))
+    assert done.returncode == 0
+    assert "warning: model trained with scikit-learn 0.0.1" in done.stderr

@@ -1,0 +1,94 @@
+"""The estimator, training and evaluation commands, the manifest."""
+from __future__ import annotations
+
+import csv
+import json
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+from classifier.estimator import RoleModel
+from conftest import ROOT, run
+from test_classify import corpus
+
+EXAMPLE = ROOT / "examples" / "product-owner.txt"
+
+
+@pytest.fixture(scope="module")
+def terms(classifier):
+    rows = corpus("train", limit=160)
+    return [classifier.analyse(r["text"], r["title"]).terms for r in rows], np.array([r["label"] for r in rows])
+
+
+def test_estimator_follows_the_scikit_learn_contract(terms):
+    X, y = terms
+    model = RoleModel(C=4.0)
+    assert model.get_params()["C"] == 4.0 and not hasattr(model, "classes_")
+    assert model.fit(X, y) is model
+    assert list(model.classes_) == sorted(set(y))
+    probabilities = model.predict_proba(X[:20])
+    assert probabilities.shape == (20, len(model.classes_))
+    assert np.allclose(probabilities.sum(axis=1), 1.0)
+    assert (model.predict(X[:20]) == model.classes_[probabilities.argmax(axis=1)]).all()
+    twin = clone(model)
+    assert twin.get_params() == model.get_params() and not hasattr(twin, "scorer_")
+
+
+def test_our_scoring_path_agrees_with_scikit_learn(terms):
+    X, y = terms
+    model = RoleModel(C=4.0).fit(X, y)
+    matrix = model.vectorizer_.transform(X[:30])
+    assert np.allclose(model.predict_proba(X[:30]), model.linear_.predict_proba(matrix), atol=1e-10)
+
+
+def write_labelled_csv(path, rows) -> None:
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(["id", "intitulé", "descriptif", "classe", "split"])
+        for r in rows:
+            writer.writerow([r["id"], r["title"], r["text"], r["label"], r["split"]])
+
+
+def test_training_twice_with_the_same_seed_gives_identical_predictions(tmp_path):
+    rows = corpus("train")[::4] + corpus("test")[::6]
+    data = tmp_path / "labelled.csv"
+    write_labelled_csv(data, rows)
+    for name in ("a", "b"):
+        done = run("classify-train", str(data), "--out", str(tmp_path / name), "--seed", "7", timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert "as written" in done.stdout and "masked" in done.stdout
+    outputs = []
+    for name in ("a", "b"):
+        done = run("classify", "--model", str(tmp_path / name), "--format", "json", str(EXAMPLE), str(ROOT / "examples" / "head-of-product.html"))
+        outputs.append([json.loads(line)["probabilities"] for line in done.stdout.splitlines()])
+    assert outputs[0] == outputs[1]
+    manifest = json.loads((tmp_path / "a" / "manifest.json").read_text(encoding="utf-8"))
+    for key in ("model_version", "created", "libraries", "files", "training_data", "rules", "hyperparameters", "evaluation"):
+        assert key in manifest
+    assert {"scikit-learn", "spacy"} <= set(manifest["libraries"])
+    assert len(manifest["training_data"]["sha256"]) == 64 and len(manifest["rules"]["sha256"]) == 64
+    assert manifest["training_data"]["test"] == len(corpus("test")[::6])
+
+
+def test_training_refuses_unknown_labels(tmp_path):
+    rows = [dict(r, label="CTO") if i == 3 else r for i, r in enumerate(corpus("train", limit=20))]
+    write_labelled_csv(tmp_path / "bad.csv", rows)
+    done = run("classify-train", str(tmp_path / "bad.csv"), "--out", str(tmp_path / "m"))
+    assert done.returncode == 3 and "row 4: label 'CTO'" in done.stderr
+    assert not (tmp_path / "m").exists()
+
+
+def test_evaluate_prints_the_three_modes_on_both_conditions(tmp_path):
+    rows = corpus("test", limit=60)
+    data = tmp_path / "sample.jsonl"
+    data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    done = run("classify-evaluate", str(data))
+    assert done.returncode == 0, done.stderr
+    for words in ("== as written (n=60)", "== masked (n=60)", "rules", "model", "combined", "macro_f1", "ece",
+                  "confusion"):
+        assert words in done.stdout
+    report = json.loads(run("classify-evaluate", "--format", "json", str(data)).stdout)
+    combined = report["as_written"]["combined"]
+    assert sum(map(sum, combined["confusion"])) == 60
+    assert 0 <= combined["ece"] <= 1 and 0 <= combined["macro_f1"] <= 1

@@ -1,0 +1,111 @@
+"""Rules: loading and checking rule files, matching inflected, accent-less and capitalised forms,
+and the article citations."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from classifier.errors import RulesError
+from classifier.resources import rules_dir
+from classifier.rules import load_rule_file, load_rules
+
+ARTICLE = Path(__file__).resolve().parent.parent.parent / "shared" / "seed" / "article-cpo-po-pm.txt"
+
+
+def fired(classifier, text: str) -> dict[str, list[str]]:
+    hits = classifier.analyse(text).hits
+    found: dict[str, list[str]] = {}
+    for hit in hits:
+        assert text[hit.start:hit.end] == hit.matched
+        found.setdefault(hit.rule_id, []).append(hit.matched)
+    return found
+
+
+@pytest.mark.parametrize("text, rule_id", [
+    ("Vous priorisez les besoins.", "po.prioriser_besoins"),
+    ("La priorisation des besoins est votre quotidien.", "po.prioriser_besoins"),
+    ("PRIORISER LES BESOINS des clients", "po.prioriser_besoins"),
+    ("Vous définissez la stratégie produit.", "cpo.strategie_produit"),
+    ("Vous définissez la strategie produit.", "cpo.strategie_produit"),
+    ("Les Stratégies Produits du groupe évoluent.", "cpo.strategie_produit"),
+    ("Vous encadrerez une équipe produit de huit personnes.", "cpo.encadrer_equipe_produit"),
+    ("ENCADRER L'EQUIPE PRODUIT", "cpo.encadrer_equipe_produit"),
+    ("Vous rédigerez les User-Stories avec l'équipe.", "en.po.user_stories"),
+    ("Rédaction des cahiers de charges", "cpo.cahier_des_charges"),
+    ("Vous êtes en contact avec les utilisatrices et utilisateurs.", "pm.utilisateurs"),
+    ("You will prioritize the backlog every week.", "en.po.backlog"),
+    ("Respect des budgets et du P&L de la gamme.", "pm.budgets"),
+])
+def test_rules_meet_inflected_accentless_and_capitalised_forms(classifier, text, rule_id):
+    assert rule_id in fired(classifier, text)
+
+
+def test_acronyms_are_case_sensitive(classifier):
+    assert "role.po_acronym" in fired(classifier, "Le PO porte le backlog.")
+    assert "role.po_acronym" not in fired(classifier, "le po est un fleuve d'Italie")
+
+
+def test_longest_match_wins_over_the_phrase_inside_it(classifier):
+    found = fired(classifier, "Vous travaillerez avec notre Scrum Master.")
+    assert "role.scrum_master" in found and "po.scrum" not in found
+
+
+def test_punctuation_separates_phrases(classifier):
+    assert "role.scrum_master" not in fired(classifier, "Scrum, master of ceremonies")
+
+
+def test_shipped_rules_cover_the_article_and_role_names():
+    rules = load_rules(rules_dir())
+    french = [r for r in rules if r.file == "fr.toml"]
+    assert len(french) >= 40
+    assert {r.label for r in rules} == {"CPO", "PO", "PM", "OTHER"}
+    cited = {r.source for r in french if isinstance(r.source, int)}
+    assert cited == set(range(1, 11)), "every paragraph of the article gives at least one rule"
+    for label in ("CPO", "PO", "PM", "OTHER"):
+        assert any(r.kind == "role_name" and r.label == label for r in rules)
+        assert any(r.kind == "activity" and r.label == label for r in rules)
+
+
+@pytest.mark.skipif(not ARTICLE.is_file(), reason=f"the seed article is not at {ARTICLE}")
+def test_every_article_rule_meets_its_cited_paragraph(classifier):
+    """A rule citing paragraph N has at least one phrase found in that paragraph of the article."""
+    paragraphs = ARTICLE.read_text(encoding="utf-8").splitlines()
+    matcher = classifier.analyzer.matcher
+    missing = []
+    for rule in load_rule_file(rules_dir() / "fr.toml"):
+        if not isinstance(rule.source, int):
+            continue
+        doc = classifier.model.analyzer(paragraphs[rule.source - 1])
+        ids = {h.rule_id for h in matcher.hits(doc)}
+        alone = matcher.__class__([rule], classifier.model.analyzer).hits(doc)
+        if rule.id not in ids and not alone:
+            missing.append((rule.id, rule.source))
+    assert not missing, f"rules whose phrases are not in the cited paragraph: {missing}"
+
+
+@pytest.mark.parametrize("body, message", [
+    ("[[rule]]\nid = 'a.b'\nlabel = 'XX'\nkind = 'activity'\nweight = 1\nsource = 2\nphrases = ['x']\n", "'label' must be one of"),
+    ("[[rule]]\nid = 'a.b'\nlabel = 'PO'\nkind = 'activity'\nweight = 0\nsource = 2\nphrases = ['x']\n", "'weight' must be"),
+    ("[[rule]]\nid = 'a.b'\nlabel = 'PO'\nkind = 'activity'\nweight = 1\nsource = 12\nphrases = ['x']\n", "'source' must be"),
+    ("[[rule]]\nid = 'a.b'\nlabel = 'PO'\nkind = 'activity'\nweight = 1\nsource = 2\nphrases = []\n", "'phrases' must be"),
+    ("[[rule]]\nid = 'A B'\nlabel = 'PO'\nkind = 'activity'\nweight = 1\nsource = 2\nphrases = ['x']\n", "'id' must be"),
+    ("[[rule]]\nid = 'a.b'\nlabel = 'PO'\nkind = 'activity'\nweight = 1\nsource = 2\nphrases = ['x']\ncolour = 1\n", "unknown key"),
+    ("[[rule]\nid = 'a.b'\n", "not valid TOML"),
+])
+def test_broken_rule_file_names_file_rule_and_problem(tmp_path, body, message):
+    path = tmp_path / "broken.toml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(RulesError) as error:
+        load_rule_file(path)
+    assert str(path) in str(error.value) and message in str(error.value)
+    if "TOML" not in message:
+        assert "rule " in str(error.value)
+
+
+def test_duplicate_ids_across_files_are_refused(tmp_path):
+    rule = "[[rule]]\nid = 'same.id'\nlabel = 'PO'\nkind = 'activity'\nweight = 1\nsource = 7\nphrases = ['scrum']\n"
+    (tmp_path / "a.toml").write_text(rule, encoding="utf-8")
+    (tmp_path / "b.toml").write_text(rule, encoding="utf-8")
+    with pytest.raises(RulesError, match="same.id: id already used in a.toml"):
+        load_rules(tmp_path)
