@@ -4,13 +4,11 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from spacy.tokens import Doc
-
 from .errors import InputError
-from .nlp import Analyzer
+from .nlp import Analyzer, Tokens
 from .normalise import normalise
 from .rules import Rule, RuleHit, RuleMatcher
-from .terms import terms_of
+from .terms import surface_forms, terms_of
 
 ROLE_MASK = "—"
 RENEW_VOCAB_EVERY = 20_000
@@ -26,7 +24,11 @@ class Analysis:
     body_hits: list[RuleHit]
     terms: list[str]
     body_terms: list[str]
-    forms: dict[str, str]  # term -> the words that showed it ("user stor" -> "user stories")
+    tokens: tuple[Tokens, ...]  # title (when given), then body
+
+    def forms(self, wanted: set[str]) -> dict[str, str]:
+        """Term -> the words that showed it ("user stor" -> "user stories"), for the wanted terms."""
+        return surface_forms(wanted, *self.tokens)
 
 
 class PostingAnalyzer:
@@ -38,7 +40,7 @@ class PostingAnalyzer:
         self._lock = threading.Lock()
         self._analysed = 0
 
-    def _doc(self, text: str) -> Doc:
+    def _doc(self, text: str) -> Tokens:
         self._analysed += 1
         if self._analysed >= RENEW_VOCAB_EVERY:  # spaCy's vocabulary grows with every new word
             self._analysed = 0
@@ -55,13 +57,13 @@ class PostingAnalyzer:
         with self._lock:
             body = self._doc(text)
             body_hits = self.matcher.hits(body)
-            body_terms, forms = terms_of(body)
+            body_terms = terms_of(body)
             if title is None:
-                return Analysis(text, None, body_hits, body_hits, body_terms, body_terms, forms)
+                return Analysis(text, None, body_hits, body_hits, body_terms, body_terms, (body,))
             head = self._doc(title)
             title_hits = self.matcher.hits(head, field="title")
-            terms, forms = terms_of(head, body)
-            return Analysis(text, title, title_hits + body_hits, body_hits, terms, body_terms, forms)
+            return Analysis(text, title, title_hits + body_hits, body_hits, terms_of(head, body), body_terms,
+                            (head, body))
 
     def mask(self, text: str) -> str:
         """The normalised text with every job title replaced by a dash: what the job does, not its name."""

@@ -97,15 +97,15 @@ class Result:
 
 
 def explain_class(index: int, scorer: LinearTermScorer, term_index: np.ndarray, term_contributions: np.ndarray,
-                  hits: list[RuleHit], forms: dict[str, str], mixing: Mixing, score: float,
-                  probability: float) -> ClassExplanation:
-    """The explanation of class `index` whose combined score is `score`."""
+                  hits: list[RuleHit], mixing: Mixing, score: float, probability: float) -> ClassExplanation:
+    """The explanation of class `index` whose combined score is `score`; its terms' `text` is
+    the term itself until the caller puts the posting's words there."""
     label = scorer.classes[index]
     contributions = mixing.model * term_contributions[index]
     order = np.argsort(-np.abs(contributions), kind="stable")
     names = scorer.names
-    terms = [TermContribution(names[term_index[j]], forms.get(names[term_index[j]], names[term_index[j]]),
-                              float(contributions[j])) for j in order[:TOP_TERMS]]
+    terms = [TermContribution(names[term_index[j]], names[term_index[j]], float(contributions[j]))
+             for j in order[:TOP_TERMS]]
     rest = float(contributions[order[TOP_TERMS:]].sum())
     rules = []
     for (rule_id, field_name), group in distinct_rules(hits).items():

@@ -5,14 +5,16 @@ cases) without its list of hyphenated compounds, whose 1.4 MB regular expression
 to compile at every start. Lemmas come from spaCy's lookup tables (`spacy-lookups-data`), French
 first, then English. Both are stored in each model directory, built once by `Analyzer.build()`,
 so a start costs milliseconds and nothing is downloaded. Each token's match key (see `keys`) is
-stored in `token.norm_`, which the rule matcher and the model's terms read.
+computed once, in one pass over the Doc's arrays, for the rule matcher and the model's terms.
 """
 from __future__ import annotations
 
 import gzip
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, LIKE_NUM
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
@@ -23,8 +25,26 @@ TOKENIZER_FILE = "tokenizer.bin"
 LEMMAS_FILE = "lemmas.json.gz"
 
 
+@dataclass
+class Tokens:
+    """A text's tokens as the product uses them: the spaCy Doc, and per token its match key,
+    character offsets and whether it carries meaning (not space, punctuation, number or
+    function word)."""
+
+    text: str
+    doc: Doc
+    keys: list[str]
+    starts: list[int]
+    ends: list[int]
+    content: list[bool]
+
+    def content_spans(self) -> list[tuple[str, int, int]]:
+        """(key, start, end) of the content tokens."""
+        return [(k, s, e) for k, s, e, c in zip(self.keys, self.starts, self.ends, self.content) if c]
+
+
 class Analyzer:
-    """Text -> spaCy Doc whose tokens carry their match key in `norm_`."""
+    """Text -> Tokens: spaCy's tokenizer, then one pass giving each token its match key."""
 
     def __init__(self, tokenizer_bytes: bytes, lemmas: dict[str, str]):
         self.tokenizer_bytes = tokenizer_bytes
@@ -43,6 +63,7 @@ class Analyzer:
         return self.vocab
 
     def key(self, word: str) -> str:
+        """The match key of a word: its lemma (lookup table), folded and stemmed."""
         found = self._keys.get(word)
         if found is None:
             lower = word.lower()
@@ -52,13 +73,17 @@ class Analyzer:
             self._keys[word] = found
         return found
 
-    def __call__(self, text: str) -> Doc:
+    def __call__(self, text: str) -> Tokens:
         doc = self.tokenizer(text)
-        key = self.key
-        for token in doc:
-            if not token.is_space:
-                token.norm_ = key(token.text)
-        return doc
+        if not len(doc):
+            return Tokens(text, doc, [], [], [], [])
+        starts, lengths, spaces, punct, numbers = doc.to_array([IDX, LENGTH, IS_SPACE, IS_PUNCT, LIKE_NUM]).T.tolist()
+        ends = [s + n for s, n in zip(starts, lengths)]
+        known, key = self._keys.get, self.key
+        keys = ["" if space else (known(w) or key(w)) for w, space in zip(map(text.__getitem__, map(slice, starts, ends)), spaces)]
+        plain = [not (a or b or c) for a, b, c in zip(spaces, punct, numbers)]
+        content = [p and len(k) > 1 and k not in STOP_KEYS for p, k in zip(plain, keys)]
+        return Tokens(text, doc, keys, starts, ends, content)
 
     # -- building and storing ------------------------------------------------------------
     @classmethod
@@ -89,8 +114,3 @@ class Analyzer:
         tokenizer_bytes = (directory / TOKENIZER_FILE).read_bytes()
         lemmas = json.loads(gzip.decompress((directory / LEMMAS_FILE).read_bytes()))
         return cls(tokenizer_bytes, lemmas)
-
-
-def is_content(token) -> bool:
-    """Tokens that carry meaning: not punctuation, space, number or function word."""
-    return not (token.is_punct or token.is_space or token.like_num or token.norm_ in STOP_KEYS or len(token.norm_) < 2)

@@ -62,10 +62,14 @@ class Classifier:
         probabilities = softmax(scores)
         best = int(np.argmax(scores))
         explanation = {
-            label: explain_class(i, self.model.scorer, term_index, contributions, analysis.hits, analysis.forms,
-                                 self.model.mixing, float(scores[i]), float(probabilities[i]))
+            label: explain_class(i, self.model.scorer, term_index, contributions, analysis.hits, self.model.mixing,
+                                 float(scores[i]), float(probabilities[i]))
             for i, label in enumerate(classes)
         }
+        terms = [t for part in explanation.values() for t in part.terms]
+        forms = analysis.forms({t.term for t in terms})
+        for term in terms:
+            term.text = forms.get(term.term, term.term)
         return Result(
             label=classes[best],
             confidence=float(probabilities[best]),
@@ -73,17 +77,20 @@ class Classifier:
             scores={c: float(s) for c, s in zip(classes, scores)},
             explanation=explanation,
             text=analysis.text,
-            title=self._title_check(analysis) if analysis.title else None,
+            title=self._title_check(analysis, classes[best]) if analysis.title else None,
         )
 
-    def _title_check(self, analysis: Analysis) -> TitleCheck:
+    def _title_check(self, analysis: Analysis, label: str) -> TitleCheck:
         named: dict[str, float] = {}
         title_hits = [h for h in analysis.hits if h.field == "title" and h.kind == "role_name"]
         for hit in title_hits:
             named[hit.label] = named.get(hit.label, 0.0) + hit.weight
         title_label = max(named, key=named.get) if named else None
-        description_scores, _, _ = self._scores(analysis.body_terms, analysis.body_hits)
-        description_label = self.classes[int(np.argmax(description_scores))]
+        if title_label is None:  # a title naming no role cannot contradict the description
+            description_label = label
+        else:
+            description_scores, _, _ = self._scores(analysis.body_terms, analysis.body_hits)
+            description_label = self.classes[int(np.argmax(description_scores))]
         return TitleCheck(
             title=analysis.title,
             title_label=title_label,

@@ -3,7 +3,7 @@
 A rule is an id, a label, a kind (`role_name` for job titles, `activity` for what the job does),
 a weight, its source (the article's paragraph number, or another named source) and its phrases.
 Phrases meet inflected, accent-less and capitalised forms, since they are matched on match keys
-(`token.norm_`), and function words may stand between their words ("cahier des charges" meets
+(see `keys`), and function words may stand between their words ("cahier des charges" meets
 "cahiers de charges"). Rules with `case_sensitive = true` match their phrases' exact
 spelling instead, for acronyms such as "PO".
 """
@@ -21,6 +21,7 @@ from spacy.tokens import Doc
 
 from .errors import RulesError
 from .keys import STOP_KEYS
+from .nlp import Tokens
 
 CLASSES = ("CPO", "PO", "PM", "OTHER")
 KINDS = ("role_name", "activity")
@@ -157,11 +158,11 @@ class RuleMatcher:
         for rule in self.rules.values():
             patterns = []
             for phrase in rule.phrases:
-                doc = self.analyzer(phrase)
+                tokens = self.analyzer(phrase)
                 if rule.case_sensitive:
-                    patterns.append(doc)
+                    patterns.append(tokens.doc)
                     continue
-                variants = phrase_variants([key for key, _, _ in content_keys(doc)])
+                variants = phrase_variants([key for key, _, _ in content_keys(tokens)])
                 if not variants:
                     raise RulesError(f"{rule.file}: rule {rule.id}: phrase {phrase!r} has no word to match")
                 patterns += [Doc(self.vocab, words=keys) for keys in variants]
@@ -172,14 +173,14 @@ class RuleMatcher:
         self.analyzer.renew_vocab()
         self._compile()
 
-    def hits(self, doc: Doc, field: str = "text") -> list[RuleHit]:
-        text = doc.text
-        keys = content_keys(doc)
+    def hits(self, tokens: Tokens, field: str = "text") -> list[RuleHit]:
+        text = tokens.text
+        keys = content_keys(tokens)
         spans = []
         if keys:
             content = Doc(self.vocab, words=[key for key, _, _ in keys])
             spans += [(i, keys[start][1], keys[end - 1][2]) for i, start, end in self.by_keys(content)]
-        spans += [(i, doc[start].idx, doc[end - 1].idx + len(doc[end - 1])) for i, start, end in self.by_text(doc)]
+        spans += [(i, tokens.starts[start], tokens.ends[end - 1]) for i, start, end in self.by_text(tokens.doc)]
         bounds = sentence_bounds(text) if spans else []
         found = []
         for match_id, start, end in spans:
@@ -191,20 +192,19 @@ class RuleMatcher:
         return _without_overlaps(found)
 
 
-def content_keys(doc: Doc) -> list[tuple[str, int, int]]:
+def content_keys(tokens: Tokens) -> list[tuple[str, int, int]]:
     """(key, start, end) of the tokens phrases are matched on: spaces and joiners dropped, each run
     of function words reduced to one placeholder, so "cahiers de charges" and "cahier des charges"
     both read [cahi, ∅, charg]."""
     keys: list[tuple[str, int, int]] = []
-    for token in doc:
-        key = token.norm_
-        if token.is_space or key in _JOINERS:
+    for key, start, end in zip(tokens.keys, tokens.starts, tokens.ends):
+        if not key or key in _JOINERS:
             continue
         if key in STOP_KEYS:
             if keys and keys[-1][0] == _FUNCTION_WORD:
                 continue
             key = _FUNCTION_WORD
-        keys.append((key, token.idx, token.idx + len(token)))
+        keys.append((key, start, end))
     return keys
 
 

@@ -31,11 +31,12 @@ class LinearTermScorer:
 
     def weights(self, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Indices of the known terms and their TF-IDF values (L2-normalised)."""
-        counts = Counter(t for t in terms if t in self.vocabulary)
+        get = self.vocabulary.get
+        counts = [(i, n) for t, n in Counter(terms).items() if (i := get(t)) is not None]
         if not counts:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        index = np.fromiter((self.vocabulary[t] for t in counts), dtype=np.int64, count=len(counts))
-        tf = np.fromiter(counts.values(), dtype=float, count=len(counts))
+        index, tf = (np.array(column) for column in zip(*counts))
+        tf = tf.astype(float)
         if self.sublinear_tf:
             tf = 1.0 + np.log(tf)
         values = tf * self.idf[index]

@@ -1,23 +1,29 @@
 """The model's terms: match keys of the content words, and pairs of neighbouring content words."""
 from __future__ import annotations
 
-from spacy.tokens import Doc
-
-from .nlp import is_content
+from .nlp import Tokens
 
 
-def terms_of(*docs: Doc) -> tuple[list[str], dict[str, str]]:
-    """Unigrams and bigrams ("user stor") of the content keys of each doc (title, then body), and
-    for each term the words that first showed it in the text ("user stories"), for explanations."""
+def terms_of(*texts: Tokens) -> list[str]:
+    """Unigrams and bigrams ("user stor") of the content keys of each text (title, then body)."""
     terms: list[str] = []
+    for tokens in texts:
+        keys = [k for k, c in zip(tokens.keys, tokens.content) if c]
+        terms.extend(keys)
+        terms.extend(f"{a} {b}" for a, b in zip(keys, keys[1:]))
+    return terms
+
+
+def surface_forms(wanted: set[str], *texts: Tokens) -> dict[str, str]:
+    """For the wanted terms, the words that first showed them ("user stor" -> "user stories")."""
     forms: dict[str, str] = {}
-    for doc in docs:
-        tokens = [t for t in doc if is_content(t)]
-        for token in tokens:
-            terms.append(token.norm_)
-            forms.setdefault(token.norm_, token.text)
-        for a, b in zip(tokens, tokens[1:]):
-            pair = f"{a.norm_} {b.norm_}"
-            terms.append(pair)
-            forms.setdefault(pair, doc.text[a.idx: b.idx + len(b)])
-    return terms, forms
+    for tokens in texts:
+        spans = tokens.content_spans()
+        for key, start, end in spans:
+            if key in wanted and key not in forms:
+                forms[key] = tokens.text[start:end]
+        for (a, start, _), (b, _, end) in zip(spans, spans[1:]):
+            pair = f"{a} {b}"
+            if pair in wanted and pair not in forms:
+                forms[pair] = tokens.text[start:end]
+    return forms

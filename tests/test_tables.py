@@ -1,0 +1,303 @@
+"""Reading tables as real exports are: encodings, delimiters, quoted multi-line HTML cells, bad rows,
+column detection. Each file goes through the installed `classify` command, and each run must give
+one output row per input row, in order, bad rows marked in `error` and good rows classified."""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from classifier.tables import detect_encoding, read_csv, resolve_columns, sniff_delimiter
+
+CLASSIFY = Path(sys.executable).parent / "classify"
+CLASSES = ("CPO", "PO", "PM", "OTHER")
+RESULT_COLUMNS = ["label", "confidence", *(f"prob_{c}" for c in CLASSES), "evidence", "error"]
+HEADER = ["Réf", "Intitulé du poste", "Descriptif du poste"]
+POSTINGS = [
+    ["FR-001", "Chief Product Officer (H/F)",
+     "<p>Rattaché(e) au CEO, vous définissez la <b>vision produit</b> et la stratégie de l’ensemble de la gamme.</p>\n"
+     "<ul>\n<li>Encadrer les équipes produit (12 personnes)</li>\n<li>Piloter la roadmap et arbitrer les priorités</li>\n</ul>"],
+    ["FR-002", "Product Owner – Paiements",
+     "Au sein d’une équipe Scrum, vous rédigez les user stories, priorisez le backlog et validez les livrables "
+     "avec les développeurs ; rémunération 55 k€."],
+    ["FR-003", "Product Manager",
+     "<h2>Vos missions</h2>\n<p>Analyser le marché, recueillir les besoins clients et définir la roadmap du produit "
+     "« Facturation ».</p>\n<p>Poste \"clé\" ; statut cadre.</p>"],
+    ["FR-004", "Comptable fournisseurs",
+     "Saisie des factures, lettrage des comptes, préparation des clôtures mensuelles.\n"
+     "Maîtrise d’Excel exigée ; le cœur du métier : la rigueur."],
+]
+
+csv.field_size_limit(sys.maxsize)
+
+
+def classify(*args: str, input: bytes | None = None) -> subprocess.CompletedProcess:
+    """The installed `classify` command; standard output and error as UTF-8 text."""
+    if not CLASSIFY.exists():
+        pytest.fail(f"{CLASSIFY} is not installed: run `pip install .` into this environment first")
+    done = subprocess.run([str(CLASSIFY), *args], input=input, capture_output=True, timeout=300)
+    assert "Traceback" not in done.stderr.decode("utf-8", "replace"), done.stderr
+    done.stdout = done.stdout.decode("utf-8")
+    done.stderr = done.stderr.decode("utf-8", "replace")
+    return done
+
+
+def csv_bytes(rows: list[list[str]], delimiter: str = ",", encoding: str = "utf-8", newline: str = "\r\n") -> bytes:
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, delimiter=delimiter, lineterminator=newline).writerows(rows)
+    return buffer.getvalue().encode(encoding)
+
+
+def output_rows(text: str) -> tuple[list[str], list[dict[str, str]]]:
+    """Header and rows of the CSV that `classify` writes (UTF-8, comma)."""
+    records = list(csv.reader(io.StringIO(text, newline="")))
+    header = records[0]
+    assert all(len(r) == len(header) for r in records[1:]), "every output row has one field per column"
+    return header, [dict(zip(header, r)) for r in records[1:]]
+
+
+def assert_classified(row: dict[str, str]) -> None:
+    assert row["error"] == "", row["error"]
+    assert row["label"] in CLASSES
+    probabilities = [float(row[f"prob_{c}"]) for c in CLASSES]
+    assert sum(probabilities) == pytest.approx(1, abs=1e-3)
+    assert row["confidence"] == row[f"prob_{row['label']}"]
+    assert float(row["confidence"]) == max(probabilities)
+    assert row["evidence"]
+
+
+def assert_failed(row: dict[str, str], fragment: str) -> None:
+    assert fragment in row["error"]
+    assert all(row[c] == "" for c in RESULT_COLUMNS if c != "error")
+
+
+def check_run(done: subprocess.CompletedProcess, inputs: list[list[str]], bad: dict[str, str], header=HEADER) -> list[dict]:
+    """One output row per input row, in input order, input cells kept, bad rows (id → error fragment)
+    failed with the exit code and summary line saying how many, the others classified."""
+    assert done.returncode == (1 if bad else 0), done.stderr
+    out_header, rows = output_rows(done.stdout)
+    assert out_header == header + RESULT_COLUMNS
+    assert [r[header[0]] for r in rows] == [i[0] for i in inputs]
+    for row, cells in zip(rows, inputs):
+        if row[header[0]] in bad:
+            assert_failed(row, bad[row[header[0]]])
+        else:
+            assert [row[h] for h in header] == cells
+            assert_classified(row)
+    summary = done.stderr.strip().splitlines()[-1]
+    assert summary == (f"classify: {len(inputs)} rows, {len(bad)} with errors (see the error column)" if bad
+                       else f"classify: {len(inputs)} rows classified")
+    return rows
+
+
+# -- encodings and delimiters ------------------------------------------------------------
+
+EMPTY = ["FR-005", "", ""]
+TITLE_ONLY = ["FR-006", "Product Owner", ""]
+
+
+@pytest.mark.parametrize("name, delimiter, encoding, suffix", [
+    ("french excel: ';' and UTF-8 BOM", ";", "utf-8-sig", ".csv"),
+    ("old excel: cp1252", ";", "cp1252", ".csv"),
+    ("UTF-16 with BOM, tab", "\t", "utf-16", ".csv"),
+    ("tab-separated", "\t", "utf-8", ".tsv"),
+    ("pipe-separated", "|", "utf-8", ".csv"),
+    ("comma, LF", ",", "utf-8", ".csv"),
+])
+def test_encodings_and_delimiters(tmp_path, name, delimiter, encoding, suffix):
+    """Every common export: the encoding and the delimiter are detected, quoted multi-line HTML cells
+    with the delimiter and quotes inside come back intact, accents (é è œ € ’ «») included. A row
+    with neither text nor title is in error; one with a title and no text is classified on its title."""
+    inputs = [*POSTINGS[:2], EMPTY, TITLE_ONLY, *POSTINGS[2:]]
+    path = tmp_path / f"offres{suffix}"
+    path.write_bytes(csv_bytes([HEADER, *inputs], delimiter, encoding, "\n" if name == "comma, LF" else "\r\n"))
+    rows = check_run(classify(str(path)), inputs, {"FR-005": "empty text"})
+    assert rows[3]["Intitulé du poste"] == "Product Owner" and rows[3]["label"]
+
+
+def test_delimiter_option_when_the_header_misleads_sniffing(tmp_path):
+    """A ';' file whose header holds more commas than semicolons: sniffed wrong, so no text
+    column is found; `--delimiter ';'` reads it."""
+    header = ["Réf", "Poste, niveau, lieu, contrat", "Description"]
+    inputs = [r[:] for r in POSTINGS[:3]]
+    path = tmp_path / "offres.csv"
+    path.write_bytes(csv_bytes([header, *inputs], ";"))
+    assert classify(str(path)).returncode == 3
+    check_run(classify(str(path), "--delimiter", ";"), inputs, {}, header)
+
+
+# -- bad rows --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, bad_row, error", [
+    ("empty text cell", ["FR-005", "", "   "], "empty text"),
+    ("too few fields", ["FR-005", "Product Owner"], "row has 2 fields, the header has 3"),
+    ("too many fields", ["FR-005", "Product Owner", "Backlog et user stories", "Paris", "CDI"],
+     "row has 5 fields, the header has 3"),
+])
+def test_bad_row_is_marked_and_the_run_goes_on(tmp_path, name, bad_row, error):
+    inputs = [*POSTINGS[:2], bad_row, *POSTINGS[2:]]
+    path = tmp_path / "offres.csv"
+    path.write_bytes(csv_bytes([HEADER, *inputs], ";", "utf-8-sig"))
+    check_run(classify(str(path)), inputs, {"FR-005": error})
+
+
+def test_nul_byte_inside_a_cell(tmp_path):
+    """A NUL byte is no reason to take the file for binary or lose the row: it is classified, kept as is."""
+    inputs = [*POSTINGS[:2], ["FR-005", "Product Owner", "Vous gérez le backlog\x00 et rédigez les user stories."],
+              *POSTINGS[2:]]
+    path = tmp_path / "offres.csv"
+    path.write_bytes(csv_bytes([HEADER, *inputs], ";", "utf-8-sig"))
+    check_run(classify(str(path)), inputs, {})
+
+
+def test_five_megabyte_cell(tmp_path):
+    paragraph = ("<p>Vous définissez la vision produit, pilotez la roadmap et encadrez les équipes produit ; "
+                 "vous présentez la stratégie au comité de direction.</p>\n")
+    huge = (paragraph * (5 * 2**20 // len(paragraph) + 1))[:5 * 2**20]
+    inputs = [POSTINGS[0], ["FR-005", "Chief Product Officer", huge], POSTINGS[1]]
+    path = tmp_path / "offres.csv"
+    path.write_bytes(csv_bytes([HEADER, *inputs], ";", "utf-8-sig"))
+    rows = check_run(classify(str(path)), inputs, {})
+    assert len(rows[1]["Descriptif du poste"]) == 5 * 2**20
+
+
+def _padding(count: int, accents: bool = True) -> list[list[str]]:
+    """`count` long postings (about 3 kB each), to push a row past the encoding sample (64 kB)."""
+    text = (POSTINGS[1][2] + " ") * 16 if accents else "Gestion du backlog produit, animation des ceremonies Scrum. " * 50
+    return [[f"PAD-{i:03d}", "Product Owner", text] for i in range(count)]
+
+
+@pytest.mark.parametrize("padding", [0, 30], ids=["in the sample", "after the sample"])
+def test_stray_cp1252_byte_in_a_utf8_file(tmp_path, padding):
+    """A UTF-8 export with one cell pasted from a cp1252 source: that row is in error and points to
+    --encoding; every other row is read as UTF-8, accents intact, and classified."""
+    inputs = [*POSTINGS[:2], *_padding(padding), ["FR-005", "Chef de projet", "Coordonne les STRAYquipes terrain."],
+              *POSTINGS[2:]]
+    raw = csv_bytes([HEADER, *inputs], ";").replace(b"STRAY", "é".encode("cp1252"))
+    path = tmp_path / "offres.csv"
+    path.write_bytes(raw)
+    rows = check_run(classify(str(path)), inputs, {"FR-005": "--encoding"})
+    stray = rows[2 + padding]
+    assert stray["Réf"] == "FR-005" and stray["Descriptif du poste"] == "Coordonne les \ufffdquipes terrain."
+
+
+def test_encoding_option_overrides_detection(tmp_path):
+    """A cp1252 file whose first 64 kB are plain ASCII is taken for UTF-8: its accented rows are in
+    error with a hint; `--encoding cp1252` reads them all."""
+    inputs = [*_padding(30, accents=False), *POSTINGS]
+    header = ["Ref", "Titre", "Description"]
+    path = tmp_path / "offres.csv"
+    path.write_bytes(csv_bytes([header, *inputs], ";", "cp1252"))
+    check_run(classify(str(path)), inputs, {p[0]: "(try --encoding)" for p in POSTINGS}, header)
+    check_run(classify(str(path), "--encoding", "cp1252"), inputs, {}, header)
+
+
+def test_detect_encoding():
+    text = "Réf;Intitulé;Descriptif\nFR-001;Chef de produit;Le cœur de l’offre : 45 k€\n"
+    assert detect_encoding(codecs.BOM_UTF8 + text.encode()) == "utf-8-sig"
+    assert detect_encoding(text.encode("utf-16")) == "utf-16"
+    assert detect_encoding(text.encode("cp1252")) == "cp1252"
+    assert detect_encoding(text.encode()) == "utf-8"
+    assert detect_encoding(text.encode()[:-len(" 45 k€\n".encode()) + 2]) == "utf-8"  # cut inside "€"
+    assert detect_encoding(text.encode() + "é".encode("cp1252")) == "utf-8"  # one stray byte
+    assert detect_encoding(b"id;description\n1;Chef de projet") == "utf-8"
+
+
+@pytest.mark.parametrize("line, delimiter", [("id;titre;description", ";"), ("id,titre,description", ","),
+                                             ("id\ttitre\tdescription", "\t"), ("id|titre|description", "|"),
+                                             ("description", ",")])
+def test_sniff_delimiter(line, delimiter):
+    assert sniff_delimiter(line) == delimiter
+
+
+# -- columns ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("header, text, title, id_", [
+    (["Référence", "Intitulé du poste", "Descriptif du poste"], "Descriptif du poste", "Intitulé du poste", "Référence"),
+    (["id", "titre", "description"], "description", "titre", "id"),
+    (["Entreprise", "Intitulé", "Ville", "Descriptif"], "Descriptif", "Intitulé", None),
+    (["job_id", "title", "job_description"], "job_description", "title", "job_id"),
+    (["ID", "Job Title", "Job Description", "Salary"], "Job Description", "Job Title", "ID"),
+    (["Numéro", "Libellé du poste", "Texte de l'annonce"], "Texte de l'annonce", "Libellé du poste", "Numéro"),
+    (["DESCRIPTION"], "DESCRIPTION", None, None),
+])
+def test_columns_found_by_common_names(header, text, title, id_):
+    columns = resolve_columns(header, {})
+    assert (columns.text, columns.title, columns.id) == (text, title, id_)
+
+
+def test_detected_columns_feed_text_and_title():
+    content = "Entreprise;Intitulé;Ville;Descriptif\r\nAcme;Product Owner;Lyon;\"Backlog,\r\nuser stories\"\r\n"
+    header, columns, rows = read_csv(io.StringIO(content, newline=""), "utf-8", None, {})
+    (row,) = list(rows)
+    assert header == ["Entreprise", "Intitulé", "Ville", "Descriptif"]
+    assert (row.title, row.text, row.error) == ("Product Owner", "Backlog,\r\nuser stories", "")
+
+
+def test_explicit_column_wins_over_a_known_name():
+    content = "id,description,texte complet\n7,Résumé court,Annonce complète : backlog et user stories\n"
+    _, columns, rows = read_csv(io.StringIO(content, newline=""), "utf-8", None, {"text": "texte complet"})
+    assert columns.text == "texte complet"
+    assert next(rows).text == "Annonce complète : backlog et user stories"
+
+
+def test_explicit_columns_on_the_command_line(tmp_path):
+    header = ["Code offre", "Nom", "Texte annonce complet"]
+    path = tmp_path / "export.csv"
+    path.write_bytes(csv_bytes([header, *POSTINGS], ";", "utf-8-sig"))
+    refused = classify(str(path))
+    assert refused.returncode == 3 and refused.stdout == ""
+    done = classify(str(path), "--text-column", "Texte annonce complet", "--title-column", "Nom", "--id-column", "Code offre")
+    check_run(done, POSTINGS, {}, header)
+    unknown = classify(str(path), "--text-column", "Texte annonce complet", "--id-column", "Identifiant")
+    assert unknown.returncode == 3 and unknown.stdout == ""
+    assert unknown.stderr.strip() == ("classify: error: no column 'Identifiant' for the id; "
+                                      "the header has: Code offre, Nom, Texte annonce complet")
+
+
+def test_no_text_column_is_one_clear_error(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_bytes(csv_bytes([["Réf", "Entreprise", "Ville", "Salaire"], ["FR-001", "Acme", "Nantes", "55 k€"]], ";",
+                               "utf-8-sig"))
+    done = classify(str(path))
+    assert done.returncode == 3
+    assert done.stdout == ""
+    assert done.stderr.splitlines() == [
+        "classify: error: no text column found (use --text-column); the header has: Réf, Entreprise, Ville, Salaire"]
+
+
+# -- JSON Lines ---------------------------------------------------------------------------------
+
+
+def test_jsonl_with_bad_lines(tmp_path):
+    """A line that is not JSON, one that is not an object and a null text each give an error row in place."""
+    keys = ["id", "title", "job_description", "tags"]
+    good = [dict(zip(keys, [p[0], p[1], p[2], ["CDI", "Île-de-France"]])) for p in POSTINGS]
+    lines = [json.dumps(good[0], ensure_ascii=False), '{"id": "FR-BAD", "title": "Product Owner", "job_',
+             json.dumps(good[1], ensure_ascii=False), "[1, 2]", json.dumps(good[2]),
+             json.dumps({"id": "FR-NULL", "title": None, "job_description": None, "tags": []}),
+             json.dumps(good[3], ensure_ascii=False)]
+    path = tmp_path / "offres.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done = classify(str(path))
+    assert done.returncode == 1
+    out = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(out) == len(lines)
+    assert [o.get("id") for o in out] == ["FR-001", None, "FR-002", None, "FR-003", "FR-NULL", "FR-004"]
+    assert out[1]["error"].startswith("not valid JSON") and out[1]["label"] == ""
+    assert out[3]["error"] == "not a JSON object" and out[3]["label"] == ""
+    assert "empty text" in out[5]["error"] and out[5]["label"] == ""
+    for o, posting in zip([out[0], out[2], out[4], out[6]], good):
+        assert list(o) == keys + RESULT_COLUMNS
+        assert (o["title"], o["job_description"]) == (posting["title"], posting["job_description"])
+        assert json.loads(o["tags"]) == ["CDI", "Île-de-France"]
+        assert_classified(o)
+    assert done.stderr.strip().splitlines()[-1] == "classify: 7 rows, 3 with errors (see the error column)"
