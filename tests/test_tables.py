@@ -31,7 +31,7 @@ POSTINGS = [
      "« Facturation ».</p>\n<p>Poste \"clé\" ; statut cadre.</p>"],
     ["FR-004", "Comptable fournisseurs",
      "Saisie des factures, lettrage des comptes, préparation des clôtures mensuelles.\n"
-     "Maîtrise d’Excel exigée ; le cœur du métier : la rigueur."],
+     "Maîtrise d’Excel exigée ; le cœur du métier : la rigueur, très appréciée."],
 ]
 
 csv.field_size_limit(sys.maxsize)
