@@ -52,7 +52,7 @@ class PostingAnalyzer:
             raise InputError(f"a posting must be text, not {type(text).__name__}")
         text = normalise(text)
         title = normalise(title).strip() if isinstance(title, str) and title.strip() else None
-        if not text.strip() and not title:
+        if not text.strip():
             raise InputError("empty posting: no text to classify")
         with self._lock:
             body = self._doc(text)

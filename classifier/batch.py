@@ -25,6 +25,7 @@ from .tables import Row, open_text, read_csv, read_jsonl
 CHUNK_ROWS = 64
 CLASS_COLUMNS = ("CPO", "PO", "PM", "OTHER")
 RESULT_COLUMNS = ("label", "confidence", *(f"prob_{c}" for c in CLASS_COLUMNS), "evidence", "error")
+NUMBER_COLUMNS = frozenset(("confidence", *(f"prob_{c}" for c in CLASS_COLUMNS)))
 
 _worker_classifier = None
 
@@ -77,7 +78,7 @@ def classify_frame(frame, text_column: str, title_column: str | None = None, mod
     for text, title in zip(frame[text_column], frame[title_column] if title_column else [None] * len(frame)):
         text = text if isinstance(text, str) else ""
         title = title if isinstance(title, str) else None
-        items.append((text, title, "" if text.strip() or title else "empty text"))
+        items.append((text, title, "" if text.strip() else f"empty text in column {text_column!r}"))
     cells = classify_chunk(items, model, rules)
     names = result_names(list(frame.columns))
     return frame.assign(**{names[name]: [c[name] for c in cells] for name in RESULT_COLUMNS})
@@ -88,8 +89,10 @@ def result_names(header: list[str]) -> dict[str, str]:
     return {name: (name if name not in header else f"{name}_pred") for name in RESULT_COLUMNS}
 
 
-def _ignore_sigint() -> None:
+def _worker_signals() -> None:
+    """Workers leave Ctrl-C to the main process, and stop quietly when it terminates them."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _chunks(rows: Iterator[Row]) -> Iterator[list[Row]]:
@@ -111,7 +114,7 @@ def _classified(rows: Iterator[Row], jobs: int, model: str | None, rules: str | 
         return
     _classifier_for(model, rules)  # load once, before the fork, so workers share it
     context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, initializer=_ignore_sigint) as pool:
+    with context.Pool(jobs, initializer=_worker_signals) as pool:
         pending: deque = deque()
         for chunk in _chunks(rows):
             pending.append((chunk, pool.apply_async(classify_chunk, ([(r.text, r.title, r.error) for r in chunk], model, rules))))
@@ -148,6 +151,7 @@ class _Writer:
         self.stream = stream
         self.output_format = output_format
         self.names = result_names(header)
+        self.decimal_comma = excel
         if output_format == "csv":
             self.csv = csv.writer(stream, delimiter=";" if excel else delimiter, lineterminator="\r\n" if excel else "\n")
             if excel:
@@ -156,11 +160,20 @@ class _Writer:
             self.csv.writerow(header + list(self.names.values()))
 
     def write(self, row: Row, cells: dict[str, str]) -> None:
-        named = {self.names[k]: v for k, v in cells.items()}
         if self.output_format == "csv":
+            if self.decimal_comma:  # French Excel reads "0,9940" as a number, "0.9940" as text
+                cells = {k: v.replace(".", ",") if k in NUMBER_COLUMNS else v for k, v in cells.items()}
+            named = {self.names[k]: v for k, v in cells.items()}
             self.csv.writerow([row.cells.get(h, "") for h in self.header] + list(named.values()))
         else:
-            self.stream.write(json.dumps({**row.cells, **named}, ensure_ascii=False) + "\n")
+            named = {self.names[k]: _number(k, v) for k, v in cells.items()}
+            source = row.raw if row.raw is not None else row.cells
+            self.stream.write(json.dumps({**source, **named}, ensure_ascii=False) + "\n")
+
+
+def _number(column: str, value: str):
+    """Probabilities as JSON numbers in JSON Lines output."""
+    return float(value) if column in NUMBER_COLUMNS and value else value
 
 
 def run_batch(source: str, input_format: str, output: str | None, output_format: str, *, excel: bool = False,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import signal
 import sys
 import warnings
 from pathlib import Path
@@ -83,6 +84,10 @@ def _delimiter(value: str | None) -> str | None:
     if value is not None and len(value) != 1:
         raise click.BadParameter("the delimiter is one character (or 'tab')", param_hint="--delimiter")
     return value
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def _format_of(path: str, input_format: str) -> str:
@@ -168,6 +173,7 @@ def _classify_table(source, input_format, output_format, output, excel, jobs, qu
                     model, rules) -> None:
     from .batch import run_batch
 
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops a run as cleanly as Ctrl-C
     output_format = output_format or ("jsonl" if input_format == "jsonl" else "csv")
     if output_format not in ("csv", "jsonl"):
         raise click.UsageError("tables are written as csv or jsonl (--format csv|jsonl)")

@@ -38,6 +38,7 @@ class Row:
 
     number: int
     cells: dict[str, str]
+    raw: dict | None = None  # a JSON Lines row as read, its values untouched
     text: str = ""
     title: str | None = None
     error: str = ""
@@ -139,7 +140,7 @@ def _posting(row: Row, columns: Columns, encoding: str) -> Row:
     row.title = title if isinstance(title, str) and title.strip() else None
     if columns.label:
         row.extra["label"] = row.cells.get(columns.label)
-    if not row.error and not row.text.strip() and not row.title:
+    if not row.error and not row.text.strip():
         row.error = f"empty text in column {columns.text!r}"
     return row
 
@@ -196,11 +197,11 @@ def _jsonl_row(number: int, line: str, header: list[str], columns: Columns, enco
     try:
         value = json.loads(line)
     except ValueError as error:
-        return Row(number, {}, error=f"not valid JSON ({error.msg})")
+        return Row(number, {}, raw={"_raw": line.rstrip("\r\n")}, error=f"not valid JSON ({error.msg})")
     if not isinstance(value, dict):
-        return Row(number, {}, error="not a JSON object")
+        return Row(number, {}, raw={"_raw": line.rstrip("\r\n")}, error="not a JSON object")
     cells = {k: (v if isinstance(v, str) or v is None else json.dumps(v, ensure_ascii=False)) for k, v in value.items()}
-    return _posting(Row(number, cells), columns, encoding)
+    return _posting(Row(number, cells, raw=value), columns, encoding)
 
 
 def resolve_columns(header: list[str], wanted: Columns | dict) -> Columns:
