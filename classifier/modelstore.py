@@ -71,7 +71,7 @@ def save_model(directory: Path, analyzer: Analyzer, scorer: LinearTermScorer, mi
     directory.mkdir(parents=True, exist_ok=True)
     arrays = {"mixing": mixing.as_array(), "rules_only_mixing": rules_mixing.as_array(), **scorer.to_arrays()}
     with open(directory / MODEL_FILE, "wb") as handle:
-        np.savez_compressed(handle, **arrays)
+        np.savez(handle, **arrays)  # uncompressed: loads faster
     analyzer.save(directory)
     full = {
         "format": 1,

@@ -65,7 +65,7 @@ class LinearTermScorer:
 
     @classmethod
     def from_arrays(cls, data) -> "LinearTermScorer":
-        terms = [str(t) for t in data["terms"]]
+        terms = data["terms"].tolist()
         return cls(
             classes=[str(c) for c in data["classes"]],
             vocabulary={t: i for i, t in enumerate(terms)},

@@ -125,13 +125,15 @@ def train(examples: list[Example], out: Path, rules_directory: Path, seed: int =
     names = np.array(labels_present)
     features = np.stack([rule_features(a.hits, labels_present) for a in written + masked])
     rules_mixing, rules_loss = fit_mixing(np.zeros((len(both), len(labels_present))), features, both, use_model=False)
-    log(f"  {len(folds)} folds {folding}; rules only: log-loss {rules_loss:.4f}")
+    log(f"  analysed in {time.perf_counter() - started:.1f} s; {len(folds)} folds {folding}; "
+        f"rules only: log-loss {rules_loss:.4f}")
     best = None
     for C in C_GRID:
         params = {"C": C, "min_df": MIN_DF}
         logits = _out_of_fold(params, written, masked, y, folds, labels_present)
         mixing, loss = fit_mixing(logits, features, both)
-        log(f"  C={C:<5}: out-of-fold log-loss {loss:.4f}, mixing {mixing.to_dict()}")
+        log(f"  C={C:<5}: out-of-fold log-loss {loss:.4f}, mixing {mixing.to_dict()} "
+            f"({time.perf_counter() - started:.1f} s)")
         if best is None or loss < best[0]:
             best = (loss, params, logits, mixing)
     _, params, oof_logits, mixing = best
@@ -169,17 +171,20 @@ def _masked(posting_analyzer: PostingAnalyzer, example: Example) -> Analysis:
     return posting_analyzer(posting_analyzer.mask(example.text), title)
 
 
-def _fold_logits(params: dict, written, masked, y, train_index, valid_index, classes) -> np.ndarray:
+def _fold_logits(params: dict, written: list[list[str]], masked: list[list[str]], y, train_index, valid_index,
+                 classes) -> np.ndarray:
     names = np.array(classes)
-    terms = [written[i].terms for i in train_index] + [masked[i].terms for i in train_index]
+    terms = [written[i] for i in train_index] + [masked[i] for i in train_index]
     model = RoleModel(**params).fit(terms, names[np.concatenate([y[train_index], y[train_index]])])
-    return model.decision_function([written[i].terms for i in valid_index] + [masked[i].terms for i in valid_index])
+    return model.decision_function([written[i] for i in valid_index] + [masked[i] for i in valid_index])
 
 
 def _out_of_fold(params: dict, written, masked, y, folds, classes) -> np.ndarray:
-    """Out-of-fold logits for the postings as written then masked; a posting's masked copy stays in its fold."""
+    """Out-of-fold logits for the postings as written then masked; a posting's masked copy stays in its fold.
+    Only the term lists go to the worker processes (not the analyses and their spaCy Docs)."""
     n = len(y)
     logits = np.zeros((2 * n, len(classes)))
+    written, masked = [a.terms for a in written], [a.terms for a in masked]
     results = Parallel(n_jobs=JOBS)(delayed(_fold_logits)(params, written, masked, y, t, v, classes) for t, v in folds)
     for (_, valid_index), fold in zip(folds, results):
         logits[valid_index] = fold[: len(valid_index)]
