@@ -22,9 +22,14 @@ class Analysis:
     title: str | None
     hits: list[RuleHit]
     body_hits: list[RuleHit]
-    terms: list[str]
+    title_terms: list[str]
     body_terms: list[str]
     tokens: tuple[Tokens, ...]  # title (when given), then body
+
+    @property
+    def terms(self) -> list[str]:
+        """The model's terms of title and body."""
+        return self.title_terms + self.body_terms
 
     def forms(self, wanted: set[str]) -> dict[str, str]:
         """Term -> the words that showed it ("user stor" -> "user stories"), for the wanted terms."""
@@ -59,11 +64,10 @@ class PostingAnalyzer:
             body_hits = self.matcher.hits(body)
             body_terms = terms_of(body)
             if title is None:
-                return Analysis(text, None, body_hits, body_hits, body_terms, body_terms, (body,))
+                return Analysis(text, None, body_hits, body_hits, [], body_terms, (body,))
             head = self._doc(title)
             title_hits = self.matcher.hits(head, field="title")
-            return Analysis(text, title, title_hits + body_hits, body_hits, terms_of(head, body), body_terms,
-                            (head, body))
+            return Analysis(text, title, title_hits + body_hits, body_hits, terms_of(head), body_terms, (head, body))
 
     def mask(self, text: str) -> str:
         """The normalised text with every job title replaced by a dash: what the job does, not its name."""

@@ -52,7 +52,7 @@ def result_cells(classifier, text: str, title: str | None, error: str) -> dict[s
     cells = dict.fromkeys(RESULT_COLUMNS, "")
     if not error:
         try:
-            result = classifier.classify(text, title)
+            result = classifier.classify(text, title, explain="label")
         except ClassifierError as failure:
             error = str(failure)
         else:

@@ -102,11 +102,14 @@ def explain_class(index: int, scorer: LinearTermScorer, term_index: np.ndarray, 
     the term itself until the caller puts the posting's words there."""
     label = scorer.classes[index]
     contributions = mixing.model * term_contributions[index]
-    order = np.argsort(-np.abs(contributions), kind="stable")
+    strength = np.abs(contributions)
+    top = np.argpartition(-strength, TOP_TERMS)[:TOP_TERMS] if len(strength) > TOP_TERMS else np.arange(len(strength))
+    top = top[np.argsort(-strength[top], kind="stable")]
+    rest_mask = np.ones(len(strength), dtype=bool)
+    rest_mask[top] = False
     names = scorer.names
-    terms = [TermContribution(names[term_index[j]], names[term_index[j]], float(contributions[j]))
-             for j in order[:TOP_TERMS]]
-    rest = float(contributions[order[TOP_TERMS:]].sum())
+    terms = [TermContribution(names[term_index[j]], names[term_index[j]], float(contributions[j])) for j in top]
+    rest = float(contributions[rest_mask].sum())
     rules = []
     for (rule_id, field_name), group in distinct_rules(hits).items():
         first = group[0]

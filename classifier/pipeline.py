@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import warnings
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -49,22 +50,29 @@ class Classifier:
         return self.analyzer.mask(text)
 
     # -- scoring -----------------------------------------------------------------------
-    def _scores(self, terms: list[str], hits: list[RuleHit]):
+    def _scores(self, counts: Counter, hits: list[RuleHit]):
         scorer, mixing = self.model.scorer, self.model.mixing
-        term_index, contributions = scorer.contributions(terms)
+        term_index, contributions = scorer.contributions(counts)
         logits = scorer.intercept + contributions.sum(axis=1)
         features = rule_features(hits, scorer.classes)
         return combined_scores(logits, features, mixing), term_index, contributions
 
-    def from_analysis(self, analysis: Analysis) -> Result:
+    def from_analysis(self, analysis: Analysis, explain: str = "all") -> Result:
+        """The result of an analysed posting; `explain="label"` explains the label's class only
+        (what a table row shows), "all" every class."""
         classes = self.classes
-        scores, term_index, contributions = self._scores(analysis.terms, analysis.hits)
+        body_counts = self.model.scorer.counts(analysis.body_terms)
+        counts = body_counts
+        if analysis.title:
+            counts = body_counts.copy()
+            counts.update(self.model.scorer.counts(analysis.title_terms))
+        scores, term_index, contributions = self._scores(counts, analysis.hits)
         probabilities = softmax(scores)
         best = int(np.argmax(scores))
         explanation = {
             label: explain_class(i, self.model.scorer, term_index, contributions, analysis.hits, self.model.mixing,
                                  float(scores[i]), float(probabilities[i]))
-            for i, label in enumerate(classes)
+            for i, label in enumerate(classes) if explain == "all" or i == best
         }
         terms = [t for part in explanation.values() for t in part.terms]
         forms = analysis.forms({t.term for t in terms})
@@ -77,10 +85,10 @@ class Classifier:
             scores={c: float(s) for c, s in zip(classes, scores)},
             explanation=explanation,
             text=analysis.text,
-            title=self._title_check(analysis, classes[best]) if analysis.title else None,
+            title=self._title_check(analysis, classes[best], body_counts) if analysis.title else None,
         )
 
-    def _title_check(self, analysis: Analysis, label: str) -> TitleCheck:
+    def _title_check(self, analysis: Analysis, label: str, body_counts: Counter) -> TitleCheck:
         named: dict[str, float] = {}
         title_hits = [h for h in analysis.hits if h.field == "title" and h.kind == "role_name"]
         for hit in title_hits:
@@ -89,7 +97,7 @@ class Classifier:
         if title_label is None:  # a title naming no role cannot contradict the description
             description_label = label
         else:
-            description_scores, _, _ = self._scores(analysis.body_terms, analysis.body_hits)
+            description_scores, _, _ = self._scores(body_counts, analysis.body_hits)
             description_label = self.classes[int(np.argmax(description_scores))]
         return TitleCheck(
             title=analysis.title,
@@ -99,9 +107,10 @@ class Classifier:
             hits=[Hit(h.matched, h.start, h.end, h.sentence) for h in title_hits],
         )
 
-    def classify(self, text: str, title: str | None = None) -> Result:
-        """Classify one posting (plain text, Markdown or HTML), with an optional job title."""
-        return self.from_analysis(self.analyse(text, title))
+    def classify(self, text: str, title: str | None = None, explain: str = "all") -> Result:
+        """Classify one posting (plain text, Markdown or HTML), with an optional job title.
+        `explain="label"` explains only the label's class, for tables."""
+        return self.from_analysis(self.analyse(text, title), explain)
 
     def classify_many(self, postings: Iterable, batch_size: int = 256) -> Iterator[Result]:
         """Classify a stream of postings lazily, batch by batch; each item is a text, a (text, title)

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
 
 from .errors import RulesError
 from .keys import STOP_KEYS
@@ -137,13 +136,22 @@ def sentence_bounds(text: str) -> list[int]:
     return [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
 
 
+def sentence_at(text: str, bounds: list[int], start: int) -> str:
+    """The sentence (or line) of `text` holding offset `start`, given the sentence bounds."""
+    index = bisect.bisect_right(bounds, start) - 1
+    return text[bounds[index]: bounds[index + 1] if index + 1 < len(bounds) else len(text)].strip()
+
+
 class RuleMatcher:
-    """All rules compiled into two spaCy PhraseMatchers.
+    """All rules compiled for matching: key phrases in a hash index, acronyms in a spaCy PhraseMatcher.
 
     Phrases are matched on the posting's match keys, without spaces and joiners (hyphens,
     apostrophes, slashes) and with function words reduced to a placeholder (see `content_keys`):
     "cahier des charges" meets "Cahiers de charges", "user stories" meets "user-stories", while
-    punctuation still separates phrases. Case-sensitive rules match token texts exactly.
+    punctuation still separates phrases. That sequence is matched against an index of the phrases
+    by their first key (a spaCy PhraseMatcher over it would need a second Doc per text, which cost
+    more than the rest of the matching). Case-sensitive rules match token texts exactly, with
+    spaCy's PhraseMatcher on the posting's Doc.
     """
 
     def __init__(self, rules: list[Rule], analyzer):
@@ -153,7 +161,7 @@ class RuleMatcher:
 
     def _compile(self) -> None:
         self.vocab = self.analyzer.vocab
-        self.by_keys = PhraseMatcher(self.vocab, attr="ORTH")
+        self.by_keys: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         self.by_text = PhraseMatcher(self.vocab, attr="ORTH")
         for rule in self.rules.values():
             patterns = []
@@ -165,30 +173,44 @@ class RuleMatcher:
                 variants = phrase_variants([key for key, _, _ in content_keys(tokens)])
                 if not variants:
                     raise RulesError(f"{rule.file}: rule {rule.id}: phrase {phrase!r} has no word to match")
-                patterns += [Doc(self.vocab, words=keys) for keys in variants]
-            (self.by_text if rule.case_sensitive else self.by_keys).add(rule.id, patterns)
+                for keys in variants:
+                    self.by_keys.setdefault(keys[0], []).append((tuple(keys), rule.id))
+            if patterns:
+                self.by_text.add(rule.id, patterns)
 
     def renew_vocab(self) -> None:
         """Follow the analyzer onto a fresh vocabulary (long batch runs)."""
         self.analyzer.renew_vocab()
         self._compile()
 
+    def _key_matches(self, keys: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+        """(rule id, start, end) of every phrase found in the key sequence."""
+        sequence = [key for key, _, _ in keys]
+        index = self.by_keys
+        present = index.keys() & set(sequence)
+        found = []
+        for i, key in enumerate(sequence):
+            if key not in present:
+                continue
+            for pattern, rule_id in index[key]:
+                n = len(pattern)
+                if n == 1 or tuple(sequence[i:i + n]) == pattern:
+                    found.append((rule_id, keys[i][1], keys[i + n - 1][2]))
+        return found
+
     def hits(self, tokens: Tokens, field: str = "text") -> list[RuleHit]:
         text = tokens.text
-        keys = content_keys(tokens)
-        spans = []
-        if keys:
-            content = Doc(self.vocab, words=[key for key, _, _ in keys])
-            spans += [(i, keys[start][1], keys[end - 1][2]) for i, start, end in self.by_keys(content)]
-        spans += [(i, tokens.starts[start], tokens.ends[end - 1]) for i, start, end in self.by_text(tokens.doc)]
+        spans = self._key_matches(content_keys(tokens))
+        if self.by_text:
+            strings = self.vocab.strings
+            spans += [(strings[i], tokens.starts[start], tokens.ends[end - 1])
+                      for i, start, end in self.by_text(tokens.doc)]
         bounds = sentence_bounds(text) if spans else []
         found = []
-        for match_id, start, end in spans:
-            rule = self.rules[self.vocab.strings[match_id]]
-            index = bisect.bisect_right(bounds, start) - 1
-            s_end = bounds[index + 1] if index + 1 < len(bounds) else len(text)
+        for rule_id, start, end in spans:
+            rule = self.rules[rule_id]
             found.append(RuleHit(rule.id, rule.label, rule.kind, rule.weight, text[start:end], start, end,
-                                 text[bounds[index]:s_end].strip(), field))
+                                 sentence_at(text, bounds, start), field))
         return _without_overlaps(found)
 
 
@@ -197,14 +219,19 @@ def content_keys(tokens: Tokens) -> list[tuple[str, int, int]]:
     of function words reduced to one placeholder, so "cahiers de charges" and "cahier des charges"
     both read [cahi, ∅, charg]."""
     keys: list[tuple[str, int, int]] = []
+    after_function_word = False
+    skip, stop, placeholder = _JOINERS | {""}, STOP_KEYS, _FUNCTION_WORD
     for key, start, end in zip(tokens.keys, tokens.starts, tokens.ends):
-        if not key or key in _JOINERS:
+        if key in skip:
             continue
-        if key in STOP_KEYS:
-            if keys and keys[-1][0] == _FUNCTION_WORD:
+        if key in stop:
+            if after_function_word:
                 continue
-            key = _FUNCTION_WORD
-        keys.append((key, start, end))
+            after_function_word = True
+            keys.append((placeholder, start, end))
+        else:
+            after_function_word = False
+            keys.append((key, start, end))
     return keys
 
 

@@ -29,21 +29,26 @@ class LinearTermScorer:
         for term, i in self.vocabulary.items():
             self.names[i] = term
 
-    def weights(self, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Indices of the known terms and their TF-IDF values (L2-normalised)."""
+    def counts(self, terms: list[str]) -> Counter:
+        """How often each known term occurs, by term index."""
         get = self.vocabulary.get
-        counts = [(i, n) for t, n in Counter(terms).items() if (i := get(t)) is not None]
+        return Counter({i: n for t, n in Counter(terms).items() if (i := get(t)) is not None})
+
+    def weights(self, terms: list[str] | Counter) -> tuple[np.ndarray, np.ndarray]:
+        """Indices of the known terms and their TF-IDF values (L2-normalised), from the terms or
+        from their `counts`."""
+        counts = terms if isinstance(terms, Counter) else self.counts(terms)
         if not counts:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        index, tf = (np.array(column) for column in zip(*counts))
-        tf = tf.astype(float)
+        index = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        tf = np.fromiter(counts.values(), dtype=float, count=len(counts))
         if self.sublinear_tf:
             tf = 1.0 + np.log(tf)
         values = tf * self.idf[index]
         norm = math.sqrt(float(values @ values))
         return index, values / norm if norm else values
 
-    def contributions(self, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    def contributions(self, terms: list[str] | Counter) -> tuple[np.ndarray, np.ndarray]:
         """Term indices and their contributions, shape (n_classes, n_present_terms)."""
         index, values = self.weights(terms)
         return index, self.coef[:, index] * values

@@ -10,6 +10,7 @@ import codecs
 import csv
 import io
 import json
+import re
 import sys
 import unicodedata
 from collections.abc import Iterator
@@ -28,6 +29,8 @@ TITLE_COLUMNS = ("intitule", "intitule du poste", "intitule de poste", "titre", 
                  "job_title", "poste", "libelle", "libelle du poste", "nom du poste", "position", "role")
 ID_COLUMNS = ("id", "identifiant", "reference", "ref", "job id", "job_id", "offre id", "id offre", "numero", "code")
 LABEL_COLUMNS = ("label", "classe", "class", "categorie", "category", "role_label", "etiquette")
+
+_UNDECODED = re.compile("[\udc80-\udcff]")
 
 csv.field_size_limit(sys.maxsize)
 
@@ -125,7 +128,8 @@ def _open_binary(path: str | Path):
 
 
 def undecodable(value: str) -> bool:
-    return any("\udc80" <= c <= "\udcff" for c in value)
+    """True when the value holds bytes the decoder could not read (kept as lone surrogates)."""
+    return _UNDECODED.search(value) is not None
 
 
 def _posting(row: Row, columns: Columns, encoding: str) -> Row:
