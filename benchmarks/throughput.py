@@ -86,7 +86,7 @@ def main() -> None:
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     items = postings(2000)
-    lines = [f"# Benchmark results\n", f"Machine: {machine()}.  ", f"Date: {time.strftime('%Y-%m-%d %H:%M')}.  ",
+    lines = ["# Benchmark results\n", f"Machine: {machine()}.  ", f"Date: {time.strftime('%Y-%m-%d %H:%M')}.  ",
              "Input: 400-word postings built from the corpus, with titles.\n"]
     a = nlp_alone(items)
     b = bare_model(items)

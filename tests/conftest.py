@@ -27,6 +27,13 @@ def run(name: str, *args: str, input: bytes | None = None, cwd: Path | None = No
     return done
 
 
+def classify(*args: str, input: bytes | None = None) -> subprocess.CompletedProcess:
+    """The installed `classify` command, which never prints a traceback."""
+    done = run("classify", *args, input=input, timeout=300)
+    assert "Traceback" not in done.stderr, done.stderr
+    return done
+
+
 @pytest.fixture(scope="session")
 def classifier():
     from classifier import Classifier

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import classify
+
 CLASSIFY = Path(sys.executable).parent / "classify"
 CLASSES = ("CPO", "PO", "PM", "OTHER")
 RESULT_COLUMNS = ["label", "confidence", *(f"prob_{c}" for c in CLASSES), "evidence", "error"]
@@ -38,17 +40,6 @@ EMPTY = ["FR-005", "Décathlon", "", "Lille", ""]
 RAGGED = ["FR-006", "Thales", "Product Owner"]
 
 csv.field_size_limit(sys.maxsize)
-
-
-def classify(*args: str, input: bytes | None = None) -> subprocess.CompletedProcess:
-    """The installed `classify` command; standard output and error as UTF-8 text."""
-    if not CLASSIFY.exists():
-        pytest.fail(f"{CLASSIFY} is not installed: run `pip install .` into this environment first")
-    done = subprocess.run([str(CLASSIFY), *args], input=input, capture_output=True, timeout=300)
-    assert "Traceback" not in done.stderr.decode("utf-8", "replace"), done.stderr
-    done.stdout = done.stdout.decode("utf-8")
-    done.stderr = done.stderr.decode("utf-8", "replace")
-    return done
 
 
 def csv_bytes(rows: list[list[str]], delimiter: str = ";", encoding: str = "utf-8-sig") -> bytes:
