@@ -11,16 +11,18 @@ WORDS = 400
 
 
 def postings(count: int, seed: int = 0) -> list[tuple[str, str]]:
-    """(title, text) pairs of about 400 words: corpus postings, lengthened with others' paragraphs."""
+    """(title, text) pairs of about 400 words, all different: the start of a corpus posting (150 to
+    300 words), then paragraphs drawn from the others, cut at 400 words."""
     rows = [json.loads(line) for line in (ROOT / "corpus" / "postings.jsonl").read_text(encoding="utf-8").splitlines()]
+    paragraphs = [p for r in rows for p in r["text"].split("\n\n")]
     rng = random.Random(seed)
     made = []
     for _ in range(count):
         first = rng.choice(rows)
-        parts, words = [first["text"]], len(first["text"].split())
+        head = first["text"].split(" ")[: rng.randint(150, 300)]
+        parts, words = [" ".join(head)], len(head)
         while words < WORDS:
-            extra = rng.choice(rows)["text"].split("\n\n")
-            paragraph = rng.choice(extra)
+            paragraph = rng.choice(paragraphs)
             parts.append(paragraph)
             words += len(paragraph.split())
         text = " ".join("\n\n".join(parts).split(" ")[:WORDS])
@@ -28,13 +30,11 @@ def postings(count: int, seed: int = 0) -> list[tuple[str, str]]:
     return made
 
 
-def write_csv(path: Path, count: int, seed: int = 0) -> Path:
-    """A CSV of `count` rows; beyond 2,000 rows the same 2,000 postings repeat (generation is not what is measured)."""
-    base = postings(min(count, 2000), seed)
+def write_csv(path: Path, items: list[tuple[str, str]]) -> Path:
+    """A CSV (id, title, description) of the postings."""
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["id", "title", "description"])
-        for i in range(count):
-            title, text = base[i % len(base)]
+        for i, (title, text) in enumerate(items):
             writer.writerow([i, title, text])
     return path

@@ -36,8 +36,6 @@ def nlp_alone(items) -> float:
     from classifier import Classifier
 
     analyzer = Classifier.load().model.analyzer
-    for title, text in items[:200]:
-        analyzer(title), analyzer(text)
     started = time.perf_counter()
     for title, text in items:
         analyzer(title)
@@ -85,14 +83,16 @@ def main() -> None:
     parser.add_argument("--write", type=Path, help="also write the report (Markdown) to this file")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
-    items = postings(2000)
+    items = postings(args.rows)
     lines = ["# Benchmark results\n", f"Machine: {machine()}.  ", f"Date: {time.strftime('%Y-%m-%d %H:%M')}.  ",
-             "Input: 400-word postings built from the corpus, with titles.\n"]
+             f"Input: {args.rows:,} different 400-word postings built from the corpus, with titles, the same "
+             f"for (a), (b) and (c); {args.large_rows:,} others for the large run. (a) and (b) run in this "
+             "process from a freshly loaded model, as a `classify` run starts.\n"]
     a = nlp_alone(items)
     b = bare_model(items)
     with tempfile.TemporaryDirectory() as scratch:
-        small = write_csv(Path(scratch) / "small.csv", args.rows)
-        large = write_csv(Path(scratch) / "large.csv", args.large_rows)
+        small = write_csv(Path(scratch) / "small.csv", items)
+        large = write_csv(Path(scratch) / "large.csv", postings(args.large_rows, seed=1))
         seconds_1, memory_small = run_classify(small, 1)
         seconds_2, _ = run_classify(small, 2)
         _, memory_large = run_classify(large, 1)

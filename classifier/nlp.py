@@ -38,10 +38,6 @@ class Tokens:
     ends: list[int]
     content: list[bool]
 
-    def content_spans(self) -> list[tuple[str, int, int]]:
-        """(key, start, end) of the content tokens."""
-        return [(k, s, e) for k, s, e, c in zip(self.keys, self.starts, self.ends, self.content) if c]
-
 
 class Analyzer:
     """Text -> Tokens: spaCy's tokenizer, then one pass giving each token its match key."""

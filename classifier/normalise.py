@@ -21,7 +21,7 @@ _BLANK_LINES = re.compile(r"\s*\n\s*(\n\s*)+")
 
 def looks_like_html(text: str) -> bool:
     """True when the text holds HTML tags or entities, as ATS exports of descriptions do."""
-    return bool(_LOOKS_HTML.search(text))
+    return ("<" in text or "&" in text) and _LOOKS_HTML.search(text) is not None
 
 
 def html_to_text(fragment: str) -> str:

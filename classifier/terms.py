@@ -17,13 +17,29 @@ def terms_of(*texts: Tokens) -> list[str]:
 def surface_forms(wanted: set[str], *texts: Tokens) -> dict[str, str]:
     """For the wanted terms, the words that first showed them ("user stor" -> "user stories")."""
     forms: dict[str, str] = {}
-    for tokens in texts:
-        spans = tokens.content_spans()
-        for key, start, end in spans:
-            if key in wanted and key not in forms:
-                forms[key] = tokens.text[start:end]
-        for (a, start, _), (b, _, end) in zip(spans, spans[1:]):
-            pair = f"{a} {b}"
-            if pair in wanted and pair not in forms:
-                forms[pair] = tokens.text[start:end]
+    for term in wanted:
+        first, _, second = term.partition(" ")
+        for tokens in texts:
+            found = _first_occurrence(tokens, first, second)
+            if found:
+                forms[term] = found
+                break
     return forms
+
+
+def _first_occurrence(tokens: Tokens, first: str, second: str) -> str | None:
+    """The text of the first content token keyed `first` (followed by the next content token keyed
+    `second`, for a pair)."""
+    keys, content, i = tokens.keys, tokens.content, -1
+    while True:
+        try:
+            i = keys.index(first, i + 1)
+        except ValueError:
+            return None
+        if not content[i]:
+            continue
+        if not second:
+            return tokens.text[tokens.starts[i]:tokens.ends[i]]
+        j = next((j for j in range(i + 1, len(keys)) if content[j]), None)
+        if j is not None and keys[j] == second:
+            return tokens.text[tokens.starts[i]:tokens.ends[j]]
