@@ -15,6 +15,11 @@ DISPLAY_ORDER = ("CPO", "PO", "PM", "OTHER")
 
 
 def percent(value: float) -> str:
+    """A probability for people: never a flat 100 % or 0 %, which no model can claim."""
+    if value >= 0.995:
+        return "> 99 %"
+    if value < 0.005:
+        return "< 1 %"
     return f"{100 * value:.0f} %"
 
 

@@ -138,3 +138,9 @@ def test_library_version_mismatch_is_a_warning(tmp_path):
     done = run("classify", "--model", str(model), str(EXAMPLE))
     assert done.returncode == 0
     assert "warning: model trained with scikit-learn 0.0.1" in done.stderr
+
+
+def test_percentages_never_claim_certainty():
+    from classifier.render import percent
+
+    assert [percent(p) for p in (0.9999, 0.994, 0.5, 0.004, 0.0)] == ["> 99 %", "99 %", "50 %", "< 1 %", "< 1 %"]
