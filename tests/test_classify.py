@@ -142,3 +142,16 @@ def test_safe_to_call_from_several_threads(classifier):
     for thread in threads:
         thread.join()
     assert [found[i] for i in range(len(texts))] == expected
+
+
+def test_renewing_spacys_vocabulary_changes_no_result(classifier):
+    """Long runs renew spaCy's vocabulary (memory stays flat); results must not change."""
+    import classifier.analysis as analysis
+
+    texts = [p["text"] for p in corpus(limit=5)]
+    before = [classifier.classify(t).scores for t in texts]
+    vocab = classifier.analyzer.analyzer.vocab
+    classifier.analyzer._analysed = analysis.RENEW_VOCAB_EVERY - 1
+    after = [classifier.classify(t).scores for t in texts]
+    assert classifier.analyzer.analyzer.vocab is not vocab
+    assert after == before
