@@ -61,11 +61,11 @@ class Classifier:
         """The result of an analysed posting; `explain="label"` explains the label's class only
         (what a table row shows), "all" every class."""
         classes = self.classes
-        body_counts = self.model.scorer.counts(analysis.body_terms)
+        body_counts = Counter(analysis.body_terms)
         counts = body_counts
         if analysis.title:
             counts = body_counts.copy()
-            counts.update(self.model.scorer.counts(analysis.title_terms))
+            counts.update(analysis.title_terms)
         scores, term_index, contributions = self._scores(counts, analysis.hits)
         probabilities = softmax(scores)
         best = int(np.argmax(scores))

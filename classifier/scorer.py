@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from itertools import repeat
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -29,19 +30,14 @@ class LinearTermScorer:
         for term, i in self.vocabulary.items():
             self.names[i] = term
 
-    def counts(self, terms: list[str]) -> Counter:
-        """How often each known term occurs, by term index."""
-        get = self.vocabulary.get
-        return Counter({i: n for t, n in Counter(terms).items() if (i := get(t)) is not None})
-
     def weights(self, terms: list[str] | Counter) -> tuple[np.ndarray, np.ndarray]:
         """Indices of the known terms and their TF-IDF values (L2-normalised), from the terms or
-        from their `counts`."""
-        counts = terms if isinstance(terms, Counter) else self.counts(terms)
-        if not counts:
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
-        index = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-        tf = np.fromiter(counts.values(), dtype=float, count=len(counts))
+        from a Counter of them."""
+        counts = terms if isinstance(terms, Counter) else Counter(terms)
+        found = np.fromiter(map(self.vocabulary.get, counts, repeat(-1)), dtype=np.int64, count=len(counts))
+        known = found >= 0
+        index = found[known]
+        tf = np.fromiter(counts.values(), dtype=float, count=len(counts))[known]
         if self.sublinear_tf:
             tf = 1.0 + np.log(tf)
         values = tf * self.idf[index]
