@@ -19,32 +19,32 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from .errors import ClassifierError, InputError
+from .errors import EXIT_INTERRUPTED, ClassifierError, InputError
+from .rules import CLASSES
 from .tables import Row, open_text, read_csv, read_jsonl
 
 CHUNK_ROWS = 64
-CLASS_COLUMNS = ("CPO", "PO", "PM", "OTHER")
-RESULT_COLUMNS = ("label", "confidence", *(f"prob_{c}" for c in CLASS_COLUMNS), "evidence", "error")
-NUMBER_COLUMNS = frozenset(("confidence", *(f"prob_{c}" for c in CLASS_COLUMNS)))
+RESULT_COLUMNS = ("label", "confidence", *(f"prob_{c}" for c in CLASSES), "evidence", "error")
+NUMBER_COLUMNS = frozenset(("confidence", *(f"prob_{c}" for c in CLASSES)))
 
-_worker_classifier = None
+_classifiers: dict = {}
 
 
 @dataclass
 class BatchSummary:
     rows: int
     errors: int
-    output: str
 
 
 def _classifier_for(model: str | None, rules: str | None):
-    """One classifier per process, loaded on first use (inherited as is by forked workers)."""
-    global _worker_classifier
-    if _worker_classifier is None:
+    """One classifier per process and (model, rules), loaded on first use (inherited as is by
+    forked workers)."""
+    key = (model, rules)
+    if key not in _classifiers:
         from .pipeline import Classifier
 
-        _worker_classifier = Classifier.load(model, rules)
-    return _worker_classifier
+        _classifiers[key] = Classifier.load(model, rules)
+    return _classifiers[key]
 
 
 def result_cells(classifier, text: str, title: str | None, error: str) -> dict[str, str]:
@@ -57,7 +57,7 @@ def result_cells(classifier, text: str, title: str | None, error: str) -> dict[s
             error = str(failure)
         else:
             cells.update(label=result.label, confidence=f"{result.confidence:.4f}", evidence=result.summary())
-            for c in CLASS_COLUMNS:
+            for c in CLASSES:
                 cells[f"prob_{c}"] = f"{result.probabilities.get(c, 0.0):.4f}"
     cells["error"] = error
     return cells
@@ -147,13 +147,13 @@ class Progress:
 
 
 class _Writer:
-    def __init__(self, stream: IO[str], output_format: str, header: list[str], excel: bool, delimiter: str = ","):
+    def __init__(self, stream: IO[str], output_format: str, header: list[str], excel: bool):
         self.stream = stream
         self.output_format = output_format
         self.names = result_names(header)
         self.decimal_comma = excel
         if output_format == "csv":
-            self.csv = csv.writer(stream, delimiter=";" if excel else delimiter, lineterminator="\r\n" if excel else "\n")
+            self.csv = csv.writer(stream, delimiter=";" if excel else ",", lineterminator="\r\n" if excel else "\n")
             if excel:
                 stream.write("\ufeff")
             self.header = header
@@ -187,7 +187,7 @@ def run_batch(source: str, input_format: str, output: str | None, output_format:
             header, _, rows = read_jsonl(stream, used, columns or {})
         else:
             header, _, rows = read_csv(stream, used, delimiter, columns or {})
-        target, temporary = _open_output(output, excel)
+        target, temporary = _open_output(output)
         progress = Progress(sys.stderr.isatty() and not quiet)
         try:
             writer = _Writer(target, output_format, header, excel)
@@ -209,19 +209,28 @@ def run_batch(source: str, input_format: str, output: str | None, output_format:
         if temporary:
             target.close()
             os.replace(temporary, output)
-    return BatchSummary(rows_done, errors, output or "-")
+    return BatchSummary(rows_done, errors)
 
 
 class Interrupted(ClassifierError):
-    exit_code = 130
+    exit_code = EXIT_INTERRUPTED
 
     def __init__(self, rows: int, output: str | None):
         where = f"; {output} was not written" if output else ""
         super().__init__(f"interrupted after {rows:,} rows{where}")
-        self.rows = rows
 
 
-def _open_output(output: str | None, excel: bool) -> tuple[IO[str], str | None]:
+def write_whole(output: str, text: str) -> None:
+    """Write a file that appears complete or not at all."""
+    target, temporary = _open_output(output)
+    try:
+        target.write(text)
+    finally:
+        target.close()
+    os.replace(temporary, output)
+
+
+def _open_output(output: str | None) -> tuple[IO[str], str | None]:
     if output is None or output == "-":
         return io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=False), None
     directory = Path(output).resolve().parent

@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import EXIT_INPUT, EXIT_ROW_ERRORS, ClassifierError, InputError
+from .errors import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_ROW_ERRORS, ClassifierError, InputError
 
 BATCH_EXTENSIONS = {".csv": "csv", ".tsv": "csv", ".txt": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
@@ -42,7 +42,7 @@ def guarded(program: str):
             except ClassifierError as error:
                 _fail(program, error, error.exit_code)
             except KeyboardInterrupt:
-                _fail(program, "interrupted", 130)
+                _fail(program, "interrupted", EXIT_INTERRUPTED)
             except BrokenPipeError:
                 sys.stderr.close()
                 sys.exit(0)
@@ -152,7 +152,12 @@ def _classify_texts(files, title, output_format, output, encoding, model, rules)
     classifier = Classifier.load(model, rules)
     chunks = []
     for name, text in texts:
-        result = classifier.classify(text, title)
+        try:
+            result = classifier.classify(text, title)
+        except InputError as error:  # e.g. HTML with no text in it
+            failures.append(error)
+            click.echo(f"classify: error: {name}: {error}", err=True)
+            continue
         label = name if len(files) > 1 else (None if output_format != "text" else name)
         if output_format == "text":
             chunks.append(as_text(result, "entrée standard" if name == "-" else name))
@@ -160,9 +165,11 @@ def _classify_texts(files, title, output_format, output, encoding, model, rules)
             chunks.append(as_json(result))
         else:
             chunks.append(as_json(result, name=name if label else None, indent=None))
-    rendered = ("\n\n" if output_format == "text" else "\n").join(chunks) + "\n"
+    rendered = ("\n\n" if output_format == "text" else "\n").join(chunks) + "\n" if chunks else ""
     if output:
-        Path(output).write_text(rendered, encoding="utf-8")
+        from .batch import write_whole
+
+        write_whole(output, rendered)
     else:
         click.echo(rendered, nl=False)
     if failures:

@@ -1,8 +1,7 @@
-"""Errors the user can act on, each with the exit code the command line returns for it."""
+"""Errors the user can act on, each with the exit code the command line returns for it
+(0 success and 2 usage errors come from click)."""
 
-EXIT_OK = 0
 EXIT_ROW_ERRORS = 1
-EXIT_USAGE = 2
 EXIT_INPUT = 3
 EXIT_RULES = 4
 EXIT_MODEL = 5

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from .analysis import Analysis, PostingAnalyzer
+from .errors import InputError
 from .combine import combined_scores, rule_features
 from .explain import Hit, Result, TitleCheck, explain_class
 from .modelstore import StoredModel, load_model
@@ -26,7 +27,6 @@ class Classifier:
 
     def __init__(self, model: StoredModel, rules_directory: Path):
         self.model = model
-        self.rules_directory = rules_directory
         self.analyzer = PostingAnalyzer(model.analyzer, load_rules(rules_directory))
         trained_rules = model.manifest.get("rules", {}).get("sha256")
         if trained_rules and trained_rules != rules_digest(rules_directory):
@@ -129,6 +129,7 @@ class Classifier:
                 yield self.classify(item)
             elif isinstance(item, dict):
                 yield self.classify(item.get("text", ""), item.get("title"))
+            elif isinstance(item, tuple) and len(item) == 2:
+                yield self.classify(*item)
             else:
-                text, title = item
-                yield self.classify(text, title)
+                raise InputError(f"a posting is a text, a (text, title) pair or a mapping, not {type(item).__name__}")

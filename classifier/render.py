@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from .explain import Result
+from .rules import CLASSES
 
 ROLE_NAMES = {
     "CPO": "CPO — Chief Product Officer / direction produit",
@@ -11,7 +12,6 @@ ROLE_NAMES = {
     "PM": "PM — Product Manager / chef·fe de produit",
     "OTHER": "Autre — ni CPO, ni PO, ni PM",
 }
-DISPLAY_ORDER = ("CPO", "PO", "PM", "OTHER")
 
 
 def percent(value: float) -> str:
@@ -33,7 +33,7 @@ def as_text(result: Result, name: str | None = None) -> str:
     lines = [f"{name}" if name else None]
     lines.append(f"  Poste : {ROLE_NAMES.get(result.label, result.label)}")
     lines.append(f"  Confiance : {percent(result.confidence)}   ("
-                 + ", ".join(f"{c} {percent(result.probabilities[c])}" for c in DISPLAY_ORDER if c in result.probabilities)
+                 + ", ".join(f"{c} {percent(result.probabilities[c])}" for c in CLASSES if c in result.probabilities)
                  + ")")
     evidence = result.strongest_evidence(limit=4)
     if evidence:

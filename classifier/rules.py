@@ -1,4 +1,4 @@
-"""Match rules: keyword rules kept as data (`rules/*.toml`), matched with spaCy's Matcher.
+"""Match rules: keyword rules kept as data (`rules/*.toml`), matched on the postings' match keys.
 
 A rule is an id, a label, a kind (`role_name` for job titles, `activity` for what the job does),
 a weight, its source (the article's paragraph number, or another named source) and its phrases.

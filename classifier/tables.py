@@ -61,6 +61,22 @@ def _name(header: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("_", " ").replace("-", " ")
 
 
+def unique_names(header: list[str]) -> list[str]:
+    """Header names made unique, so no column is lost: a second "note" becomes "note_2", an empty
+    name "column_3"."""
+    seen: set[str] = set()
+    names = []
+    for position, name in enumerate(header, 1):
+        name = name or f"column_{position}"
+        base, n = name, 1
+        while name in seen:
+            n += 1
+            name = f"{base}_{n}"
+        seen.add(name)
+        names.append(name)
+    return names
+
+
 def find_column(header: list[str], wanted: str | None, candidates: tuple[str, ...], what: str,
                 required: bool) -> str | None:
     """The column named `wanted`, or the first header matching a known name for `what`."""
@@ -100,8 +116,8 @@ def sniff_delimiter(first_line: str) -> str:
 
 def open_text(source: str | Path, encoding: str | None) -> tuple[IO[str], str]:
     """A text stream over a file or `-` (standard input), decoding errors kept as surrogates."""
-    raw = sys.stdin.buffer if str(source) == "-" else _open_binary(source)
-    buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)
+    raw = getattr(sys.stdin.buffer, "raw", sys.stdin.buffer) if str(source) == "-" else _open_binary(source)
+    buffered = io.BufferedReader(raw, buffer_size=SAMPLE_BYTES)  # so that peek() sees the whole sample
     sample = buffered.peek(SAMPLE_BYTES)[:SAMPLE_BYTES]
     if encoding is None:
         if b"\0" in sample and not sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -118,7 +134,7 @@ def open_text(source: str | Path, encoding: str | None) -> tuple[IO[str], str]:
 def _open_binary(path: str | Path):
     path = Path(path)
     try:
-        return open(path, "rb")
+        return open(path, "rb", buffering=0)
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -154,8 +170,7 @@ def read_csv(stream: IO[str], encoding: str, delimiter: str | None, wanted: Colu
     if not first.strip():
         raise InputError("the CSV file is empty: no header line")
     delimiter = delimiter or sniff_delimiter(first)
-    header = next(csv.reader([first], delimiter=delimiter))
-    header = [h.lstrip("\ufeff").strip() for h in header]
+    header = unique_names([h.lstrip("\ufeff").strip() for h in next(csv.reader([first], delimiter=delimiter))])
     if undecodable(first):
         raise InputError(f"the header is not valid {encoding} (try --encoding)")
     columns = resolve_columns(header, wanted)
@@ -164,12 +179,11 @@ def read_csv(stream: IO[str], encoding: str, delimiter: str | None, wanted: Colu
         for number, values in enumerate(csv.reader(stream, delimiter=delimiter), 1):
             if not values:
                 continue
-            cells = dict(zip(header, values))
-            row = Row(number, {h: cells.get(h, "") for h in header})
+            row = Row(number, dict(zip(header, values + [""] * (len(header) - len(values)))))
             if len(values) != len(header):
-                row.error = f"row has {len(values)} fields, the header has {len(header)}"
-                if len(values) > len(header):
-                    row.cells["_extra_fields"] = delimiter.join(values[len(header):])
+                extra = f"; the extra fields are dropped: {delimiter.join(values[len(header):])[:200]!r}" \
+                    if len(values) > len(header) else ""
+                row.error = f"row has {len(values)} fields, the header has {len(header)}{extra}"
             yield _posting(row, columns, encoding)
 
     return header, columns, rows()
@@ -190,14 +204,24 @@ def read_jsonl(stream: IO[str], encoding: str, wanted: Columns | dict) -> tuple[
     columns = resolve_columns(header, wanted)
 
     def rows() -> Iterator[Row]:
-        yield _jsonl_row(1, first_line, header, columns, encoding)
+        yield _jsonl_row(1, first_line, columns, encoding)
         for number, line in enumerate(lines, 2):
-            yield _jsonl_row(number, line, header, columns, encoding)
+            yield _jsonl_row(number, line, columns, encoding)
 
     return header, columns, rows()
 
 
-def _jsonl_row(number: int, line: str, header: list[str], columns: Columns, encoding: str) -> Row:
+def _jsonl_row(number: int, line: str, columns: Columns, encoding: str) -> Row:
+    bad_bytes = undecodable(line)
+    if bad_bytes:  # keep the row, readable, with its error
+        line = line.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    row = _parse_jsonl(number, line, columns, encoding)
+    if bad_bytes and not row.error:
+        row.error = f"bytes not valid in {encoding} on this line (try --encoding)"
+    return row
+
+
+def _parse_jsonl(number: int, line: str, columns: Columns, encoding: str) -> Row:
     try:
         value = json.loads(line)
     except ValueError as error:

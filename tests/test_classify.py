@@ -155,3 +155,8 @@ def test_renewing_spacys_vocabulary_changes_no_result(classifier):
     after = [classifier.classify(t).scores for t in texts]
     assert classifier.analyzer.analyzer.vocab is not vocab
     assert after == before
+
+
+def test_classify_many_refuses_what_is_not_a_posting(classifier):
+    with pytest.raises(InputError, match="not int"):
+        list(classifier.classify_many([42]))

@@ -144,3 +144,13 @@ def test_percentages_never_claim_certainty():
     from classifier.render import percent
 
     assert [percent(p) for p in (0.9999, 0.994, 0.5, 0.004, 0.0)] == ["> 99 %", "99 %", "50 %", "< 1 %", "< 1 %"]
+
+
+def test_a_file_with_no_text_does_not_lose_the_others(tmp_path):
+    empty_html = tmp_path / "vide.html"
+    empty_html.write_text("<p></p>\n<div>&nbsp;</div>", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    done = run("classify", "--format", "jsonl", "-o", str(out), str(EXAMPLE), str(empty_html))
+    assert done.returncode == 3 and "vide.html" in one_error_line(done)
+    assert [json.loads(line)["label"] for line in out.read_text(encoding="utf-8").splitlines()] == ["PO"]
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []

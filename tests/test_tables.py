@@ -289,3 +289,41 @@ def test_jsonl_with_bad_lines(tmp_path):
         assert o["tags"] == ["CDI", "Île-de-France"]  # values kept as they were
         assert_classified(o)
     assert done.stderr.strip().splitlines()[-1] == "classify: 7 rows, 3 with errors (see the error column)"
+
+
+def test_jsonl_line_with_a_bad_byte_is_marked_and_the_run_goes_on(tmp_path):
+    good = json.dumps({"id": "A", "description": "Vous priorisez le backlog et rédigez les user stories."},
+                      ensure_ascii=False).encode()
+    bad = json.dumps({"id": "B", "description": "Chef de produit gamme été"}, ensure_ascii=False).encode()
+    bad = bad.replace("été".encode(), "été".encode("cp1252"))
+    path = tmp_path / "offres.jsonl"
+    path.write_bytes(good + b"\n" + bad + b"\n" + good.replace(b'"A"', b'"C"') + b"\n")
+    done = classify(str(path))
+    out = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["A", "B", "C"]
+    assert "--encoding" in out[1]["error"] and out[0]["label"] == out[2]["label"] == "PO"
+    assert done.returncode == 1
+
+
+def test_encoding_is_detected_past_the_first_buffer(tmp_path):
+    """A cp1252 export whose first accent comes after 8 KiB (one read buffer) is still cp1252."""
+    rows = [["id", "description"]] + [[str(i), "Saisie des factures et lettrage des comptes clients."] for i in range(200)]
+    rows.append(["200", "Clôtures mensuelles, TVA, prévisions de trésorerie : très appréciée."])
+    path = tmp_path / "ancien_excel.csv"
+    path.write_bytes(csv_bytes(rows, ";", "cp1252"))
+    assert path.stat().st_size > 9000
+    done = classify(str(path), "--format", "jsonl")
+    assert done.returncode == 0, done.stderr
+    last = json.loads(done.stdout.splitlines()[-1])
+    assert last["description"].startswith("Clôtures") and last["error"] == ""
+
+
+def test_duplicate_and_empty_header_names_keep_every_column(tmp_path):
+    rows = [["id", "note", "description", "note", ""],
+            ["1", "a", "Vous animez le backlog et les sprints avec les développeurs.", "b", "c"]]
+    path = tmp_path / "offres.csv"
+    path.write_bytes(csv_bytes(rows, ","))
+    done = classify(str(path))
+    header, out = output_rows(done.stdout)
+    assert header[:5] == ["id", "note", "description", "note_2", "column_5"]
+    assert [out[0][h] for h in header[:5]] == ["1", "a", rows[1][2], "b", "c"]
