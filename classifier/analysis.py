@@ -69,6 +69,10 @@ class PostingAnalyzer:
             title_hits = self.matcher.hits(head, field="title")
             return Analysis(text, title, title_hits + body_hits, body_hits, terms_of(head), body_terms, (head, body))
 
+    def masked(self, text: str, title: str | None = None) -> Analysis:
+        """The analysis of the posting with its job titles masked, in title and text."""
+        return self(self.mask(text), self.mask(title) if title else None)
+
     def mask(self, text: str) -> str:
         """The normalised text with every job title replaced by a dash: what the job does, not its name."""
         text = normalise(text)

@@ -262,8 +262,7 @@ def evaluate_command(data, split, label_column, output_format, input_format, enc
     rules_mixing = stored.rules_only_mixing()
     analyses = {
         "as_written": [classifier.analyse(e.text, e.title) for e in examples],
-        "masked": [classifier.analyse(classifier.mask(e.text), classifier.mask(e.title) if e.title else None)
-                   for e in examples],
+        "masked": [classifier.analyzer.masked(e.text, e.title) for e in examples],
     }
     report = evaluate(analyses, [e.label for e in examples], stored.scorer, stored.mixing, rules_mixing)
     if output_format == "json":

@@ -18,7 +18,7 @@ from joblib import Parallel, delayed
 from scipy.optimize import minimize
 from sklearn.model_selection import GroupKFold, StratifiedKFold
 
-from .analysis import Analysis, PostingAnalyzer
+from .analysis import PostingAnalyzer
 from .combine import Mixing, combined_scores, rule_features
 from .errors import InputError
 from .estimator import RoleModel
@@ -117,7 +117,7 @@ def train(examples: list[Example], out: Path, rules_directory: Path, seed: int =
     log(f"analysing {len(train_set)} training and {len(test_set)} test postings…")
     posting_analyzer = PostingAnalyzer(Analyzer.build(), load_rules(rules_directory))
     written = [posting_analyzer(e.text, e.title) for e in train_set]
-    masked = [_masked(posting_analyzer, e) for e in train_set]
+    masked = [posting_analyzer.masked(e.text, e.title) for e in train_set]
     y = np.array([labels_present.index(e.label) for e in train_set])
 
     folds, folding = _folds(train_set, y, seed)
@@ -147,7 +147,7 @@ def train(examples: list[Example], out: Path, rules_directory: Path, seed: int =
         test_labels = [e.label for e in test_set]
         test_report = evaluate({
             "as_written": [posting_analyzer(e.text, e.title) for e in test_set],
-            "masked": [_masked(posting_analyzer, e) for e in test_set],
+            "masked": [posting_analyzer.masked(e.text, e.title) for e in test_set],
         }, test_labels, scorer, mixing, rules_mixing)
     manifest = {
         "model_version": f"{time.strftime('%Y.%m.%d')}-{_digest_examples(examples)[:8]}",
@@ -164,11 +164,6 @@ def train(examples: list[Example], out: Path, rules_directory: Path, seed: int =
         "training_seconds": round(time.perf_counter() - started, 1),
     }
     return save_model(out, posting_analyzer.analyzer, scorer, mixing, manifest, rules_mixing)
-
-
-def _masked(posting_analyzer: PostingAnalyzer, example: Example) -> Analysis:
-    title = posting_analyzer.mask(example.title) if example.title else None
-    return posting_analyzer(posting_analyzer.mask(example.text), title)
 
 
 def _fold_logits(params: dict, written: list[list[str]], masked: list[list[str]], y, train_index, valid_index,
