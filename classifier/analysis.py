@@ -22,14 +22,12 @@ class Analysis:
     title: str | None
     hits: list[RuleHit]
     body_hits: list[RuleHit]
-    title_terms: list[str]
-    body_terms: list[str]
     tokens: tuple[Tokens, ...]  # title (when given), then body
 
     @property
     def terms(self) -> list[str]:
-        """The model's terms of title and body."""
-        return self.title_terms + self.body_terms
+        """The model's terms of title and body, as training reads them."""
+        return terms_of(*self.tokens)
 
     def forms(self, wanted: set[str]) -> dict[str, str]:
         """Term -> the words that showed it ("user stor" -> "user stories"), for the wanted terms."""
@@ -62,12 +60,11 @@ class PostingAnalyzer:
         with self._lock:
             body = self._doc(text)
             body_hits = self.matcher.hits(body)
-            body_terms = terms_of(body)
             if title is None:
-                return Analysis(text, None, body_hits, body_hits, [], body_terms, (body,))
+                return Analysis(text, None, body_hits, body_hits, (body,))
             head = self._doc(title)
             title_hits = self.matcher.hits(head, field="title")
-            return Analysis(text, title, title_hits + body_hits, body_hits, terms_of(head), body_terms, (head, body))
+            return Analysis(text, title, title_hits + body_hits, body_hits, (head, body))
 
     def masked(self, text: str, title: str | None = None) -> Analysis:
         """The analysis of the posting with its job titles masked, in title and text."""

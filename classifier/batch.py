@@ -52,11 +52,11 @@ def result_cells(classifier, text: str, title: str | None, error: str) -> dict[s
     cells = dict.fromkeys(RESULT_COLUMNS, "")
     if not error:
         try:
-            result = classifier.classify(text, title, explain="label")
+            result = classifier.classify_row(text, title)
         except ClassifierError as failure:
             error = str(failure)
         else:
-            cells.update(label=result.label, confidence=f"{result.confidence:.4f}", evidence=result.summary())
+            cells.update(label=result.label, confidence=f"{result.confidence:.4f}", evidence=result.evidence)
             for c in CLASSES:
                 cells[f"prob_{c}"] = f"{result.probabilities.get(c, 0.0):.4f}"
     cells["error"] = error

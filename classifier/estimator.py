@@ -42,7 +42,7 @@ class RoleModel(ClassifierMixin, BaseEstimator):
         coef, intercept = self.linear_.coef_.astype(float), self.linear_.intercept_.astype(float)
         if len(self.classes_) == 2:  # scikit-learn keeps one row for two classes: split it symmetrically
             coef, intercept = np.vstack([-coef / 2, coef / 2]), np.concatenate([-intercept / 2, intercept / 2])
-        self.scorer_ = LinearTermScorer(
+        self.scorer_ = LinearTermScorer.from_vocabulary(
             classes=[str(c) for c in self.classes_],
             vocabulary={str(t): int(i) for t, i in vectorizer.vocabulary_.items()},
             idf=vectorizer.idf_.astype(float),

@@ -58,6 +58,16 @@ class ClassExplanation:
         return (self.intercept + self.offset + sum(r.contribution for r in self.rules)
                 + sum(t.contribution for t in self.terms) + self.other_terms)
 
+    def strongest_rules(self, limit: int = 3) -> list[RuleEvidence]:
+        """The rules that pushed this class most."""
+        return sorted((r for r in self.rules if r.contribution > 0), key=lambda r: -r.contribution)[:limit]
+
+    def summary(self) -> str:
+        """One line for tables: the strongest rules (with the words they met) and model terms."""
+        rules = [f"{r.rule_id}: «{r.hits[0].matched}»" for r in self.strongest_rules()]
+        terms = [t.text for t in self.terms if t.contribution > 0][:3]
+        return "; ".join(rules + ([f"model terms: {', '.join(terms)}"] if terms else []))
+
 
 @dataclass
 class TitleCheck:
@@ -85,21 +95,29 @@ class Result:
 
     def strongest_evidence(self, limit: int = 3) -> list[RuleEvidence]:
         """The label's rules that pushed it most."""
-        rules = [r for r in self.explanation[self.label].rules if r.contribution > 0]
-        return sorted(rules, key=lambda r: -r.contribution)[:limit]
+        return self.explanation[self.label].strongest_rules(limit)
 
     def summary(self) -> str:
         """A one-line evidence summary for tables: the strongest rules and model terms of the label."""
-        rules = [f"{r.rule_id}: «{r.hits[0].matched}»" for r in self.strongest_evidence()]
-        terms = [t.text for t in self.explanation[self.label].terms if t.contribution > 0][:3]
-        parts = rules + ([f"model terms: {', '.join(terms)}"] if terms else [])
-        return "; ".join(parts)
+        return self.explanation[self.label].summary()
+
+
+@dataclass
+class RowResult:
+    """What a table row shows of a classification (see `Classifier.classify_row`)."""
+
+    label: str
+    confidence: float
+    probabilities: dict[str, float]
+    evidence: str  # `Result.summary()`
 
 
 def explain_class(index: int, scorer: LinearTermScorer, term_index: np.ndarray, term_contributions: np.ndarray,
-                  hits: list[RuleHit], mixing: Mixing, score: float, probability: float) -> ClassExplanation:
+                  hits: list[RuleHit], mixing: Mixing, score: float, probability: float,
+                  quote: bool = True) -> ClassExplanation:
     """The explanation of class `index` whose combined score is `score`; its terms' `text` is
-    the term itself until the caller puts the posting's words there."""
+    the term itself until the caller puts the posting's words there. With `quote=False` the hits'
+    sentences are left empty (for table rows, which do not show them)."""
     label = scorer.classes[index]
     contributions = mixing.model * term_contributions[index]
     strength = np.abs(contributions)
@@ -107,8 +125,8 @@ def explain_class(index: int, scorer: LinearTermScorer, term_index: np.ndarray, 
     top = top[np.argsort(-strength[top], kind="stable")]
     rest_mask = np.ones(len(strength), dtype=bool)
     rest_mask[top] = False
-    names = scorer.names
-    terms = [TermContribution(names[term_index[j]], names[term_index[j]], float(contributions[j])) for j in top]
+    names = [scorer.name(term_index[j]) for j in top]
+    terms = [TermContribution(name, name, float(contributions[j])) for name, j in zip(names, top)]
     rest = float(contributions[rest_mask].sum())
     rules = []
     for (rule_id, field_name), group in distinct_rules(hits).items():
@@ -117,6 +135,6 @@ def explain_class(index: int, scorer: LinearTermScorer, term_index: np.ndarray, 
             continue
         factor = mixing.factor(first)
         rules.append(RuleEvidence(rule_id, first.kind, field_name, first.weight, factor * first.weight,
-                                  [Hit(h.matched, h.start, h.end, h.sentence) for h in group]))
+                                  [Hit(h.matched, h.start, h.end, h.sentence if quote else "") for h in group]))
     intercept = mixing.model * float(scorer.intercept[index])
     return ClassExplanation(score, probability, intercept, mixing.offset(index), rules, terms, rest)

@@ -48,8 +48,18 @@ def stem(word: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def key_of(lemma: str) -> str:
-    """The match key of a lemma (or of a word, when no lemma is known)."""
+    """The match key of a lemma (or of a word, when no lemma is known); never holds whitespace,
+    so that a model term of two keys reads "key key"."""
     folded = fold(lemma)
+    if any(c.isspace() for c in folded):  # "10\u00a0000" folds to "10 000"
+        folded = "".join(folded.split())
     if folded in STOP_KEYS:
         return folded
     return stem(folded)
+
+
+@lru_cache(maxsize=200_000)
+def carries_meaning(key: str) -> bool:
+    """Whether a word of this key is a content word: at least two characters, a letter among
+    them (not a number, a punctuation mark or a space) and not a function word."""
+    return len(key) > 1 and key not in STOP_KEYS and any(c.isalpha() for c in key)

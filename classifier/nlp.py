@@ -5,7 +5,7 @@ cases) without its list of hyphenated compounds, whose 1.4 MB regular expression
 to compile at every start. Lemmas come from spaCy's lookup tables (`spacy-lookups-data`), French
 first, then English. Both are stored in each model directory, built once by `Analyzer.build()`,
 so a start costs milliseconds and nothing is downloaded. Each token's match key (see `keys`) is
-computed once, in one pass over the Doc's arrays, for the rule matcher and the model's terms.
+computed once, in one pass over the Doc's offsets, for the rule matcher and the model's terms.
 """
 from __future__ import annotations
 
@@ -14,22 +14,22 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, LIKE_NUM
+from spacy.attrs import IDX, LENGTH
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from .keys import STOP_KEYS, key_of
+from .keys import carries_meaning, key_of
 
 TOKENIZER_FILE = "tokenizer.bin"
 LEMMAS_FILE = "lemmas.tsv.gz"  # "form<TAB>lemma" lines: loads twice as fast as JSON
+LINE_BREAK = "\n"  # the key of spaces holding a line break: phrases do not run across lines
 
 
 @dataclass
 class Tokens:
     """A text's tokens as the product uses them: the spaCy Doc, and per token its match key,
-    character offsets and whether it carries meaning (not space, punctuation, number or
-    function word)."""
+    character offsets and whether it carries meaning (see `keys.carries_meaning`)."""
 
     text: str
     doc: Doc
@@ -59,11 +59,15 @@ class Analyzer:
         return self.vocab
 
     def key(self, word: str) -> str:
-        """The match key of a word: its lemma (lookup table), folded and stemmed."""
+        """The match key of a word: its lemma (lookup table), folded and stemmed; for spaces, a
+        line break or nothing."""
         found = self._keys.get(word)
         if found is None:
-            lower = word.lower()
-            found = key_of(self.lemmas.get(lower, lower))
+            if word.isspace():
+                found = LINE_BREAK if "\n" in word else ""
+            else:
+                lower = word.lower()
+                found = key_of(self.lemmas.get(lower, lower))
             if len(self._keys) > 300_000:
                 self._keys.clear()
             self._keys[word] = found
@@ -73,13 +77,11 @@ class Analyzer:
         doc = self.tokenizer(text)
         if not len(doc):
             return Tokens(text, doc, [], [], [], [])
-        starts, lengths, spaces, punct, numbers = doc.to_array([IDX, LENGTH, IS_SPACE, IS_PUNCT, LIKE_NUM]).T.tolist()
+        starts, lengths = doc.to_array([IDX, LENGTH]).T.tolist()
         ends = [s + n for s, n in zip(starts, lengths)]
         known, key = self._keys.get, self.key
-        keys = ["" if space else (known(w) or key(w)) for w, space in zip(map(text.__getitem__, map(slice, starts, ends)), spaces)]
-        plain = [not (a or b or c) for a, b, c in zip(spaces, punct, numbers)]
-        content = [p and len(k) > 1 and k not in STOP_KEYS for p, k in zip(plain, keys)]
-        return Tokens(text, doc, keys, starts, ends, content)
+        keys = [known(w) or key(w) for w in map(text.__getitem__, map(slice, starts, ends))]
+        return Tokens(text, doc, keys, starts, ends, list(map(carries_meaning, keys)))
 
     # -- building and storing ------------------------------------------------------------
     @classmethod

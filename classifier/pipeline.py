@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import warnings
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import numpy as np
 from .analysis import Analysis, PostingAnalyzer
 from .errors import InputError
 from .combine import combined_scores, rule_features
-from .explain import Hit, Result, TitleCheck, explain_class
+from .explain import Hit, Result, RowResult, TitleCheck, explain_class
 from .modelstore import StoredModel, load_model
 from .resources import default_model_dir, rules_dir
 from .rules import RuleHit, load_rules, rules_digest
@@ -50,34 +49,38 @@ class Classifier:
         return self.analyzer.mask(text)
 
     # -- scoring -----------------------------------------------------------------------
-    def _scores(self, counts: Counter, hits: list[RuleHit]):
+    def _scores(self, term_columns: list[np.ndarray], hits: list[RuleHit]):
+        """Combined scores, and the model's terms (columns) with their contributions."""
         scorer, mixing = self.model.scorer, self.model.mixing
-        term_index, contributions = scorer.contributions(counts)
+        term_index, counts = scorer.count_columns(*term_columns)
+        contributions = scorer.contributions(term_index, counts)
         logits = scorer.intercept + contributions.sum(axis=1)
         features = rule_features(hits, scorer.classes)
         return combined_scores(logits, features, mixing), term_index, contributions
 
-    def from_analysis(self, analysis: Analysis, explain: str = "all") -> Result:
-        """The result of an analysed posting; `explain="label"` explains the label's class only
-        (what a table row shows), "all" every class."""
-        classes = self.classes
-        body_counts = Counter(analysis.body_terms)
-        counts = body_counts
-        if analysis.title:
-            counts = body_counts.copy()
-            counts.update(analysis.title_terms)
-        scores, term_index, contributions = self._scores(counts, analysis.hits)
+    def _explained(self, analysis: Analysis, columns: list[np.ndarray], explain: str, quote: bool):
+        """Scores, probabilities, the label's index and the explanations asked for ("all" classes or
+        the "label"'s), their terms shown by the posting's own words."""
+        scores, term_index, contributions = self._scores(columns, analysis.hits)
         probabilities = softmax(scores)
         best = int(np.argmax(scores))
         explanation = {
             label: explain_class(i, self.model.scorer, term_index, contributions, analysis.hits, self.model.mixing,
-                                 float(scores[i]), float(probabilities[i]))
-            for i, label in enumerate(classes) if explain == "all" or i == best
+                                 float(scores[i]), float(probabilities[i]), quote)
+            for i, label in enumerate(self.classes) if explain == "all" or i == best
         }
         terms = [t for part in explanation.values() for t in part.terms]
         forms = analysis.forms({t.term for t in terms})
         for term in terms:
             term.text = forms.get(term.term, term.term)
+        return scores, probabilities, best, explanation
+
+    def from_analysis(self, analysis: Analysis, explain: str = "all") -> Result:
+        """The result of an analysed posting; `explain="label"` explains the label's class only, "all"
+        every class."""
+        classes = self.classes
+        columns = [self.model.scorer.term_columns(tokens) for tokens in analysis.tokens]
+        scores, probabilities, best, explanation = self._explained(analysis, columns, explain, quote=True)
         return Result(
             label=classes[best],
             confidence=float(probabilities[best]),
@@ -85,10 +88,21 @@ class Classifier:
             scores={c: float(s) for c, s in zip(classes, scores)},
             explanation=explanation,
             text=analysis.text,
-            title=self._title_check(analysis, classes[best], body_counts) if analysis.title else None,
+            title=self._title_check(analysis, classes[best], columns[-1]) if analysis.title else None,
         )
 
-    def _title_check(self, analysis: Analysis, label: str, body_counts: Counter) -> TitleCheck:
+    def classify_row(self, text: str, title: str | None = None) -> RowResult:
+        """What a table row shows: label, probabilities and a one-line evidence summary, the same as
+        `classify(...).summary()` gives, without what a row does not show (the sentences quoted,
+        the other classes' explanations, the title check)."""
+        analysis = self.analyse(text, title)
+        columns = [self.model.scorer.term_columns(tokens) for tokens in analysis.tokens]
+        _, probabilities, best, explanation = self._explained(analysis, columns, "label", quote=False)
+        label = self.classes[best]
+        return RowResult(label, float(probabilities[best]),
+                         {c: float(p) for c, p in zip(self.classes, probabilities)}, explanation[label].summary())
+
+    def _title_check(self, analysis: Analysis, label: str, body_columns: np.ndarray) -> TitleCheck:
         named: dict[str, float] = {}
         title_hits = [h for h in analysis.hits if h.field == "title" and h.kind == "role_name"]
         for hit in title_hits:
@@ -97,7 +111,7 @@ class Classifier:
         if title_label is None:  # a title naming no role cannot contradict the description
             description_label = label
         else:
-            description_scores, _, _ = self._scores(body_counts, analysis.body_hits)
+            description_scores, _, _ = self._scores([body_columns], analysis.body_hits)
             description_label = self.classes[int(np.argmax(description_scores))]
         return TitleCheck(
             title=analysis.title,
@@ -109,7 +123,7 @@ class Classifier:
 
     def classify(self, text: str, title: str | None = None, explain: str = "all") -> Result:
         """Classify one posting (plain text, Markdown or HTML), with an optional job title.
-        `explain="label"` explains only the label's class, for tables."""
+        `explain="label"` explains only the label's class."""
         return self.from_analysis(self.analyse(text, title), explain)
 
     def classify_many(self, postings: Iterable, batch_size: int = 256) -> Iterator[Result]:

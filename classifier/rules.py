@@ -9,13 +9,16 @@ spelling instead, for acronyms such as "PO".
 """
 from __future__ import annotations
 
-import bisect
+import dataclasses
 import hashlib
 import re
 import tomllib
+from collections import Counter
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 
+import numpy as np
 from spacy.matcher import PhraseMatcher
 
 from .errors import RulesError
@@ -27,8 +30,11 @@ KINDS = ("role_name", "activity")
 ARTICLE_PARAGRAPHS = range(1, 11)
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _JOINERS = frozenset({"-", "'", "’", "/", "&"})
-_FUNCTION_WORD = "∅"
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+# Key codes in a matched sequence: a key of no phrase, a joiner or space, a function word; the
+# phrases' own keys are coded from 3 up.
+_OTHER, _SKIP, _FUNCTION, _FIRST_PHRASE_CODE = 0, 1, 2, 3
+_SENTENCE_MARKS = ".!?;"
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n")
 
 
 @dataclass(frozen=True)
@@ -43,9 +49,9 @@ class Rule:
     file: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class RuleHit:
-    """One place where a rule's phrase meets the text; `text[start:end] == matched`."""
+    """One place where a rule's phrase meets a text (the title or the body): `text[start:end] == matched`."""
 
     rule_id: str
     label: str
@@ -54,8 +60,13 @@ class RuleHit:
     matched: str
     start: int
     end: int
-    sentence: str
     field: str = "text"
+    text: str = dataclasses.field(default="", repr=False, compare=False)
+
+    @property
+    def sentence(self) -> str:
+        """The sentence (or line) holding the hit, found when asked: most hits are never shown."""
+        return sentence_at(self.text, self.start)
 
 
 def _check(rule: dict, where: str) -> Rule:
@@ -131,27 +142,29 @@ def rules_digest(directory: Path) -> str:
     return digest.hexdigest()
 
 
-def sentence_bounds(text: str) -> list[int]:
-    """Start offsets of the sentences (or lines) of a text."""
-    return [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
-
-
-def sentence_at(text: str, bounds: list[int], start: int) -> str:
-    """The sentence (or line) of `text` holding offset `start`, given the sentence bounds."""
-    index = bisect.bisect_right(bounds, start) - 1
-    return text[bounds[index]: bounds[index + 1] if index + 1 < len(bounds) else len(text)].strip()
+def sentence_at(text: str, start: int) -> str:
+    """The sentence (or line) of `text` holding the word at offset `start`: from the last line
+    break or sentence end (".", "!", "?" or ";" then a space) before it to the next one."""
+    left, before = text.rfind("\n", 0, start) + 1, start
+    while (mark := max(text.rfind(m, left, before) for m in _SENTENCE_MARKS)) >= 0:
+        if text[mark + 1:mark + 2].isspace():
+            left = mark + 1
+            break
+        before = mark
+    found = _SENTENCE_END.search(text, start)
+    return text[left:found.end() if found else len(text)].strip()
 
 
 class RuleMatcher:
     """All rules compiled for matching: key phrases in a hash index, acronyms in a spaCy PhraseMatcher.
 
     Phrases are matched on the posting's match keys, without spaces and joiners (hyphens,
-    apostrophes, slashes) and with function words reduced to a placeholder (see `content_keys`):
-    "cahier des charges" meets "Cahiers de charges", "user stories" meets "user-stories", while
-    punctuation still separates phrases. That sequence is matched against an index of the phrases
-    by their first key (a spaCy PhraseMatcher over it would need a second Doc per text, which cost
-    more than the rest of the matching). Case-sensitive rules match token texts exactly, with
-    spaCy's PhraseMatcher on the posting's Doc.
+    apostrophes, slashes) and with each run of function words reduced to one placeholder (see
+    `sequence`): "cahier des charges" meets "Cahiers de charges", "user stories" meets
+    "user-stories", while punctuation and line breaks still separate phrases. Keys are coded as
+    integers (every key of no phrase shares one code), so that the sequence is built with NumPy
+    and only the places holding a phrase's anchor (its first content key) are compared in Python.
+    Case-sensitive rules match token texts exactly, with spaCy's PhraseMatcher on the posting's Doc.
     """
 
     def __init__(self, rules: list[Rule], analyzer):
@@ -161,7 +174,9 @@ class RuleMatcher:
 
     def _compile(self) -> None:
         self.vocab = self.analyzer.vocab
-        self.by_keys: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        self.codes = dict.fromkeys(_JOINERS | {""}, _SKIP) | dict.fromkeys(STOP_KEYS, _FUNCTION)
+        next_code = _FIRST_PHRASE_CODE
+        variants: list[tuple[list[int], str]] = []
         self.by_text = PhraseMatcher(self.vocab, attr="ORTH")
         for rule in self.rules.values():
             patterns = []
@@ -170,92 +185,100 @@ class RuleMatcher:
                 if rule.case_sensitive:
                     patterns.append(tokens.doc)
                     continue
-                variants = phrase_variants([key for key, _, _ in content_keys(tokens)])
-                if not variants:
+                for key in tokens.keys:
+                    if key not in self.codes:
+                        self.codes[key], next_code = next_code, next_code + 1
+                found = phrase_variants(self.sequence(tokens)[0].tolist())
+                if not found:
                     raise RulesError(f"{rule.file}: rule {rule.id}: phrase {phrase!r} has no word to match")
-                for keys in variants:
-                    self.by_keys.setdefault(keys[0], []).append((tuple(keys), rule.id))
+                variants += [(codes, rule.id) for codes in found]
             if patterns:
                 self.by_text.add(rule.id, patterns)
+        # Each pattern is looked for where its anchor stands: its key that the fewest patterns share
+        # ("owner" in "product owner"), which is also rarer in postings than "product".
+        shared = Counter(code for codes, _ in variants for code in set(codes))
+        patterns_by_anchor: dict[int, dict[tuple[int, int], dict[tuple[int, ...], list[str]]]] = {}
+        for codes, rule_id in variants:
+            anchor = min((i for i, code in enumerate(codes) if code != _FUNCTION), key=lambda i: shared[codes[i]])
+            shapes = patterns_by_anchor.setdefault(codes[anchor], {})
+            rule_ids = shapes.setdefault((anchor, len(codes)), {}).setdefault(tuple(codes), [])
+            if rule_id not in rule_ids:
+                rule_ids.append(rule_id)
+        # anchor code -> [(anchor's place in the pattern, pattern length, {pattern: rule ids})]
+        self.by_anchor = {code: [(*shape, patterns) for shape, patterns in shapes.items()]
+                          for code, shapes in patterns_by_anchor.items()}
+        self.is_anchor = np.zeros(next_code, dtype=bool)
+        self.is_anchor[list(self.by_anchor)] = True
 
     def renew_vocab(self) -> None:
         """Follow the analyzer onto a fresh vocabulary (long batch runs)."""
         self.analyzer.renew_vocab()
         self._compile()
 
-    def _key_matches(self, keys: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
-        """(rule id, start, end) of every phrase found in the key sequence."""
-        sequence = [key for key, _, _ in keys]
-        index = self.by_keys
-        present = index.keys() & set(sequence)
+    def sequence(self, tokens: Tokens) -> tuple[np.ndarray, np.ndarray]:
+        """The key codes phrases are matched on, and the index of the token each comes from:
+        spaces and joiners dropped, each run of function words reduced to its first, coded as
+        the placeholder, so "cahiers de charges" and "cahier des charges" read alike."""
+        codes = np.fromiter(map(self.codes.get, tokens.keys, repeat(_OTHER)), dtype=np.int64, count=len(tokens.keys))
+        at = np.flatnonzero(codes != _SKIP)
+        codes = codes[at]
+        function = codes == _FUNCTION
+        first_of_run = np.ones(len(codes), dtype=bool)
+        first_of_run[1:] = ~(function[1:] & function[:-1])
+        return codes[first_of_run], at[first_of_run]
+
+    def _key_matches(self, tokens: Tokens) -> list[tuple[str, int, int]]:
+        """(rule id, start, end) of every phrase found in the text's key sequence."""
+        codes, at = self.sequence(tokens)
+        anchors = np.flatnonzero(self.is_anchor[codes]).tolist()
+        if not anchors:
+            return []
+        codes, at = codes.tolist(), at.tolist()
+        starts, ends = tokens.starts, tokens.ends
         found = []
-        for i, key in enumerate(sequence):
-            if key not in present:
-                continue
-            for pattern, rule_id in index[key]:
-                n = len(pattern)
-                if n == 1 or tuple(sequence[i:i + n]) == pattern:
-                    found.append((rule_id, keys[i][1], keys[i + n - 1][2]))
+        for i in anchors:
+            for anchor, n, patterns in self.by_anchor[codes[i]]:
+                first = i - anchor
+                if first >= 0:
+                    for rule_id in patterns.get(tuple(codes[first:first + n]), ()):
+                        found.append((rule_id, starts[at[first]], ends[at[first + n - 1]]))
         return found
 
     def hits(self, tokens: Tokens, field: str = "text") -> list[RuleHit]:
         text = tokens.text
-        spans = self._key_matches(content_keys(tokens))
+        spans = self._key_matches(tokens)
         if self.by_text:
             strings = self.vocab.strings
             spans += [(strings[i], tokens.starts[start], tokens.ends[end - 1])
                       for i, start, end in self.by_text(tokens.doc)]
-        bounds = sentence_bounds(text) if spans else []
         found = []
         for rule_id, start, end in spans:
             rule = self.rules[rule_id]
-            found.append(RuleHit(rule.id, rule.label, rule.kind, rule.weight, text[start:end], start, end,
-                                 sentence_at(text, bounds, start), field))
+            found.append(RuleHit(rule.id, rule.label, rule.kind, rule.weight, text[start:end], start, end, field, text))
         return _without_overlaps(found)
 
 
-def content_keys(tokens: Tokens) -> list[tuple[str, int, int]]:
-    """(key, start, end) of the tokens phrases are matched on: spaces and joiners dropped, each run
-    of function words reduced to one placeholder, so "cahiers de charges" and "cahier des charges"
-    both read [cahi, ∅, charg]."""
-    keys: list[tuple[str, int, int]] = []
-    after_function_word = False
-    skip, stop, placeholder = _JOINERS | {""}, STOP_KEYS, _FUNCTION_WORD
-    for key, start, end in zip(tokens.keys, tokens.starts, tokens.ends):
-        if key in skip:
-            continue
-        if key in stop:
-            if after_function_word:
-                continue
-            after_function_word = True
-            keys.append((placeholder, start, end))
-        else:
-            after_function_word = False
-            keys.append((key, start, end))
-    return keys
-
-
-def phrase_variants(keys: list[str]) -> list[list[str]]:
+def phrase_variants(codes: list[int]) -> list[list[int]]:
     """The key sequences a phrase matches: without function words at its ends, and also without
     those inside ("encadrer l'équipe" meets "encadrer une équipe" and "encadrer équipe"). A phrase
     with a single content word keeps its function words ("hands on" does not become "hands")."""
-    content = [k for k in keys if k != _FUNCTION_WORD]
+    content = [c for c in codes if c != _FUNCTION]
     if not content:
         return []
     if len(content) == 1:
-        return [keys]
-    while keys[0] == _FUNCTION_WORD:
-        keys = keys[1:]
-    while keys[-1] == _FUNCTION_WORD:
-        keys = keys[:-1]
-    return [keys] if keys == content else [keys, content]
+        return [codes]
+    while codes[0] == _FUNCTION:
+        codes = codes[1:]
+    while codes[-1] == _FUNCTION:
+        codes = codes[:-1]
+    return [codes] if codes == content else [codes, content]
 
 
 def _without_overlaps(hits: list[RuleHit]) -> list[RuleHit]:
-    """Keep the longest hit where hits overlap ("Scrum Master" over "Scrum"), then the heavier."""
+    """Keep the longest hit where hits overlap ("Scrum Master" over "Scrum"), then the heavier, then the first."""
     kept: list[RuleHit] = []
     taken: set[int] = set()
-    for hit in sorted(hits, key=lambda h: (h.start - h.end, h.kind != "role_name", -h.weight, h.rule_id)):
+    for hit in sorted(hits, key=lambda h: (h.start - h.end, h.kind != "role_name", -h.weight, h.rule_id, h.start)):
         span = range(hit.start, hit.end)
         if not taken.intersection(span):
             kept.append(hit)

@@ -160,3 +160,14 @@ def test_renewing_spacys_vocabulary_changes_no_result(classifier):
 def test_classify_many_refuses_what_is_not_a_posting(classifier):
     with pytest.raises(InputError, match="not int"):
         list(classifier.classify_many([42]))
+
+
+def test_a_table_row_shows_what_the_full_result_says(classifier):
+    """`classify_row` (what batch runs write) skips what a row does not show, and nothing else."""
+    rows = corpus(limit=40)
+    for r in rows:
+        full = classifier.classify(r["text"], r["title"])
+        row = classifier.classify_row(r["text"], r["title"])
+        assert (row.label, row.confidence, row.probabilities) == (full.label, full.confidence, full.probabilities)
+        assert row.evidence == full.summary()
+    assert sum(bool(classifier.classify_row(r["text"], r["title"]).evidence) for r in rows) == len(rows)

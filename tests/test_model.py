@@ -9,6 +9,8 @@ import pytest
 from sklearn.base import clone
 
 from classifier.estimator import RoleModel
+from classifier.scorer import LinearTermScorer
+from classifier.terms import terms_of
 from conftest import ROOT, run
 from test_classify import corpus
 
@@ -40,6 +42,31 @@ def test_our_scoring_path_agrees_with_scikit_learn(terms):
     model = RoleModel(C=4.0).fit(X, y)
     matrix = model.vectorizer_.transform(X[:30])
     assert np.allclose(model.predict_proba(X[:30]), model.linear_.predict_proba(matrix), atol=1e-10)
+
+
+def test_counting_terms_from_tokens_agrees_with_the_term_lists(classifier):
+    """Classification counts terms from the tokens' keys; training reads term lists: same counts."""
+    scorer = classifier.model.scorer
+    rows = corpus("test", limit=120)
+    compared = 0
+    for r in rows:
+        tokens = classifier.analyse(r["text"], r["title"]).tokens
+        from_terms = scorer.count_terms(terms_of(*tokens))
+        order = np.argsort(from_terms[0])
+        from_tokens = scorer.count_columns(*map(scorer.term_columns, tokens))
+        assert np.array_equal(from_terms[0][order], from_tokens[0]) and np.array_equal(from_terms[1][order], from_tokens[1])
+        assert np.allclose(scorer.decision(terms_of(*tokens)), scorer.decision_of(*tokens), atol=1e-12)
+        compared += len(from_tokens[0])
+    assert compared > 100 * len(rows)
+
+
+def test_the_scorer_survives_its_arrays_and_names_its_terms(terms):
+    X, y = terms
+    scorer = RoleModel(C=4.0).fit(X, y).scorer_
+    twin = LinearTermScorer.from_arrays(scorer.to_arrays())
+    assert all(twin.name(i) == term for term, i in scorer.vocabulary.items())
+    assert any(" " in term for term in twin.vocabulary) and all(term.count(" ") <= 1 for term in twin.vocabulary)
+    assert np.allclose(twin.decision(X[0]), scorer.decision(X[0]))
 
 
 def write_labelled_csv(path, rows) -> None:

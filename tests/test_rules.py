@@ -2,13 +2,15 @@
 and the article citations."""
 from __future__ import annotations
 
+import bisect
+import re
 from pathlib import Path
 
 import pytest
 
 from classifier.errors import RulesError
 from classifier.resources import rules_dir
-from classifier.rules import load_rule_file, load_rules
+from classifier.rules import load_rule_file, load_rules, sentence_at
 
 ARTICLE = Path(__file__).resolve().parent.parent.parent / "shared" / "seed" / "article-cpo-po-pm.txt"
 
@@ -53,6 +55,37 @@ def test_longest_match_wins_over_the_phrase_inside_it(classifier):
 
 def test_punctuation_separates_phrases(classifier):
     assert "role.scrum_master" not in fired(classifier, "Scrum, master of ceremonies")
+
+
+def sentence_by_splitting(text: str, start: int) -> str:
+    """The sentence holding `start`, the plain way: split the whole text at every sentence end."""
+    bounds = [0] + [m.end() for m in re.finditer(r"(?<=[.!?;])\s+|\n+", text)]
+    index = bisect.bisect_right(bounds, start) - 1
+    return text[bounds[index]: bounds[index + 1] if index + 1 < len(bounds) else len(text)].strip()
+
+
+@pytest.mark.parametrize("text", [
+    "Backlog produit.",
+    "Contexte : scale-up, 3.5 M€ levés, e.g. une équipe. Vous gérez le backlog produit ; vous priorisez.\n\nSuite",
+    "Titre\r\n  Vous gérez le backlog.Vraiment ! Et la roadmap?Oui. Fin",
+    "Une seule ligne sans ponctuation avec backlog et roadmap et user stories",
+])
+def test_each_hit_quotes_its_sentence(classifier, text):
+    hits = classifier.analyse(text).hits
+    assert hits
+    for hit in hits:
+        assert hit.matched in hit.sentence
+        assert hit.sentence == sentence_by_splitting(text, hit.start)
+    for start in range(len(text)):
+        if not text[start].isspace():
+            assert sentence_at(text, start) == sentence_by_splitting(text, start), start
+
+
+def test_spaces_and_numbers_are_not_content_words(classifier):
+    tokens = classifier.model.analyzer("Roadmap  2025\n\n   Backlog : 12 sprints, 3.5 M€")
+    content = [w for w, keep in zip((tokens.text[s:e] for s, e in zip(tokens.starts, tokens.ends)), tokens.content) if keep]
+    assert content == ["Roadmap", "Backlog", "sprints", "M€"]
+    assert {k for k in tokens.keys if not k.strip()} == {"", "\n"}  # a line break still separates phrases
 
 
 def test_shipped_rules_cover_the_article_and_role_names():
