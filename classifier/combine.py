@@ -10,6 +10,7 @@ training split (see `training`).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -31,6 +32,11 @@ class Mixing:
 
     def as_array(self) -> np.ndarray:
         return np.array([self.model, self.title, self.role_name, self.activity, *self.offsets])
+
+    @cached_property
+    def _factors(self) -> tuple[float, np.ndarray, np.ndarray | float]:
+        """The model's factor, the rule families' factors and the offsets, as `combined_scores` uses them."""
+        return self.model, np.array([self.title, self.role_name, self.activity]), np.array(self.offsets or 0.0)
 
     @classmethod
     def from_array(cls, values) -> "Mixing":
@@ -70,6 +76,5 @@ def rule_features(hits: list[RuleHit], classes: list[str]) -> np.ndarray:
 
 def combined_scores(logits: np.ndarray, features: np.ndarray, mixing: Mixing) -> np.ndarray:
     """Scores for one posting (logits (k,), features (3, k)) or many ((n, k), (n, 3, k))."""
-    factors = mixing.as_array()[:4]
-    scores = factors[0] * logits + np.tensordot(features, factors[1:], axes=([-2], [0]))
-    return scores + np.asarray(mixing.offsets) if mixing.offsets else scores
+    model, rules, offsets = mixing._factors
+    return model * logits + rules @ features + offsets

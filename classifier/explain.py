@@ -62,10 +62,14 @@ class ClassExplanation:
         """The rules that pushed this class most."""
         return sorted((r for r in self.rules if r.contribution > 0), key=lambda r: -r.contribution)[:limit]
 
+    def strongest_terms(self, limit: int = 3) -> list[TermContribution]:
+        """The listed terms that pushed this class, strongest first."""
+        return [t for t in self.terms if t.contribution > 0][:limit]
+
     def summary(self) -> str:
         """One line for tables: the strongest rules (with the words they met) and model terms."""
         rules = [f"{r.rule_id}: «{r.hits[0].matched}»" for r in self.strongest_rules()]
-        terms = [t.text for t in self.terms if t.contribution > 0][:3]
+        terms = [t.text for t in self.strongest_terms()]
         return "; ".join(rules + ([f"model terms: {', '.join(terms)}"] if terms else []))
 
 

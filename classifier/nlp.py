@@ -5,14 +5,19 @@ cases) without its list of hyphenated compounds, whose 1.4 MB regular expression
 to compile at every start. Lemmas come from spaCy's lookup tables (`spacy-lookups-data`), French
 first, then English. Both are stored in each model directory, built once by `Analyzer.build()`,
 so a start costs milliseconds and nothing is downloaded. Each token's match key (see `keys`) is
-computed once, in one pass over the Doc's offsets, for the rule matcher and the model's terms.
+computed once per word, and each text carries its keys as numbers into a table of keys, which
+the rule matcher and the model's terms map with NumPy arrays (`KeyCodes`) instead of looking
+each token up in a dictionary.
 """
 from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from spacy.attrs import IDX, LENGTH
 from spacy.tokenizer import Tokenizer
@@ -26,26 +31,80 @@ LEMMAS_FILE = "lemmas.tsv.gz"  # "form<TAB>lemma" lines: loads twice as fast as 
 LINE_BREAK = "\n"  # the key of spaces holding a line break: phrases do not run across lines
 
 
+class KeyTable:
+    """The match keys met since the vocabulary was last renewed, numbered in order of first sight
+    (0 is the empty key of spaces): texts carry their keys as arrays of these numbers."""
+
+    def __init__(self):
+        self.keys: list[str] = [""]
+        self.numbers: dict[str, int] = {"": 0}
+
+    def number(self, key: str) -> int:
+        found = self.numbers.get(key)
+        if found is None:
+            found = self.numbers[key] = len(self.keys)
+            self.keys.append(key)
+        return found
+
+
+class KeyCodes:
+    """A function of keys (a rule's code, a model column, whether a key carries meaning) as an
+    array indexed by key number, so that `codes.of(tokens.table)[tokens.numbers]` codes a whole text
+    in one NumPy step. The array follows its table as it grows, computing only the new keys' codes;
+    concurrent callers may both extend it, with the same values."""
+
+    def __init__(self, code_of: Callable[[str], int], dtype=np.int64):
+        self.code_of = code_of
+        self.dtype = dtype
+        self._state: tuple[KeyTable | None, np.ndarray, int] = (None, np.zeros(0, dtype), 0)
+
+    def of(self, table: KeyTable) -> np.ndarray:
+        known, array, filled = self._state
+        if known is not table:
+            array, filled = np.zeros(0, self.dtype), 0
+        size = len(table.keys)
+        if filled < size:
+            if size > len(array):
+                array = np.concatenate([array[:filled], np.zeros(2 * size - filled, self.dtype)])
+            array[filled:size] = np.fromiter(map(self.code_of, table.keys[filled:size]), self.dtype, size - filled)
+            self._state = (table, array, size)
+        return array
+
+
 @dataclass
 class Tokens:
-    """A text's tokens as the product uses them: the spaCy Doc, and per token its match key,
-    character offsets and whether it carries meaning (see `keys.carries_meaning`)."""
+    """A text's tokens as the product uses them: the spaCy Doc, and per token its match key (as a
+    number in `table`), character offsets and whether it carries meaning (`keys.carries_meaning`)."""
 
     text: str
     doc: Doc
-    keys: list[str]
+    numbers: np.ndarray
     starts: list[int]
     ends: list[int]
-    content: list[bool]
+    content: np.ndarray  # bool
+    table: KeyTable
+
+    @property
+    def keys(self) -> list[str]:
+        keys = self.table.keys
+        return [keys[n] for n in self.numbers.tolist()]
+
+    def content_keys(self) -> list[str]:
+        """The keys of the content words, in order."""
+        keys = self.table.keys
+        return [keys[n] for n in self.numbers[self.content].tolist()]
 
 
 class Analyzer:
-    """Text -> Tokens: spaCy's tokenizer, then one pass giving each token its match key."""
+    """Text -> Tokens: spaCy's tokenizer, then one pass giving each token its match key. Not
+    thread-safe (`analysis.PostingAnalyzer` holds a lock around it)."""
 
     def __init__(self, tokenizer_bytes: bytes, lemmas: dict[str, str]):
         self.tokenizer_bytes = tokenizer_bytes
         self.lemmas = lemmas
-        self._keys: dict[str, str] = {}
+        self._numbers: dict[str, int] = {}  # word -> its key's number
+        self._meaning = KeyCodes(carries_meaning, bool)
+        self.table = KeyTable()
         self.vocab, self.tokenizer = self._new_tokenizer()
 
     def _new_tokenizer(self) -> tuple[Vocab, Tokenizer]:
@@ -53,35 +112,39 @@ class Analyzer:
         return vocab, Tokenizer(vocab).from_bytes(self.tokenizer_bytes)
 
     def renew_vocab(self) -> Vocab:
-        """Start a fresh vocabulary, so that long runs do not grow memory with every new word."""
+        """Start a fresh vocabulary and key table, so that long runs do not grow memory with every
+        new word (texts analysed before keep theirs)."""
         self.vocab, self.tokenizer = self._new_tokenizer()
-        self._keys.clear()
+        self._numbers.clear()
+        self.table = KeyTable()
         return self.vocab
 
     def key(self, word: str) -> str:
         """The match key of a word: its lemma (lookup table), folded and stemmed; for spaces, a
         line break or nothing."""
-        found = self._keys.get(word)
+        if word.isspace():
+            return LINE_BREAK if "\n" in word else ""
+        lower = word.lower()
+        return key_of(self.lemmas.get(lower, lower))
+
+    def _number(self, word: str) -> int:
+        found = self._numbers.get(word)
         if found is None:
-            if word.isspace():
-                found = LINE_BREAK if "\n" in word else ""
-            else:
-                lower = word.lower()
-                found = key_of(self.lemmas.get(lower, lower))
-            if len(self._keys) > 300_000:
-                self._keys.clear()
-            self._keys[word] = found
+            found = self.table.number(self.key(word))
+            if len(self._numbers) > 300_000:
+                self._numbers.clear()
+            self._numbers[word] = found
         return found
 
     def __call__(self, text: str) -> Tokens:
         doc = self.tokenizer(text)
         if not len(doc):
-            return Tokens(text, doc, [], [], [], [])
+            return Tokens(text, doc, np.zeros(0, np.int64), [], [], np.zeros(0, bool), self.table)
         starts, lengths = doc.to_array([IDX, LENGTH]).T.tolist()
         ends = [s + n for s, n in zip(starts, lengths)]
-        known, key = self._keys.get, self.key
-        keys = [known(w) or key(w) for w in map(text.__getitem__, map(slice, starts, ends))]
-        return Tokens(text, doc, keys, starts, ends, list(map(carries_meaning, keys)))
+        known, number = self._numbers.get, self._number
+        numbers = np.array([known(w) or number(w) for w in map(text.__getitem__, map(slice, starts, ends))])
+        return Tokens(text, doc, numbers, starts, ends, self._meaning.of(self.table)[numbers], self.table)
 
     # -- building and storing ------------------------------------------------------------
     @classmethod

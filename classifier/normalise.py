@@ -15,8 +15,10 @@ _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>|<!--.*?-->", re.S)
 _LOOKS_HTML = re.compile(r"<(p|br|div|ul|ol|li|strong|b|em|i|h[1-6]|span|table|tr|td|a)\b[^>]*>|&[a-z]+;|&#\d+;", re.I)
 _BLOCK_TAGS = {"p", "div", "br", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section", "article", "header", "footer", "blockquote"}
 _DROP_CONTENT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.S | re.I)
-_SPACES = re.compile(r"[ \t\u00a0\u202f\u2009]+")
-_BLANK_LINES = re.compile(r"\s*\n\s*(\n\s*)+")
+# Only the runs of spaces that change (a single plain space, most of the text, is left alone) and
+# blank lines, matched from their first line break: the regex engine skips ahead much faster.
+_SPACES = re.compile(r"[\t\u00a0\u202f\u2009][ \t\u00a0\u202f\u2009]*| [ \t\u00a0\u202f\u2009]+")
+_BLANK_LINES = re.compile(r"\n\s*\n\s*")  # the spaces before the first line break go with the line strips
 
 
 def looks_like_html(text: str) -> bool:

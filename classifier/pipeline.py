@@ -60,7 +60,8 @@ class Classifier:
 
     def _explained(self, analysis: Analysis, columns: list[np.ndarray], explain: str, quote: bool):
         """Scores, probabilities, the label's index and the explanations asked for ("all" classes or
-        the "label"'s), their terms shown by the posting's own words."""
+        the "label"'s), their terms shown by the posting's own words; with `quote=False` (table
+        rows), hits without their sentences, and only the terms the summary shows."""
         scores, term_index, contributions = self._scores(columns, analysis.hits)
         probabilities = softmax(scores)
         best = int(np.argmax(scores))
@@ -69,7 +70,7 @@ class Classifier:
                                  float(scores[i]), float(probabilities[i]), quote)
             for i, label in enumerate(self.classes) if explain == "all" or i == best
         }
-        terms = [t for part in explanation.values() for t in part.terms]
+        terms = [t for part in explanation.values() for t in (part.terms if quote else part.strongest_terms())]
         forms = analysis.forms({t.term for t in terms})
         for term in terms:
             term.text = forms.get(term.term, term.term)

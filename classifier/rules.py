@@ -13,9 +13,7 @@ import dataclasses
 import hashlib
 import re
 import tomllib
-from collections import Counter
 from dataclasses import dataclass
-from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +21,7 @@ from spacy.matcher import PhraseMatcher
 
 from .errors import RulesError
 from .keys import STOP_KEYS
-from .nlp import Tokens
+from .nlp import KeyCodes, Tokens
 
 CLASSES = ("CPO", "PO", "PM", "OTHER")
 KINDS = ("role_name", "activity")
@@ -156,14 +154,14 @@ def sentence_at(text: str, start: int) -> str:
 
 
 class RuleMatcher:
-    """All rules compiled for matching: key phrases in a hash index, acronyms in a spaCy PhraseMatcher.
+    """All rules compiled for matching: key phrases indexed by code, acronyms in a spaCy PhraseMatcher.
 
     Phrases are matched on the posting's match keys, without spaces and joiners (hyphens,
     apostrophes, slashes) and with each run of function words reduced to one placeholder (see
     `sequence`): "cahier des charges" meets "Cahiers de charges", "user stories" meets
     "user-stories", while punctuation and line breaks still separate phrases. Keys are coded as
     integers (every key of no phrase shares one code), so that the sequence is built with NumPy
-    and only the places holding a phrase's anchor (its first content key) are compared in Python.
+    and only the places holding a phrase's first two keys are compared in Python.
     Case-sensitive rules match token texts exactly, with spaCy's PhraseMatcher on the posting's Doc.
     """
 
@@ -188,27 +186,29 @@ class RuleMatcher:
                 for key in tokens.keys:
                     if key not in self.codes:
                         self.codes[key], next_code = next_code, next_code + 1
-                found = phrase_variants(self.sequence(tokens)[0].tolist())
+                codes = np.array([self.codes.get(key, _OTHER) for key in tokens.keys])
+                found = phrase_variants(_matched_sequence(codes)[0].tolist())
                 if not found:
                     raise RulesError(f"{rule.file}: rule {rule.id}: phrase {phrase!r} has no word to match")
                 variants += [(codes, rule.id) for codes in found]
             if patterns:
                 self.by_text.add(rule.id, patterns)
-        # Each pattern is looked for where its anchor stands: its key that the fewest patterns share
-        # ("owner" in "product owner"), which is also rarer in postings than "product".
-        shared = Counter(code for codes, _ in variants for code in set(codes))
-        patterns_by_anchor: dict[int, dict[tuple[int, int], dict[tuple[int, ...], list[str]]]] = {}
+        # one-key patterns by their code; longer ones by the code of their first two keys
+        self.width = next_code
+        self.by_code: dict[int, list[str]] = {}
+        self.by_pair: dict[int, list[tuple[tuple[int, ...], str]]] = {}
         for codes, rule_id in variants:
-            anchor = min((i for i, code in enumerate(codes) if code != _FUNCTION), key=lambda i: shared[codes[i]])
-            shapes = patterns_by_anchor.setdefault(codes[anchor], {})
-            rule_ids = shapes.setdefault((anchor, len(codes)), {}).setdefault(tuple(codes), [])
-            if rule_id not in rule_ids:
-                rule_ids.append(rule_id)
-        # anchor code -> [(anchor's place in the pattern, pattern length, {pattern: rule ids})]
-        self.by_anchor = {code: [(*shape, patterns) for shape, patterns in shapes.items()]
-                          for code, shapes in patterns_by_anchor.items()}
-        self.is_anchor = np.zeros(next_code, dtype=bool)
-        self.is_anchor[list(self.by_anchor)] = True
+            if len(codes) == 1:
+                entries, entry = self.by_code.setdefault(codes[0], []), rule_id
+            else:
+                entries, entry = self.by_pair.setdefault(codes[0] * self.width + codes[1], []), (tuple(codes), rule_id)
+            if entry not in entries:
+                entries.append(entry)
+        self.is_single = np.zeros(next_code, dtype=bool)
+        self.is_single[list(self.by_code)] = True
+        self.first_pairs = np.array(sorted(self.by_pair), dtype=np.int64)
+        codes = self.codes
+        self.key_codes = KeyCodes(lambda key: codes.get(key, _OTHER))
 
     def renew_vocab(self) -> None:
         """Follow the analyzer onto a fresh vocabulary (long batch runs)."""
@@ -216,35 +216,34 @@ class RuleMatcher:
         self._compile()
 
     def sequence(self, tokens: Tokens) -> tuple[np.ndarray, np.ndarray]:
-        """The key codes phrases are matched on, and the index of the token each comes from:
-        spaces and joiners dropped, each run of function words reduced to its first, coded as
-        the placeholder, so "cahiers de charges" and "cahier des charges" read alike."""
-        codes = np.fromiter(map(self.codes.get, tokens.keys, repeat(_OTHER)), dtype=np.int64, count=len(tokens.keys))
-        at = np.flatnonzero(codes != _SKIP)
-        codes = codes[at]
-        function = codes == _FUNCTION
-        first_of_run = np.ones(len(codes), dtype=bool)
-        first_of_run[1:] = ~(function[1:] & function[:-1])
-        return codes[first_of_run], at[first_of_run]
+        """The key codes phrases are matched on, and the index of the token each comes from."""
+        return _matched_sequence(self.key_codes.of(tokens.table)[tokens.numbers])
 
     def _key_matches(self, tokens: Tokens) -> list[tuple[str, int, int]]:
-        """(rule id, start, end) of every phrase found in the text's key sequence."""
+        """(rule id, start, end) of every phrase found in the text's key sequence: one-key phrases
+        where their key stands, longer ones compared in Python only where their first two keys do."""
         codes, at = self.sequence(tokens)
-        anchors = np.flatnonzero(self.is_anchor[codes]).tolist()
-        if not anchors:
-            return []
-        codes, at = codes.tolist(), at.tolist()
         starts, ends = tokens.starts, tokens.ends
         found = []
-        for i in anchors:
-            for anchor, n, patterns in self.by_anchor[codes[i]]:
-                first = i - anchor
-                if first >= 0:
-                    for rule_id in patterns.get(tuple(codes[first:first + n]), ()):
-                        found.append((rule_id, starts[at[first]], ends[at[first + n - 1]]))
+        for i in np.flatnonzero(self.is_single[codes]).tolist():
+            token = at[i]
+            found += [(rule_id, starts[token], ends[token]) for rule_id in self.by_code[int(codes[i])]]
+        if len(codes) < 2 or not len(self.first_pairs):
+            return found
+        pairs = codes[:-1] * self.width + codes[1:]
+        place = np.minimum(np.searchsorted(self.first_pairs, pairs), len(self.first_pairs) - 1)
+        candidates = np.flatnonzero(self.first_pairs[place] == pairs).tolist()
+        if candidates:
+            sequence = codes.tolist()
+            for i in candidates:
+                for pattern, rule_id in self.by_pair[int(pairs[i])]:
+                    n = len(pattern)
+                    if tuple(sequence[i:i + n]) == pattern:
+                        found.append((rule_id, starts[at[i]], ends[at[i + n - 1]]))
         return found
 
     def hits(self, tokens: Tokens, field: str = "text") -> list[RuleHit]:
+        """The rule hits of a text, the longest kept where they overlap."""
         text = tokens.text
         spans = self._key_matches(tokens)
         if self.by_text:
@@ -252,10 +251,22 @@ class RuleMatcher:
             spans += [(strings[i], tokens.starts[start], tokens.ends[end - 1])
                       for i, start, end in self.by_text(tokens.doc)]
         found = []
-        for rule_id, start, end in spans:
+        for rule_id, start, end in _without_overlaps(spans, self.rules):
             rule = self.rules[rule_id]
             found.append(RuleHit(rule.id, rule.label, rule.kind, rule.weight, text[start:end], start, end, field, text))
-        return _without_overlaps(found)
+        return found
+
+
+def _matched_sequence(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The codes of a text's tokens as phrases are matched on them, and the index of the token
+    each comes from: spaces and joiners dropped, each run of function words reduced to its first
+    (coded as the placeholder), so "cahiers de charges" and "cahier des charges" read alike."""
+    at = np.flatnonzero(codes != _SKIP)
+    codes = codes[at]
+    function = codes == _FUNCTION
+    first_of_run = np.ones(len(codes), dtype=bool)
+    first_of_run[1:] = ~(function[1:] & function[:-1])
+    return codes[first_of_run], at[first_of_run]
 
 
 def phrase_variants(codes: list[int]) -> list[list[int]]:
@@ -274,13 +285,31 @@ def phrase_variants(codes: list[int]) -> list[list[int]]:
     return [codes] if codes == content else [codes, content]
 
 
-def _without_overlaps(hits: list[RuleHit]) -> list[RuleHit]:
-    """Keep the longest hit where hits overlap ("Scrum Master" over "Scrum"), then the heavier, then the first."""
-    kept: list[RuleHit] = []
-    taken: set[int] = set()
-    for hit in sorted(hits, key=lambda h: (h.start - h.end, h.kind != "role_name", -h.weight, h.rule_id, h.start)):
-        span = range(hit.start, hit.end)
-        if not taken.intersection(span):
-            kept.append(hit)
-            taken.update(span)
-    return sorted(kept, key=lambda h: h.start)
+def _without_overlaps(spans: list[tuple[str, int, int]], rules: dict[str, Rule]) -> list[tuple[str, int, int]]:
+    """The (rule id, start, end) spans to keep, in text order: where spans overlap, the longest
+    ("Scrum Master" over "Scrum"), then a role name, then the heavier rule, then the first."""
+    def rank(span: tuple[str, int, int]):
+        rule = rules[span[0]]
+        return span[1] - span[2], rule.kind != "role_name", -rule.weight, span[0], span[1]
+
+    kept: list[tuple[str, int, int]] = []
+    cluster: list[tuple[str, int, int]] = []  # spans overlapping one another, directly or through others
+    reach = 0
+    for span in sorted(spans, key=lambda s: s[1]):
+        if cluster and span[1] >= reach:
+            kept += _choose(cluster, rank)
+            cluster = []
+        cluster.append(span)
+        reach = max(reach, span[2]) if len(cluster) > 1 else span[2]
+    return kept + _choose(cluster, rank)
+
+
+def _choose(cluster: list[tuple[str, int, int]], rank) -> list[tuple[str, int, int]]:
+    """The spans kept of a cluster of overlapping spans, best rank first, then in text order."""
+    if len(cluster) < 2:
+        return cluster
+    chosen: list[tuple[str, int, int]] = []
+    for span in sorted(cluster, key=rank):
+        if all(span[2] <= other[1] or other[2] <= span[1] for other in chosen):
+            chosen.append(span)
+    return sorted(chosen, key=lambda s: s[1])
