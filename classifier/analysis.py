@@ -43,28 +43,51 @@ class PostingAnalyzer:
         self._lock = threading.Lock()
         self._analysed = 0
 
-    def _doc(self, text: str) -> Tokens:
-        self._analysed += 1
+    def _docs(self, texts: list[str]) -> list[Tokens]:
+        """spaCy's analysis of texts, on one vocabulary (renewed before, when it has grown enough)."""
         if self._analysed >= RENEW_VOCAB_EVERY:  # spaCy's vocabulary grows with every new word
             self._analysed = 0
             self.matcher.renew_vocab()
-        return self.analyzer(text)
+        self._analysed += len(texts)
+        return [self.analyzer(text) for text in texts]
 
     def __call__(self, text: str, title: str | None = None) -> Analysis:
-        if not isinstance(text, str):
-            raise InputError(f"a posting must be text, not {type(text).__name__}")
-        text = normalise(text)
-        title = normalise(title).strip() if isinstance(title, str) and title.strip() else None
-        if not text.strip():
-            raise InputError("empty posting: no text to classify")
+        found = self.analyse_many([(text, title)])[0]
+        if isinstance(found, InputError):
+            raise found
+        return found
+
+    def analyse_many(self, postings: list[tuple[str, str | None]]) -> list[Analysis | InputError]:
+        """Analyse (text, title) pairs together; a posting that cannot be analysed gets its error."""
+        prepared: list[tuple[str, str | None] | InputError] = []
+        for text, title in postings:
+            if not isinstance(text, str):
+                prepared.append(InputError(f"a posting must be text, not {type(text).__name__}"))
+                continue
+            text = normalise(text)
+            title = normalise(title).strip() if isinstance(title, str) and title.strip() else None
+            prepared.append((text, title) if text.strip() else InputError("empty posting: no text to classify"))
+        texts = [part for p in prepared if not isinstance(p, InputError) for part in (p[0], p[1]) if part is not None]
+        fields = [field for p in prepared if not isinstance(p, InputError)
+                  for field in ("text", "title") if p[field == "title"] is not None]
         with self._lock:
-            body = self._doc(text)
-            body_hits = self.matcher.hits(body)
+            tokens = self._docs(texts)
+            hits = self.matcher.hits_many(tokens, fields)
+        found: list[Analysis | InputError] = []
+        at = 0
+        for p in prepared:
+            if isinstance(p, InputError):
+                found.append(p)
+                continue
+            text, title = p
+            body, body_hits = tokens[at], hits[at]
             if title is None:
-                return Analysis(text, None, body_hits, body_hits, (body,))
-            head = self._doc(title)
-            title_hits = self.matcher.hits(head, field="title")
-            return Analysis(text, title, title_hits + body_hits, body_hits, (head, body))
+                found.append(Analysis(text, None, body_hits, body_hits, (body,)))
+                at += 1
+            else:
+                found.append(Analysis(text, title, hits[at + 1] + body_hits, body_hits, (tokens[at + 1], body)))
+                at += 2
+        return found
 
     def masked(self, text: str, title: str | None = None) -> Analysis:
         """The analysis of the posting with its job titles masked, in title and text."""
@@ -74,7 +97,7 @@ class PostingAnalyzer:
         """The normalised text with every job title replaced by a dash: what the job does, not its name."""
         text = normalise(text)
         with self._lock:
-            hits = [h for h in self.matcher.hits(self._doc(text)) if h.kind == "role_name"]
+            hits = [h for h in self.matcher.hits(self._docs([text])[0]) if h.kind == "role_name"]
         for hit in sorted(hits, key=lambda h: -h.start):
             text = text[: hit.start] + ROLE_MASK + text[hit.end:]
         return text

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO
 
 from .errors import EXIT_INTERRUPTED, ClassifierError, InputError
+from .explain import RowResult
 from .rules import CLASSES
 from .tables import Row, open_text, read_csv, read_jsonl
 
@@ -47,27 +48,25 @@ def _classifier_for(model: str | None, rules: str | None):
     return _classifiers[key]
 
 
-def result_cells(classifier, text: str, title: str | None, error: str) -> dict[str, str]:
+def result_cells(outcome: RowResult | ClassifierError | str) -> dict[str, str]:
     """The result columns of one row; a row that cannot be classified gets only its `error`."""
     cells = dict.fromkeys(RESULT_COLUMNS, "")
-    if not error:
-        try:
-            result = classifier.classify_row(text, title)
-        except ClassifierError as failure:
-            error = str(failure)
-        else:
-            cells.update(label=result.label, confidence=f"{result.confidence:.4f}", evidence=result.evidence)
-            for c in CLASSES:
-                cells[f"prob_{c}"] = f"{result.probabilities.get(c, 0.0):.4f}"
-    cells["error"] = error
+    if isinstance(outcome, RowResult):
+        cells.update(label=outcome.label, confidence=f"{outcome.confidence:.4f}", evidence=outcome.evidence)
+        for c in CLASSES:
+            cells[f"prob_{c}"] = f"{outcome.probabilities.get(c, 0.0):.4f}"
+    else:
+        cells["error"] = str(outcome)
     return cells
 
 
 def classify_chunk(items: list[tuple[str, str | None, str]], model: str | None = None, rules: str | None = None) -> list[dict]:
-    """The per-batch function: (text, title, error) triples in, result cells out, in order.
-    It is what `--jobs` runs in each process, and what a distributed engine can run per partition."""
+    """The per-batch function: (text, title, error) triples in, result cells out, in order, the
+    postings classified together. It is what `--jobs` runs in each process, and what a distributed
+    engine can run per partition."""
     classifier = _classifier_for(model, rules)
-    return [result_cells(classifier, text, title, error) for text, title, error in items]
+    outcomes = iter(classifier.classify_rows([(text, title) for text, title, error in items if not error]))
+    return [result_cells(error or next(outcomes)) for _, _, error in items]
 
 
 def classify_frame(frame, text_column: str, title_column: str | None = None, model: str | None = None,

@@ -26,7 +26,7 @@ class Scored:
 def score_analyses(analyses: list[Analysis], scorer: LinearTermScorer, mixing: Mixing, rules_mixing: Mixing) -> Scored:
     """Probabilities of the rules alone (with their own fitted factors), the model alone, and both."""
     classes = scorer.classes
-    logits = np.vstack([scorer.decision_of(*a.tokens) for a in analyses])
+    logits = scorer.logits_of([a.tokens for a in analyses])
     features = np.stack([rule_features(a.hits, classes) for a in analyses])
     rules_only = combined_scores(np.zeros_like(logits), features, rules_mixing)
     if "OTHER" in classes:  # no rule fired: rules alone say OTHER

@@ -70,6 +70,18 @@ class KeyCodes:
             self._state = (table, array, size)
         return array
 
+    def of_texts(self, texts: list[Tokens], content: bool = False) -> tuple[np.ndarray, list[int]]:
+        """The codes of several texts' tokens (only their content words with `content=True`) end to
+        end, and how many each text has: one NumPy step for texts sharing a key table."""
+        if not texts:
+            return np.zeros(0, self.dtype), []
+        numbers = [t.numbers[t.content] if content else t.numbers for t in texts]
+        codes, start = [], 0
+        for end in [i for i in range(1, len(texts)) if texts[i].table is not texts[i - 1].table] + [len(texts)]:
+            codes.append(self.of(texts[start].table)[np.concatenate(numbers[start:end])])
+            start = end
+        return (np.concatenate(codes) if len(codes) > 1 else codes[0]), [len(n) for n in numbers]
+
 
 @dataclass
 class Tokens:

@@ -13,7 +13,7 @@ from .combine import combined_scores, rule_features
 from .explain import Hit, Result, RowResult, TitleCheck, explain_class
 from .modelstore import StoredModel, load_model
 from .resources import default_model_dir, rules_dir
-from .rules import RuleHit, load_rules, rules_digest
+from .rules import load_rules, rules_digest
 from .scorer import softmax
 
 
@@ -49,61 +49,92 @@ class Classifier:
         return self.analyzer.mask(text)
 
     # -- scoring -----------------------------------------------------------------------
-    def _scores(self, term_columns: list[np.ndarray], hits: list[RuleHit]):
-        """Combined scores, and the model's terms (columns) with their contributions."""
-        scorer, mixing = self.model.scorer, self.model.mixing
-        term_index, counts = scorer.count_columns(*term_columns)
-        contributions = scorer.contributions(term_index, counts)
-        logits = scorer.intercept + contributions.sum(axis=1)
-        features = rule_features(hits, scorer.classes)
-        return combined_scores(logits, features, mixing), term_index, contributions
+    def _scored(self, analyses: list[Analysis], body_only: bool = False):
+        """Combined scores of analysed postings, shape (n, n_classes), all in the same NumPy steps,
+        and per posting its terms (columns) with their contributions (n_classes, n_terms).
+        `body_only` scores the descriptions without their titles."""
+        scorer = self.model.scorer
+        posting, index, counts = scorer.term_counts([a.tokens[-1:] if body_only else a.tokens for a in analyses])
+        contributions, logits = scorer.contributions(posting, index, counts, len(analyses))
+        features = np.stack([rule_features(a.body_hits if body_only else a.hits, scorer.classes) for a in analyses])
+        bounds = posting.searchsorted(np.arange(len(analyses) + 1)).tolist()
+        terms = [(index[b:e], contributions[:, b:e]) for b, e in zip(bounds, bounds[1:])]
+        return combined_scores(logits, features, self.model.mixing), terms
 
-    def _explained(self, analysis: Analysis, columns: list[np.ndarray], explain: str, quote: bool):
-        """Scores, probabilities, the label's index and the explanations asked for ("all" classes or
-        the "label"'s), their terms shown by the posting's own words; with `quote=False` (table
-        rows), hits without their sentences, and only the terms the summary shows."""
-        scores, term_index, contributions = self._scores(columns, analysis.hits)
-        probabilities = softmax(scores)
-        best = int(np.argmax(scores))
+    def _explained(self, analysis: Analysis, scores: np.ndarray, probabilities: np.ndarray, terms, explain: str,
+                   quote: bool) -> tuple[int, dict]:
+        """The label's index and the explanations asked for ("all" classes or the "label"'s), their
+        terms shown by the posting's own words; with `quote=False` (table rows), hits without their
+        sentences, and only the terms the summary shows."""
+        best = int(scores.argmax())
         explanation = {
-            label: explain_class(i, self.model.scorer, term_index, contributions, analysis.hits, self.model.mixing,
+            label: explain_class(i, self.model.scorer, *terms, analysis.hits, self.model.mixing,
                                  float(scores[i]), float(probabilities[i]), quote)
             for i, label in enumerate(self.classes) if explain == "all" or i == best
         }
-        terms = [t for part in explanation.values() for t in (part.terms if quote else part.strongest_terms())]
-        forms = analysis.forms({t.term for t in terms})
-        for term in terms:
+        shown = [t for part in explanation.values() for t in (part.terms if quote else part.strongest_terms())]
+        forms = analysis.forms({t.term for t in shown})
+        for term in shown:
             term.text = forms.get(term.term, term.term)
-        return scores, probabilities, best, explanation
+        return best, explanation
+
+    def from_analyses(self, analyses: list[Analysis], explain: str = "all") -> list[Result]:
+        """The results of analysed postings; `explain="label"` explains the label's class only, "all"
+        every class."""
+        if not analyses:
+            return []
+        classes = self.classes
+        scores, terms = self._scored(analyses)
+        probabilities = softmax(scores)
+        results = []
+        for analysis, row, chances, found in zip(analyses, scores, probabilities, terms):
+            best, explanation = self._explained(analysis, row, chances, found, explain, quote=True)
+            results.append(Result(
+                label=classes[best],
+                confidence=float(chances[best]),
+                probabilities=dict(zip(classes, chances.tolist())),
+                scores=dict(zip(classes, row.tolist())),
+                explanation=explanation,
+                text=analysis.text,
+                title=self._title_check(analysis, classes[best]) if analysis.title else None,
+            ))
+        return results
 
     def from_analysis(self, analysis: Analysis, explain: str = "all") -> Result:
-        """The result of an analysed posting; `explain="label"` explains the label's class only, "all"
-        every class."""
+        return self.from_analyses([analysis], explain)[0]
+
+    def classify_rows(self, postings: list[tuple[str, str | None]]) -> list[RowResult | InputError]:
+        """What table rows show of (text, title) pairs, classified together: label, probabilities and
+        a one-line evidence summary, the same as `classify(...).summary()` gives, without what a row
+        does not show (the sentences quoted, the other classes' explanations, the title check). A
+        posting that cannot be classified gets its error, and the others their results."""
+        analysed = self.analyzer.analyse_many(postings)
+        good = [a for a in analysed if not isinstance(a, InputError)]
+        if not good:
+            return analysed
         classes = self.classes
-        columns = [self.model.scorer.term_columns(tokens) for tokens in analysis.tokens]
-        scores, probabilities, best, explanation = self._explained(analysis, columns, explain, quote=True)
-        return Result(
-            label=classes[best],
-            confidence=float(probabilities[best]),
-            probabilities={c: float(p) for c, p in zip(classes, probabilities)},
-            scores={c: float(s) for c, s in zip(classes, scores)},
-            explanation=explanation,
-            text=analysis.text,
-            title=self._title_check(analysis, classes[best], columns[-1]) if analysis.title else None,
-        )
+        scores, terms = self._scored(good)
+        probabilities = softmax(scores)
+        rows = iter(zip(good, scores, probabilities, terms))
+        results: list[RowResult | InputError] = []
+        for outcome in analysed:
+            if isinstance(outcome, InputError):
+                results.append(outcome)
+                continue
+            analysis, row, chances, found = next(rows)
+            best, explanation = self._explained(analysis, row, chances, found, "label", quote=False)
+            results.append(RowResult(classes[best], float(chances[best]), dict(zip(classes, chances.tolist())),
+                                     explanation[classes[best]].summary()))
+        return results
 
     def classify_row(self, text: str, title: str | None = None) -> RowResult:
-        """What a table row shows: label, probabilities and a one-line evidence summary, the same as
-        `classify(...).summary()` gives, without what a row does not show (the sentences quoted,
-        the other classes' explanations, the title check)."""
-        analysis = self.analyse(text, title)
-        columns = [self.model.scorer.term_columns(tokens) for tokens in analysis.tokens]
-        _, probabilities, best, explanation = self._explained(analysis, columns, "label", quote=False)
-        label = self.classes[best]
-        return RowResult(label, float(probabilities[best]),
-                         {c: float(p) for c, p in zip(self.classes, probabilities)}, explanation[label].summary())
+        """What a table row shows of one posting (see `classify_rows`)."""
+        found = self.classify_rows([(text, title)])[0]
+        if isinstance(found, InputError):
+            raise found
+        return found
 
-    def _title_check(self, analysis: Analysis, label: str, body_columns: np.ndarray) -> TitleCheck:
+    def _title_check(self, analysis: Analysis, label: str) -> TitleCheck:
         named: dict[str, float] = {}
         title_hits = [h for h in analysis.hits if h.field == "title" and h.kind == "role_name"]
         for hit in title_hits:
@@ -112,8 +143,8 @@ class Classifier:
         if title_label is None:  # a title naming no role cannot contradict the description
             description_label = label
         else:
-            description_scores, _, _ = self._scores([body_columns], analysis.body_hits)
-            description_label = self.classes[int(np.argmax(description_scores))]
+            description_scores, _ = self._scored([analysis], body_only=True)
+            description_label = self.classes[int(description_scores[0].argmax())]
         return TitleCheck(
             title=analysis.title,
             title_label=title_label,
@@ -129,7 +160,8 @@ class Classifier:
 
     def classify_many(self, postings: Iterable, batch_size: int = 256) -> Iterator[Result]:
         """Classify a stream of postings lazily, batch by batch; each item is a text, a (text, title)
-        pair or a mapping with `text` and optional `title`."""
+        pair or a mapping with `text` and optional `title`. A posting that cannot be classified
+        stops the stream with its error, in order."""
         batch: list = []
         for item in postings:
             batch.append(item)
@@ -139,12 +171,21 @@ class Classifier:
         yield from self._classify_batch(batch)
 
     def _classify_batch(self, batch: list) -> Iterator[Result]:
+        pairs = []
         for item in batch:
             if isinstance(item, str):
-                yield self.classify(item)
+                pairs.append((item, None))
             elif isinstance(item, dict):
-                yield self.classify(item.get("text", ""), item.get("title"))
+                pairs.append((item.get("text", ""), item.get("title")))
             elif isinstance(item, tuple) and len(item) == 2:
-                yield self.classify(*item)
+                pairs.append(item)
             else:
-                raise InputError(f"a posting is a text, a (text, title) pair or a mapping, not {type(item).__name__}")
+                pairs.append(InputError(f"a posting is a text, a (text, title) pair or a mapping, not {type(item).__name__}"))
+        valid = [p for p in pairs if not isinstance(p, InputError)]
+        analysed = iter(self.analyzer.analyse_many(valid))
+        outcomes = [p if isinstance(p, InputError) else next(analysed) for p in pairs]
+        good = iter(self.from_analyses([o for o in outcomes if not isinstance(o, InputError)]))
+        for outcome in outcomes:
+            if isinstance(outcome, InputError):
+                raise outcome
+            yield next(good)

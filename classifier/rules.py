@@ -158,7 +158,7 @@ class RuleMatcher:
 
     Phrases are matched on the posting's match keys, without spaces and joiners (hyphens,
     apostrophes, slashes) and with each run of function words reduced to one placeholder (see
-    `sequence`): "cahier des charges" meets "Cahiers de charges", "user stories" meets
+    `_matched_sequence`): "cahier des charges" meets "Cahiers de charges", "user stories" meets
     "user-stories", while punctuation and line breaks still separate phrases. Keys are coded as
     integers (every key of no phrase shares one code), so that the sequence is built with NumPy
     and only the places holding a phrase's first two keys are compared in Python.
@@ -215,46 +215,57 @@ class RuleMatcher:
         self.analyzer.renew_vocab()
         self._compile()
 
-    def sequence(self, tokens: Tokens) -> tuple[np.ndarray, np.ndarray]:
-        """The key codes phrases are matched on, and the index of the token each comes from."""
-        return _matched_sequence(self.key_codes.of(tokens.table)[tokens.numbers])
-
-    def _key_matches(self, tokens: Tokens) -> list[tuple[str, int, int]]:
-        """(rule id, start, end) of every phrase found in the text's key sequence: one-key phrases
-        where their key stands, longer ones compared in Python only where their first two keys do."""
-        codes, at = self.sequence(tokens)
-        starts, ends = tokens.starts, tokens.ends
-        found = []
-        for i in np.flatnonzero(self.is_single[codes]).tolist():
-            token = at[i]
-            found += [(rule_id, starts[token], ends[token]) for rule_id in self.by_code[int(codes[i])]]
+    def _key_matches(self, texts: list[Tokens]) -> list[list[tuple[str, int, int]]]:
+        """(rule id, start, end) of every phrase found in each text's key sequence, all texts in
+        one sequence (a code of no phrase between them): one-key phrases where their key stands,
+        longer ones compared in Python only where their first two keys stand."""
+        codes, lengths = self.key_codes.of_texts(texts)
+        offsets = np.cumsum([0] + lengths[:-1])
+        codes = np.insert(codes, offsets[1:], _OTHER)
+        begins = offsets + np.arange(len(texts))  # where each text begins in the sequence
+        codes, at = _matched_sequence(codes)
+        owner = np.searchsorted(begins, at, side="right") - 1
+        token = at - begins[owner]
+        found: list[list[tuple[str, int, int]]] = [[] for _ in texts]
+        singles = np.flatnonzero(self.is_single[codes])
+        for code, text, word in zip(codes[singles].tolist(), owner[singles].tolist(), token[singles].tolist()):
+            tokens = texts[text]
+            found[text] += [(rule_id, tokens.starts[word], tokens.ends[word]) for rule_id in self.by_code[code]]
         if len(codes) < 2 or not len(self.first_pairs):
             return found
         pairs = codes[:-1] * self.width + codes[1:]
-        place = np.minimum(np.searchsorted(self.first_pairs, pairs), len(self.first_pairs) - 1)
-        candidates = np.flatnonzero(self.first_pairs[place] == pairs).tolist()
-        if candidates:
-            sequence = codes.tolist()
-            for i in candidates:
-                for pattern, rule_id in self.by_pair[int(pairs[i])]:
+        place = np.minimum(self.first_pairs.searchsorted(pairs), len(self.first_pairs) - 1)
+        candidates = np.flatnonzero(self.first_pairs[place] == pairs)
+        if len(candidates):
+            sequence, token = codes.tolist(), token.tolist()
+            for i, pair, text in zip(candidates.tolist(), pairs[candidates].tolist(), owner[candidates].tolist()):
+                tokens = texts[text]
+                for pattern, rule_id in self.by_pair[pair]:
                     n = len(pattern)
-                    if tuple(sequence[i:i + n]) == pattern:
-                        found.append((rule_id, starts[at[i]], ends[at[i + n - 1]]))
+                    if tuple(sequence[i:i + n]) == pattern:  # patterns hold no code of the gaps between texts
+                        found[text].append((rule_id, tokens.starts[token[i]], tokens.ends[token[i + n - 1]]))
         return found
 
     def hits(self, tokens: Tokens, field: str = "text") -> list[RuleHit]:
         """The rule hits of a text, the longest kept where they overlap."""
-        text = tokens.text
-        spans = self._key_matches(tokens)
+        return self.hits_many([tokens], [field])[0]
+
+    def hits_many(self, texts: list[Tokens], fields: list[str]) -> list[list[RuleHit]]:
+        """The rule hits of each of several texts (`fields` says which is a title), matched together."""
+        spans = self._key_matches(texts)
         if self.by_text:
             strings = self.vocab.strings
-            spans += [(strings[i], tokens.starts[start], tokens.ends[end - 1])
-                      for i, start, end in self.by_text(tokens.doc)]
-        found = []
-        for rule_id, start, end in _without_overlaps(spans, self.rules):
-            rule = self.rules[rule_id]
-            found.append(RuleHit(rule.id, rule.label, rule.kind, rule.weight, text[start:end], start, end, field, text))
-        return found
+            for found, tokens in zip(spans, texts):
+                found += [(strings[i], tokens.starts[start], tokens.ends[end - 1])
+                          for i, start, end in self.by_text(tokens.doc)]
+        hits = []
+        for found, tokens, field in zip(spans, texts, fields):
+            text, kept = tokens.text, []
+            for rule_id, start, end in _without_overlaps(found, self.rules):
+                rule = self.rules[rule_id]
+                kept.append(RuleHit(rule.id, rule.label, rule.kind, rule.weight, text[start:end], start, end, field, text))
+            hits.append(kept)
+        return hits
 
 
 def _matched_sequence(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

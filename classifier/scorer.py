@@ -6,14 +6,13 @@ contributions plus the intercept add up to the score. `modelstore` keeps it as a
 archive read with `allow_pickle=False`: loading a model file never runs code.
 
 A term is one match key or a pair of neighbouring ones ("user stor"), so the vocabulary is kept
-as its keys and, per term, the indices of its one or two keys. A posting's terms are then
-counted straight from its tokens' keys (`term_columns`), as integers looked up with NumPy,
-without building the term strings `terms.terms_of` lists for training; a test checks both ways
-count the same.
+as its keys and, per term, the indices of its one or two keys. Postings' terms are then counted
+straight from their tokens' key numbers (`term_counts`), many postings in the same few NumPy
+steps, without building the term strings `terms.terms_of` lists for training; a test checks both
+ways count the same.
 """
 from __future__ import annotations
 
-import math
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
@@ -76,22 +75,25 @@ class LinearTermScorer:
         """Term -> column (built on first use: classification does not need it)."""
         return {self.name(i): i for i in range(len(self.term_keys))}
 
-    def term_columns(self, tokens: Tokens) -> np.ndarray:
-        """The column of each known term of a text (its content keys and their pairs, as
-        `terms.terms_of` lists them), repeated as often as the term occurs."""
-        codes = self._key_codes.of(tokens.table)[tokens.numbers[tokens.content]]
+    def term_counts(self, postings: list[tuple[Tokens, ...]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The known terms of several postings, each given as its texts' tokens (title, then body),
+        counted in a few NumPy steps for all: (posting, column, count) of each distinct term of
+        each posting, by posting then column. The terms are those `terms.terms_of` lists."""
+        texts = [tokens for posting in postings for tokens in posting]
+        codes, lengths = self._key_codes.of_texts(texts, content=True)
+        text_of = np.repeat(np.arange(len(texts)), lengths)
+        owner = np.repeat(np.arange(len(postings)), [len(posting) for posting in postings])[text_of]
         columns = self._unigram_column[codes]
         if len(codes) > 1 and len(self._pair_codes):
             pairs = codes[:-1] * self._width + codes[1:]
-            pairs.sort()  # sorted queries search faster, and order does not matter to counting
-            at = np.minimum(np.searchsorted(self._pair_codes, pairs), len(self._pair_codes) - 1)
+            pairs[text_of[:-1] != text_of[1:]] = -1  # no pair across two texts
+            at = np.minimum(self._pair_codes.searchsorted(pairs), len(self._pair_codes) - 1)
             columns = np.concatenate([columns, np.where(self._pair_codes[at] == pairs, self._pair_column[at], -1)])
-        return columns[columns >= 0]
-
-    @staticmethod
-    def count_columns(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The distinct columns of one or more texts' term columns, and how often each occurs."""
-        return np.unique(np.concatenate(columns), return_counts=True)
+            owner = np.concatenate([owner, owner[:-1]])
+        known = columns >= 0
+        n_terms = len(self._rows)
+        keys, counts = np.unique(owner[known] * n_terms + columns[known], return_counts=True)
+        return keys // n_terms, keys % n_terms, counts
 
     def count_terms(self, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """The columns of the known terms of a term list, and how often each occurs."""
@@ -100,23 +102,27 @@ class LinearTermScorer:
         known = found >= 0
         return found[known], np.fromiter(counts.values(), dtype=np.int64, count=len(counts))[known]
 
-    def contributions(self, index: np.ndarray, counts: np.ndarray) -> np.ndarray:
-        """The contribution of each counted term to each class, shape (n_classes, len(index)):
-        coef times the term's TF-IDF value (L2-normalised)."""
+    def contributions(self, posting: np.ndarray, index: np.ndarray, counts: np.ndarray, n: int):
+        """For counted terms of `n` postings (as `term_counts` gives them): each term's contribution
+        to each class, coef times its TF-IDF value L2-normalised within its posting, shape
+        (n_classes, len(index)); and the postings' class scores (logits), shape (n, n_classes)."""
         rows = self._rows[index]
         tf = 1.0 + np.log(counts) if self.sublinear_tf else counts.astype(float)
         values = tf * rows[:, 0]
-        norm = math.sqrt(float(values @ values))
-        return (rows[:, 1:] * (values / norm if norm else values)[:, None]).T
+        norms = np.sqrt(np.bincount(posting, values * values, minlength=n))
+        values = values / np.where(norms > 0, norms, 1.0)[posting]
+        contributions = (rows[:, 1:] * values[:, None]).T
+        logits = self.intercept + np.column_stack([np.bincount(posting, c, minlength=n) for c in contributions])
+        return contributions, logits
 
     def decision(self, terms: list[str]) -> np.ndarray:
         """Class scores (logits) of one posting, from its terms."""
-        return self.intercept + self.contributions(*self.count_terms(terms)).sum(axis=1)
+        index, counts = self.count_terms(terms)
+        return self.contributions(np.zeros(len(index), dtype=np.int64), index, counts, 1)[1][0]
 
-    def decision_of(self, *texts: Tokens) -> np.ndarray:
-        """Class scores (logits) of one posting, from its texts' tokens (title, then body)."""
-        index, counts = self.count_columns(*map(self.term_columns, texts))
-        return self.intercept + self.contributions(index, counts).sum(axis=1)
+    def logits_of(self, postings: list[tuple[Tokens, ...]]) -> np.ndarray:
+        """Class scores (logits) of postings given as their texts' tokens, shape (n, n_classes)."""
+        return self.contributions(*self.term_counts(postings), len(postings))[1]
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         return {

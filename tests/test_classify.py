@@ -171,3 +171,16 @@ def test_a_table_row_shows_what_the_full_result_says(classifier):
         assert (row.label, row.confidence, row.probabilities) == (full.label, full.confidence, full.probabilities)
         assert row.evidence == full.summary()
     assert sum(bool(classifier.classify_row(r["text"], r["title"]).evidence) for r in rows) == len(rows)
+
+
+def test_rows_classified_together_match_one_by_one_and_keep_their_errors(classifier):
+    rows = [(r["text"], r["title"]) for r in corpus(limit=12)]
+    rows[3] = ("   ", "Product Owner")
+    rows[7] = (rows[7][0], None)
+    together = classifier.classify_rows(rows)
+    assert len(together) == len(rows) and isinstance(together[3], InputError)
+    for i, (text, title) in enumerate(rows):
+        if i != 3:
+            alone = classifier.classify_row(text, title)
+            assert together[i].label == alone.label and together[i].evidence == alone.evidence
+            assert together[i].probabilities == pytest.approx(alone.probabilities, abs=1e-12)

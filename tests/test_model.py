@@ -45,19 +45,20 @@ def test_our_scoring_path_agrees_with_scikit_learn(terms):
 
 
 def test_counting_terms_from_tokens_agrees_with_the_term_lists(classifier):
-    """Classification counts terms from the tokens' keys; training reads term lists: same counts."""
+    """Classification counts the terms of many postings at once from their tokens' key numbers;
+    training reads term lists: same counts, same scores."""
     scorer = classifier.model.scorer
-    rows = corpus("test", limit=120)
-    compared = 0
-    for r in rows:
-        tokens = classifier.analyse(r["text"], r["title"]).tokens
-        from_terms = scorer.count_terms(terms_of(*tokens))
+    analyses = [classifier.analyse(r["text"], r["title"]) for r in corpus("test", limit=120)]
+    analyses.append(classifier.analyse("Scrum, scrum ! 2025"))  # a posting of few known terms
+    posting, index, counts = scorer.term_counts([a.tokens for a in analyses])
+    logits = scorer.logits_of([a.tokens for a in analyses])
+    for i, analysis in enumerate(analyses):
+        from_terms = scorer.count_terms(terms_of(*analysis.tokens))
         order = np.argsort(from_terms[0])
-        from_tokens = scorer.count_columns(*map(scorer.term_columns, tokens))
-        assert np.array_equal(from_terms[0][order], from_tokens[0]) and np.array_equal(from_terms[1][order], from_tokens[1])
-        assert np.allclose(scorer.decision(terms_of(*tokens)), scorer.decision_of(*tokens), atol=1e-12)
-        compared += len(from_tokens[0])
-    assert compared > 100 * len(rows)
+        mine = posting == i
+        assert np.array_equal(from_terms[0][order], index[mine]) and np.array_equal(from_terms[1][order], counts[mine])
+        assert np.allclose(scorer.decision(terms_of(*analysis.tokens)), logits[i], atol=1e-12)
+    assert len(index) > 100 * len(analyses)
 
 
 def test_the_scorer_survives_its_arrays_and_names_its_terms(terms):
