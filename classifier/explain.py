@@ -108,7 +108,7 @@ class Result:
 
 @dataclass
 class RowResult:
-    """What a table row shows of a classification (see `Classifier.classify_row`)."""
+    """What a table row shows of a classification (see `Classifier.classify_rows`)."""
 
     label: str
     confidence: float

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-
 from spacy.attrs import IDX, LENGTH
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
