@@ -12,6 +12,7 @@ from .terms import surface_forms, terms_of
 
 ROLE_MASK = "—"
 RENEW_VOCAB_EVERY = 20_000
+TEXTS_AT_ONCE = 512  # texts analysed under one hold of the lock (the vocabulary is renewed between)
 
 
 @dataclass
@@ -70,9 +71,13 @@ class PostingAnalyzer:
         texts = [part for p in prepared if not isinstance(p, InputError) for part in (p[0], p[1]) if part is not None]
         fields = [field for p in prepared if not isinstance(p, InputError)
                   for field in ("text", "title") if p[field == "title"] is not None]
-        with self._lock:
-            tokens = self._docs(texts)
-            hits = self.matcher.hits_many(tokens, fields)
+        tokens: list[Tokens] = []
+        hits: list[list[RuleHit]] = []
+        for start in range(0, len(texts), TEXTS_AT_ONCE):
+            with self._lock:
+                part = self._docs(texts[start:start + TEXTS_AT_ONCE])
+                hits += self.matcher.hits_many(part, fields[start:start + TEXTS_AT_ONCE])
+            tokens += part
         found: list[Analysis | InputError] = []
         at = 0
         for p in prepared:

@@ -23,6 +23,7 @@ from .nlp import LEMMAS_FILE, TOKENIZER_FILE, Analyzer
 from .scorer import LinearTermScorer
 
 MODEL_FILE = "model.npz"
+MODEL_FORMAT = 2  # 2: the vocabulary as keys and key pairs (1 stored term strings)
 MANIFEST_FILE = "manifest.json"
 CHECKED_FILES = (MODEL_FILE, TOKENIZER_FILE, LEMMAS_FILE)
 TRACKED_LIBRARIES = ("scikit-learn", "spacy", "spacy-lookups-data", "numpy")
@@ -74,7 +75,7 @@ def save_model(directory: Path, analyzer: Analyzer, scorer: LinearTermScorer, mi
         np.savez(handle, **arrays)  # uncompressed: loads faster
     analyzer.save(directory)
     full = {
-        "format": 1,
+        "format": MODEL_FORMAT,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "libraries": library_versions(),
         "classes": scorer.classes,
@@ -99,6 +100,9 @@ def read_manifest(directory: Path) -> dict:
         raise ModelError(f"{path}: manifest is not valid JSON ({error})") from None
     if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
         raise ModelError(f"{path}: manifest has no 'files' digests")
+    if manifest.get("format") != MODEL_FORMAT:
+        raise ModelError(f"{path}: model format {manifest.get('format')!r}, this version reads format {MODEL_FORMAT}; "
+                         "train the model again with classify-train")
     return manifest
 
 

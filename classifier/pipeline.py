@@ -17,6 +17,9 @@ from .rules import load_rules, rules_digest
 from .scorer import softmax
 
 
+ROWS_AT_ONCE = 256
+
+
 class RulesChangedWarning(UserWarning):
     """The rules differ from those the model's mixing factors were fitted with."""
 
@@ -104,10 +107,17 @@ class Classifier:
         return self.from_analyses([analysis], explain)[0]
 
     def classify_rows(self, postings: list[tuple[str, str | None]]) -> list[RowResult | InputError]:
-        """What table rows show of (text, title) pairs, classified together: label, probabilities and
-        a one-line evidence summary, the same as `classify(...).summary()` gives, without what a row
-        does not show (the sentences quoted, the other classes' explanations, the title check). A
-        posting that cannot be classified gets its error, and the others their results."""
+        """What table rows show of (text, title) pairs, classified together (ROWS_AT_ONCE at a time,
+        so that memory stays flat however many are given): label, probabilities and a one-line
+        evidence summary, the same as `classify(...).summary()` gives, without what a row does not
+        show (the sentences quoted, the other classes' explanations, the title check). A posting that
+        cannot be classified gets its error, and the others their results."""
+        results: list[RowResult | InputError] = []
+        for start in range(0, len(postings), ROWS_AT_ONCE):
+            results += self._classify_rows(postings[start:start + ROWS_AT_ONCE])
+        return results
+
+    def _classify_rows(self, postings: list[tuple[str, str | None]]) -> list[RowResult | InputError]:
         analysed = self.analyzer.analyse_many(postings)
         good = [a for a in analysed if not isinstance(a, InputError)]
         if not good:

@@ -9,6 +9,7 @@ spelling instead, for acronyms such as "PO".
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import hashlib
 import re
@@ -31,8 +32,7 @@ _JOINERS = frozenset({"-", "'", "’", "/", "&"})
 # Key codes in a matched sequence: a key of no phrase, a joiner or space, a function word; the
 # phrases' own keys are coded from 3 up.
 _OTHER, _SKIP, _FUNCTION, _FIRST_PHRASE_CODE = 0, 1, 2, 3
-_SENTENCE_MARKS = ".!?;"
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n")
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
 
 
 @dataclass(frozen=True)
@@ -59,12 +59,12 @@ class RuleHit:
     start: int
     end: int
     field: str = "text"
-    text: str = dataclasses.field(default="", repr=False, compare=False)
+    sentences: Sentences | None = dataclasses.field(default=None, repr=False, compare=False)
 
     @property
     def sentence(self) -> str:
         """The sentence (or line) holding the hit, found when asked: most hits are never shown."""
-        return sentence_at(self.text, self.start)
+        return self.sentences.at(self.start) if self.sentences else ""
 
 
 def _check(rule: dict, where: str) -> Rule:
@@ -140,17 +140,20 @@ def rules_digest(directory: Path) -> str:
     return digest.hexdigest()
 
 
-def sentence_at(text: str, start: int) -> str:
-    """The sentence (or line) of `text` holding the word at offset `start`: from the last line
-    break or sentence end (".", "!", "?" or ";" then a space) before it to the next one."""
-    left, before = text.rfind("\n", 0, start) + 1, start
-    while (mark := max(text.rfind(m, left, before) for m in _SENTENCE_MARKS)) >= 0:
-        if text[mark + 1:mark + 2].isspace():
-            left = mark + 1
-            break
-        before = mark
-    found = _SENTENCE_END.search(text, start)
-    return text[left:found.end() if found else len(text)].strip()
+class Sentences:
+    """The sentences (or lines) of a text, split once, when a hit first asks for its own."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._bounds: list[int] | None = None
+
+    def at(self, start: int) -> str:
+        """The sentence (or line) holding offset `start`."""
+        if self._bounds is None:
+            self._bounds = [0] + [m.end() for m in _SENTENCE_END.finditer(self.text)]
+        index = bisect.bisect_right(self._bounds, start) - 1
+        end = self._bounds[index + 1] if index + 1 < len(self._bounds) else len(self.text)
+        return self.text[self._bounds[index]:end].strip()
 
 
 class RuleMatcher:
@@ -260,10 +263,11 @@ class RuleMatcher:
                           for i, start, end in self.by_text(tokens.doc)]
         hits = []
         for found, tokens, field in zip(spans, texts, fields):
-            text, kept = tokens.text, []
+            text, sentences, kept = tokens.text, Sentences(tokens.text), []
             for rule_id, start, end in _without_overlaps(found, self.rules):
                 rule = self.rules[rule_id]
-                kept.append(RuleHit(rule.id, rule.label, rule.kind, rule.weight, text[start:end], start, end, field, text))
+                kept.append(RuleHit(rule.id, rule.label, rule.kind, rule.weight, text[start:end], start, end, field,
+                                    sentences))
             hits.append(kept)
         return hits
 

@@ -184,3 +184,20 @@ def test_rows_classified_together_match_one_by_one_and_keep_their_errors(classif
             alone = classifier.classify_row(text, title)
             assert together[i].label == alone.label and together[i].evidence == alone.evidence
             assert together[i].probabilities == pytest.approx(alone.probabilities, abs=1e-12)
+
+
+def test_many_rows_are_classified_slice_by_slice_with_the_same_results(classifier, monkeypatch):
+    """Big inputs (a Dask partition) go through in slices, the vocabulary renewed between them."""
+    import classifier.analysis as analysis
+    import classifier.pipeline as pipeline
+
+    rows = [(r["text"], r["title"]) for r in corpus(limit=30)]
+    whole = classifier.classify_rows(rows)
+    monkeypatch.setattr(pipeline, "ROWS_AT_ONCE", 7)
+    monkeypatch.setattr(analysis, "TEXTS_AT_ONCE", 5)
+    monkeypatch.setattr(analysis, "RENEW_VOCAB_EVERY", 9)
+    vocab = classifier.analyzer.analyzer.vocab
+    sliced = classifier.classify_rows(rows)
+    assert classifier.analyzer.analyzer.vocab is not vocab
+    assert [(r.label, r.evidence) for r in sliced] == [(r.label, r.evidence) for r in whole]
+    assert all(a.probabilities == pytest.approx(b.probabilities, abs=1e-12) for a, b in zip(sliced, whole))

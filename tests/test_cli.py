@@ -130,6 +130,15 @@ def test_corrupt_model_directory(tmp_path, damage, words):
     assert done.returncode == 5 and words in one_error_line(done)
 
 
+def test_a_model_of_an_older_format_asks_to_be_trained_again(tmp_path):
+    model = copy_model(tmp_path)
+    manifest = json.loads((model / "manifest.json").read_text(encoding="utf-8"))
+    manifest["format"] = 1
+    (model / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    done = run("classify", "--model", str(model), str(EXAMPLE))
+    assert done.returncode == 5 and "train the model again" in one_error_line(done)
+
+
 def test_library_version_mismatch_is_a_warning(tmp_path):
     model = copy_model(tmp_path)
     manifest = json.loads((model / "manifest.json").read_text(encoding="utf-8"))

@@ -10,7 +10,7 @@ import pytest
 
 from classifier.errors import RulesError
 from classifier.resources import rules_dir
-from classifier.rules import load_rule_file, load_rules, sentence_at
+from classifier.rules import load_rule_file, load_rules
 
 ARTICLE = Path(__file__).resolve().parent.parent.parent / "shared" / "seed" / "article-cpo-po-pm.txt"
 
@@ -76,9 +76,13 @@ def test_each_hit_quotes_its_sentence(classifier, text):
     for hit in hits:
         assert hit.matched in hit.sentence
         assert hit.sentence == sentence_by_splitting(text, hit.start)
-    for start in range(len(text)):
-        if not text[start].isspace():
-            assert sentence_at(text, start) == sentence_by_splitting(text, start), start
+
+
+def test_title_hits_quote_the_title(classifier):
+    analysis = classifier.analyse("Vous gérez le backlog. Et la roadmap produit.", "Product Owner / PO (H/F)")
+    title_hits = [h for h in analysis.hits if h.field == "title"]
+    assert title_hits and all(h.sentence == "Product Owner / PO (H/F)" for h in title_hits)
+    assert {h.sentence for h in analysis.body_hits} <= {"Vous gérez le backlog.", "Et la roadmap produit."}
 
 
 def test_spaces_and_numbers_are_not_content_words(classifier):
