@@ -81,18 +81,20 @@ class Classifier:
             term.text = forms.get(term.term, term.term)
         return best, explanation
 
+    def _each_explained(self, analyses: list[Analysis], explain: str, quote: bool) -> Iterator[tuple]:
+        """Per analysed posting, scored together: (scores, probabilities, label index, explanations)."""
+        if not analyses:
+            return
+        scores, terms = self._scored(analyses)
+        for analysis, row, chances, found in zip(analyses, scores, softmax(scores), terms):
+            yield (row, chances, *self._explained(analysis, row, chances, found, explain, quote))
+
     def from_analyses(self, analyses: list[Analysis], explain: str = "all") -> list[Result]:
         """The results of analysed postings; `explain="label"` explains the label's class only, "all"
         every class."""
-        if not analyses:
-            return []
         classes = self.classes
-        scores, terms = self._scored(analyses)
-        probabilities = softmax(scores)
-        results = []
-        for analysis, row, chances, found in zip(analyses, scores, probabilities, terms):
-            best, explanation = self._explained(analysis, row, chances, found, explain, quote=True)
-            results.append(Result(
+        return [
+            Result(
                 label=classes[best],
                 confidence=float(chances[best]),
                 probabilities=dict(zip(classes, chances.tolist())),
@@ -100,8 +102,9 @@ class Classifier:
                 explanation=explanation,
                 text=analysis.text,
                 title=self._title_check(analysis, classes[best]) if analysis.title else None,
-            ))
-        return results
+            )
+            for analysis, (row, chances, best, explanation) in zip(analyses, self._each_explained(analyses, explain, True))
+        ]
 
     def from_analysis(self, analysis: Analysis, explain: str = "all") -> Result:
         return self.from_analyses([analysis], explain)[0]
@@ -114,28 +117,14 @@ class Classifier:
         cannot be classified gets its error, and the others their results."""
         results: list[RowResult | InputError] = []
         for start in range(0, len(postings), ROWS_AT_ONCE):
-            results += self._classify_rows(postings[start:start + ROWS_AT_ONCE])
+            results += _in_place(self.analyzer.analyse_many(postings[start:start + ROWS_AT_ONCE]), self._rows)
         return results
 
-    def _classify_rows(self, postings: list[tuple[str, str | None]]) -> list[RowResult | InputError]:
-        analysed = self.analyzer.analyse_many(postings)
-        good = [a for a in analysed if not isinstance(a, InputError)]
-        if not good:
-            return analysed
+    def _rows(self, analyses: list[Analysis]) -> list[RowResult]:
         classes = self.classes
-        scores, terms = self._scored(good)
-        probabilities = softmax(scores)
-        rows = iter(zip(good, scores, probabilities, terms))
-        results: list[RowResult | InputError] = []
-        for outcome in analysed:
-            if isinstance(outcome, InputError):
-                results.append(outcome)
-                continue
-            analysis, row, chances, found = next(rows)
-            best, explanation = self._explained(analysis, row, chances, found, "label", quote=False)
-            results.append(RowResult(classes[best], float(chances[best]), dict(zip(classes, chances.tolist())),
-                                     explanation[classes[best]].summary()))
-        return results
+        return [RowResult(classes[best], float(chances[best]), dict(zip(classes, chances.tolist())),
+                          explanation[classes[best]].summary())
+                for _, chances, best, explanation in self._each_explained(analyses, "label", quote=False)]
 
     def classify_row(self, text: str, title: str | None = None) -> RowResult:
         """What a table row shows of one posting (see `classify_rows`)."""
@@ -191,11 +180,13 @@ class Classifier:
                 pairs.append(item)
             else:
                 pairs.append(InputError(f"a posting is a text, a (text, title) pair or a mapping, not {type(item).__name__}"))
-        valid = [p for p in pairs if not isinstance(p, InputError)]
-        analysed = iter(self.analyzer.analyse_many(valid))
-        outcomes = [p if isinstance(p, InputError) else next(analysed) for p in pairs]
-        good = iter(self.from_analyses([o for o in outcomes if not isinstance(o, InputError)]))
-        for outcome in outcomes:
+        for outcome in _in_place(_in_place(pairs, self.analyzer.analyse_many), self.from_analyses):
             if isinstance(outcome, InputError):
                 raise outcome
-            yield next(good)
+            yield outcome
+
+
+def _in_place(items: list, work) -> list:
+    """`work` done on the items that are not errors, all together, its results in their places."""
+    done = iter(work([item for item in items if not isinstance(item, InputError)]))
+    return [item if isinstance(item, InputError) else next(done) for item in items]
