@@ -158,13 +158,12 @@ def _classify_texts(files, title, output_format, output, encoding, model, rules)
             failures.append(error)
             click.echo(f"classify: error: {name}: {error}", err=True)
             continue
-        label = name if len(files) > 1 else (None if output_format != "text" else name)
         if output_format == "text":
             chunks.append(as_text(result, "entrée standard" if name == "-" else name))
         elif output_format == "json" and len(files) == 1:
             chunks.append(as_json(result))
         else:
-            chunks.append(as_json(result, name=name if label else None, indent=None))
+            chunks.append(as_json(result, name=name if len(files) > 1 else None, indent=None))
     rendered = ("\n\n" if output_format == "text" else "\n").join(chunks) + "\n" if chunks else ""
     if output:
         from .batch import write_whole
@@ -245,7 +244,7 @@ def evaluate_command(data, split, label_column, output_format, input_format, enc
     """Evaluate a model on labelled postings: per-class precision, recall and F1, macro-F1,
     confusion matrix, calibration; rules only, model only and combined; as written and with
     role names masked."""
-    from .evaluation import evaluate, format_report
+    from .evaluation import analyse_both, evaluate, format_report
     from .pipeline import Classifier
     from .training import read_examples
 
@@ -260,11 +259,8 @@ def evaluate_command(data, split, label_column, output_format, input_format, enc
     classifier = Classifier.load(model, rules)
     stored = classifier.model
     rules_mixing = stored.rules_only_mixing()
-    analyses = {
-        "as_written": [classifier.analyse(e.text, e.title) for e in examples],
-        "masked": [classifier.analyzer.masked(e.text, e.title) for e in examples],
-    }
-    report = evaluate(analyses, [e.label for e in examples], stored.scorer, stored.mixing, rules_mixing)
+    report = evaluate(analyse_both(classifier.analyzer, examples), [e.label for e in examples], stored.scorer,
+                      stored.mixing, rules_mixing)
     if output_format == "json":
         click.echo(json.dumps(report, indent=2))
     else:

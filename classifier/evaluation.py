@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .analysis import Analysis
+from .analysis import Analysis, PostingAnalyzer
 from .combine import Mixing, combined_scores, rule_features
 from .scorer import LinearTermScorer, softmax
 
@@ -73,6 +73,12 @@ def metrics(y_true: list[str], probabilities: np.ndarray, classes: list[str]) ->
         "brier": float(((probabilities - onehot) ** 2).sum(axis=1).mean()),
         "log_loss": float(-np.log(np.clip(probabilities[np.arange(len(y)), y], 1e-12, 1)).mean()),
     }
+
+
+def analyse_both(analyzer: PostingAnalyzer, examples) -> dict[str, list[Analysis]]:
+    """Each example (with `text` and `title`) analysed as written and with its role names masked."""
+    return {"as_written": [analyzer(e.text, e.title) for e in examples],
+            "masked": [analyzer.masked(e.text, e.title) for e in examples]}
 
 
 def evaluate(analyses: dict[str, list[Analysis]], labels: list[str], scorer: LinearTermScorer, mixing: Mixing,

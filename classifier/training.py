@@ -22,7 +22,7 @@ from .analysis import PostingAnalyzer
 from .combine import Mixing, combined_scores, rule_features
 from .errors import InputError
 from .estimator import RoleModel
-from .evaluation import evaluate
+from .evaluation import analyse_both, evaluate
 from .modelstore import save_model, sha256_of
 from .nlp import Analyzer
 from .rules import CLASSES, load_rules, rules_digest
@@ -116,8 +116,8 @@ def train(examples: list[Example], out: Path, rules_directory: Path, seed: int =
         raise InputError("training needs postings of at least two labels")
     log(f"analysing {len(train_set)} training and {len(test_set)} test postings…")
     posting_analyzer = PostingAnalyzer(Analyzer.build(), load_rules(rules_directory))
-    written = [posting_analyzer(e.text, e.title) for e in train_set]
-    masked = [posting_analyzer.masked(e.text, e.title) for e in train_set]
+    analysed = analyse_both(posting_analyzer, train_set)
+    written, masked = analysed["as_written"], analysed["masked"]
     y = np.array([labels_present.index(e.label) for e in train_set])
 
     folds, folding = _folds(train_set, y, seed)
@@ -127,28 +127,25 @@ def train(examples: list[Example], out: Path, rules_directory: Path, seed: int =
     rules_mixing, rules_loss = fit_mixing(np.zeros((len(both), len(labels_present))), features, both, use_model=False)
     log(f"  analysed in {time.perf_counter() - started:.1f} s; {len(folds)} folds {folding}; "
         f"rules only: log-loss {rules_loss:.4f}")
+    written_terms, masked_terms = [a.terms for a in written], [a.terms for a in masked]
     best = None
     for C in C_GRID:
         params = {"C": C, "min_df": MIN_DF}
-        logits = _out_of_fold(params, written, masked, y, folds, labels_present)
+        logits = _out_of_fold(params, written_terms, masked_terms, y, folds, labels_present)
         mixing, loss = fit_mixing(logits, features, both)
         log(f"  C={C:<5}: out-of-fold log-loss {loss:.4f}, mixing {mixing.to_dict()} "
             f"({time.perf_counter() - started:.1f} s)")
         if best is None or loss < best[0]:
             best = (loss, params, logits, mixing)
     _, params, oof_logits, mixing = best
-    training_terms = [a.terms for a in written + masked]
-    model = RoleModel(**params).fit(training_terms, names[both])
+    model = RoleModel(**params).fit(written_terms + masked_terms, names[both])
     scorer = model.scorer_
     log(f"chosen {params}, mixing {mixing.to_dict()}")
     cv_report = _cv_report(combined_scores(oof_logits, features, mixing), y)
     test_report = {}
     if test_set:
         test_labels = [e.label for e in test_set]
-        test_report = evaluate({
-            "as_written": [posting_analyzer(e.text, e.title) for e in test_set],
-            "masked": [posting_analyzer.masked(e.text, e.title) for e in test_set],
-        }, test_labels, scorer, mixing, rules_mixing)
+        test_report = evaluate(analyse_both(posting_analyzer, test_set), test_labels, scorer, mixing, rules_mixing)
     manifest = {
         "model_version": f"{time.strftime('%Y.%m.%d')}-{_digest_examples(examples)[:8]}",
         "seed": seed,
@@ -174,12 +171,11 @@ def _fold_logits(params: dict, written: list[list[str]], masked: list[list[str]]
     return model.decision_function([written[i] for i in valid_index] + [masked[i] for i in valid_index])
 
 
-def _out_of_fold(params: dict, written, masked, y, folds, classes) -> np.ndarray:
-    """Out-of-fold logits for the postings as written then masked; a posting's masked copy stays in its fold.
-    Only the term lists go to the worker processes (not the analyses and their spaCy Docs)."""
+def _out_of_fold(params: dict, written: list[list[str]], masked: list[list[str]], y, folds, classes) -> np.ndarray:
+    """Out-of-fold logits for the postings' terms as written then masked; a posting's masked copy stays
+    in its fold. Only the term lists go to the worker processes (not the analyses and their spaCy Docs)."""
     n = len(y)
     logits = np.zeros((2 * n, len(classes)))
-    written, masked = [a.terms for a in written], [a.terms for a in masked]
     results = Parallel(n_jobs=JOBS)(delayed(_fold_logits)(params, written, masked, y, t, v, classes) for t, v in folds)
     for (_, valid_index), fold in zip(folds, results):
         logits[valid_index] = fold[: len(valid_index)]
