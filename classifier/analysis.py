@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 from .errors import InputError
 from .nlp import Analyzer, Tokens
 from .normalise import normalise
-from .rules import Rule, RuleHit, RuleMatcher
+from .resources import rules_dir
+from .rules import Rule, RuleHit, RuleMatcher, load_rules
+from .sections import Sectioner, Sections
 from .terms import surface_forms, terms_of
 
 ROLE_MASK = "—"
@@ -17,13 +20,15 @@ TEXTS_AT_ONCE = 512  # texts analysed under one hold of the lock (the vocabulary
 
 @dataclass
 class Analysis:
-    """A posting analysed: its normalised text and title, rule hits and model terms."""
+    """A posting analysed: its normalised text and title, its sections, rule hits and model terms
+    (the body's tokens in boilerplate sections are no content words: the model does not read them)."""
 
     text: str
     title: str | None
     hits: list[RuleHit]
     body_hits: list[RuleHit]
     tokens: tuple[Tokens, ...]  # title (when given), then body
+    sections: Sections
 
     @property
     def terms(self) -> list[str]:
@@ -38,11 +43,17 @@ class Analysis:
 class PostingAnalyzer:
     """Thread-safe analysis shared by classification, training and evaluation."""
 
-    def __init__(self, analyzer: Analyzer, rules: list[Rule]):
+    def __init__(self, analyzer: Analyzer, rules: list[Rule], sectioner: Sectioner):
         self.analyzer = analyzer
         self.matcher = RuleMatcher(rules, analyzer)
+        self.sectioner = sectioner
         self._lock = threading.Lock()
         self._analysed = 0
+
+    @classmethod
+    def from_directory(cls, analyzer: Analyzer, rules_directory: Path) -> "PostingAnalyzer":
+        """With the rules and section cues of a rules directory (the shipped cues when it has none)."""
+        return cls(analyzer, load_rules(rules_directory), Sectioner.load(rules_directory, rules_dir()))
 
     def _docs(self, texts: list[str]) -> list[Tokens]:
         """spaCy's analysis of texts, on one vocabulary (renewed before, when it has grown enough)."""
@@ -86,13 +97,27 @@ class PostingAnalyzer:
                 continue
             text, title = p
             body, body_hits = tokens[at], hits[at]
+            sections = self._place(body, body_hits)
             if title is None:
-                found.append(Analysis(text, None, body_hits, body_hits, (body,)))
+                found.append(Analysis(text, None, body_hits, body_hits, (body,), sections))
                 at += 1
             else:
-                found.append(Analysis(text, title, hits[at + 1] + body_hits, body_hits, (tokens[at + 1], body)))
+                for hit in hits[at + 1]:
+                    hit.section = "title"
+                found.append(Analysis(text, title, hits[at + 1] + body_hits, body_hits, (tokens[at + 1], body), sections))
                 at += 2
         return found
+
+    def _place(self, body: Tokens, hits: list[RuleHit]) -> Sections:
+        """The body's sections: each hit told its own, boilerplate tokens made no content words."""
+        sections = self.sectioner.sections(body.text)
+        mentions = self.sectioner.mentions
+        for hit in hits:
+            hit.section = sections.at(hit.start)
+            hit.boilerplate = hit.section in sections.boilerplate
+            hit.mention = hit.kind == "role_name" and mentions.is_mention(body.text, hit.start)
+        body.content = body.content & ~sections.boilerplate_mask(body.starts)
+        return sections
 
     def masked(self, text: str, title: str | None = None) -> Analysis:
         """The analysis of the posting with its job titles masked, in title and text."""

@@ -235,22 +235,30 @@ def train_command(data, out, seed, label_column, rules, input_format, encoding, 
               help="Rows to evaluate when the data has a split column.")
 @click.option("--label-column", help="Column with the label (default: label, classe, category…).")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--relabel", type=click.Path(dir_okay=False, exists=True),
+              help="CSV of label corrections (columns id, label; others ignored) applied before evaluating.")
+@click.option("--by", "group_column", help="Also report per value of this column (a source, a genre).")
 @input_options
 @model_options
 @click.version_option(__version__, "--version", prog_name="classify-evaluate")
 @guarded("classify-evaluate")
-def evaluate_command(data, split, label_column, output_format, input_format, encoding, delimiter, text_column,
-                     title_column, id_column, model, rules):
+def evaluate_command(data, split, label_column, output_format, relabel, group_column, input_format, encoding, delimiter,
+                     text_column, title_column, id_column, model, rules):
     """Evaluate a model on labelled postings: per-class precision, recall and F1, macro-F1,
-    confusion matrix, calibration; rules only, model only and combined; as written and with
-    role names masked."""
-    from .evaluation import analyse_both, evaluate, format_report
+    confusion matrix, calibration; rules only, model only and combined; with the title and on the
+    text only, as written and with role names masked; the combined figures per length of text
+    and per value of the `--by` column."""
+    from .evaluation import analyse_both, breakdown, evaluate, format_breakdown, format_report, length_bucket
     from .pipeline import Classifier
-    from .training import read_examples
+    from .training import read_examples, read_relabelling
 
     fmt = _format_of(data, input_format)
     columns = {"text": text_column, "title": title_column, "id": id_column, "label": label_column}
-    examples = read_examples(Path(data), fmt, encoding, _delimiter(delimiter), columns)
+    examples = read_examples(Path(data), fmt, encoding, _delimiter(delimiter), columns, group_column)
+    if relabel:
+        corrections = read_relabelling(Path(relabel))
+        for example in examples:
+            example.label = corrections.get(example.id, example.label)
     if split != "all":
         examples = [e for e in examples if e.split == split] or (examples if split == "test" and
                                                                   not any(e.split == "test" for e in examples) else [])
@@ -259,10 +267,18 @@ def evaluate_command(data, split, label_column, output_format, input_format, enc
     classifier = Classifier.load(model, rules)
     stored = classifier.model
     rules_mixing = stored.rules_only_mixing()
-    report = evaluate(analyse_both(classifier.analyzer, examples), [e.label for e in examples], stored.scorer,
-                      stored.mixing, rules_mixing)
+    analyses = analyse_both(classifier.analyzer, examples, text_only=True)
+    labels = [e.label for e in examples]
+    report = evaluate(analyses, labels, stored.scorer, stored.mixing, rules_mixing)
+    groups = {"length": [length_bucket(a.text) for a in analyses["as_written"]]}
+    if group_column:
+        groups[group_column] = [e.group for e in examples]
+    by_group = breakdown(analyses, labels, groups, stored.scorer, stored.mixing, rules_mixing)
     if output_format == "json":
-        click.echo(json.dumps(report, indent=2))
+        click.echo(json.dumps({**report, "by": by_group}, indent=2))
     else:
-        click.echo(f"{data}: {len(examples)} postings ({split}), model {stored.manifest.get('model_version', '?')}\n")
+        relabelled = f", {len(corrections)} labels corrected from {relabel}" if relabel else ""
+        click.echo(f"{data}: {len(examples)} postings ({split}){relabelled}, "
+                   f"model {stored.manifest.get('model_version', '?')}\n")
         click.echo(format_report(report, stored.scorer.classes))
+        click.echo(format_breakdown(by_group))

@@ -1,80 +1,123 @@
 """Combine: rule evidence and the model's scores in one score per class, then probabilities.
 
-score[c] = model * model_logit[c] + offset[c]
-           + sum over rules r of class c fired in field f: factor(r, f) * weight[r]
-where factor is `title` for hits in the title, `role_name` or `activity` for hits in the body. Each
-rule counts once per field however often it fires. The offsets balance the classes' rule counts
-(PO has more rules than OTHER). Factors and offsets are fitted on out-of-fold predictions of the
-training split (see `training`).
+score[c] = model * sum of the model's term contributions to c
+           + sum over rules r of class c fired, per family f: factor[f] * weight[r]
+           + prior[c]
+The families are `title` (hits in the title), `header` (role names in the text's header line, where
+pages repeat the title), `role_name` and `activity` (hits in the posting's own sections), and
+`mention` (role names after "avec", "work with"…: a colleague's role, not the job's). Hits in
+boilerplate (navigation, company blurb, benefits, legal text, lists of other offers) weigh nothing.
+Each rule counts once per family, but for role names in the posting's sections, which count
+sublinearly with their hits (weight * (1 + ln n)): a posting repeats its own role, a passing mention
+of a colleague's does not.
+
+The prior is where OTHER's head start lives, and it holds only while no product role is named:
+prior[c] = offset[c] when neither the title nor the posting's own sections name a product role (CPO,
+PO, PM), 0 when one does. So OTHER is what is left when no product role is supported, and once a
+role is named the evidence alone decides (the model's intercepts are part of the offsets, not of
+the scores). Factors and offsets are fitted on out-of-fold predictions of the training split (see
+`training`).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 from functools import cached_property
 
 import numpy as np
 
 from .rules import RuleHit
+from .sections import HEADER
+
+FAMILIES = ("title", "header", "role_name", "mention", "activity")
+NO_ROLE = "OTHER"  # the class that is not a product role
+
+
+def family(hit: RuleHit) -> str | None:
+    """The family whose factor a hit's weight is counted with; None for boilerplate."""
+    if hit.field == "title":
+        return "title"
+    if hit.boilerplate:
+        return None
+    if hit.kind == "role_name":
+        return "header" if hit.section == HEADER else ("mention" if hit.mention else "role_name")
+    return "activity"
 
 
 @dataclass(frozen=True)
 class Mixing:
     model: float = 1.0
     title: float = 1.0
+    header: float = 1.0
     role_name: float = 1.0
+    mention: float = 1.0
     activity: float = 1.0
     offsets: tuple[float, ...] = ()  # one per class, in the model's order of classes; () = none
 
     def factor(self, hit: RuleHit) -> float:
-        if hit.field == "title":
-            return self.title
-        return self.role_name if hit.kind == "role_name" else self.activity
+        found = family(hit)
+        return getattr(self, found) if found else 0.0
 
     def as_array(self) -> np.ndarray:
-        return np.array([self.model, self.title, self.role_name, self.activity, *self.offsets])
+        return np.array([self.model, *(getattr(self, f) for f in FAMILIES), *self.offsets])
 
     @cached_property
     def _factors(self) -> tuple[float, np.ndarray, np.ndarray | float]:
         """The model's factor, the rule families' factors and the offsets, as `combined_scores` uses them."""
-        return self.model, np.array([self.title, self.role_name, self.activity]), np.array(self.offsets or 0.0)
+        return self.model, np.array([getattr(self, f) for f in FAMILIES]), np.array(self.offsets or 0.0)
 
     @classmethod
     def from_array(cls, values) -> "Mixing":
         values = [float(v) for v in values]
-        return cls(*values[:4], offsets=tuple(values[4:]))
+        n = 1 + len(FAMILIES)
+        return cls(*values[:n], offsets=tuple(values[n:]))
 
-    def offset(self, index: int) -> float:
-        return self.offsets[index] if self.offsets else 0.0
+    def prior(self, index: int, named: bool) -> float:
+        """Class `index`'s prior: its offset while no product role is named, 0 once one is."""
+        return self.offsets[index] if self.offsets and not named else 0.0
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
-FIELDS = ("title", "role_name", "activity")
-
-
 def distinct_rules(hits: list[RuleHit]) -> dict[tuple[str, str], list[RuleHit]]:
-    """Hits grouped by (rule id, field), in order of first appearance."""
+    """Hits grouped by (rule id, family), in order of first appearance; boilerplate hits by
+    (rule id, "boilerplate")."""
     groups: dict[tuple[str, str], list[RuleHit]] = {}
     for hit in hits:
-        groups.setdefault((hit.rule_id, hit.field), []).append(hit)
+        groups.setdefault((hit.rule_id, family(hit) or "boilerplate"), []).append(hit)
     return groups
 
 
+def strength(found: str, group: list[RuleHit]) -> float:
+    """What a rule's hits of one family add up to, before the family's factor."""
+    weight = group[0].weight
+    return weight * (1.0 + math.log(len(group))) if found == "role_name" else weight
+
+
+def names_product_role(hits: list[RuleHit]) -> bool:
+    """True when the title or the posting's own sections name a product role."""
+    return any(h.kind == "role_name" and h.label != NO_ROLE and family(h) in ("title", "header", "role_name")
+               for h in hits)
+
+
 def rule_features(hits: list[RuleHit], classes: list[str]) -> np.ndarray:
-    """Weights of the distinct rules fired, per field family and class: shape (3, n_classes)."""
-    features = np.zeros((len(FIELDS), len(classes)))
+    """Weights of the distinct rules fired, per family and class, and a last row of ones when a
+    product role is named (`names_product_role`): shape (len(FAMILIES) + 1, n_classes)."""
+    features = np.zeros((len(FAMILIES) + 1, len(classes)))
+    features[-1] = names_product_role(hits)
     column = {c: i for i, c in enumerate(classes)}
-    for (_, field), group in distinct_rules(hits).items():
+    row = {f: i for i, f in enumerate(FAMILIES)}
+    for (_, found), group in distinct_rules(hits).items():
         hit = group[0]
-        if hit.label not in column:
-            continue
-        row = 0 if field == "title" else (1 if hit.kind == "role_name" else 2)
-        features[row, column[hit.label]] += hit.weight
+        if hit.label in column and found in row:
+            features[row[found], column[hit.label]] += strength(found, group)
     return features
 
 
-def combined_scores(logits: np.ndarray, features: np.ndarray, mixing: Mixing) -> np.ndarray:
-    """Scores for one posting (logits (k,), features (3, k)) or many ((n, k), (n, 3, k))."""
+def combined_scores(term_logits: np.ndarray, features: np.ndarray, mixing: Mixing) -> np.ndarray:
+    """Scores for one posting (the model's logits without its intercepts (k,), features (F + 1, k))
+    or many ((n, k), (n, F + 1, k))."""
     model, rules, offsets = mixing._factors
-    return model * logits + rules @ features + offsets
+    named = features[..., -1, :]
+    return model * term_logits + rules @ features[..., :-1, :] + (1.0 - named) * offsets

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.metrics import f1_score
 
 from .analysis import Analysis, PostingAnalyzer
 from .combine import Mixing, combined_scores, rule_features
@@ -31,7 +32,8 @@ def score_analyses(analyses: list[Analysis], scorer: LinearTermScorer, mixing: M
     rules_only = combined_scores(np.zeros_like(logits), features, rules_mixing)
     if "OTHER" in classes:  # no rule fired: rules alone say OTHER
         rules_only[:, classes.index("OTHER")] += 1e-6
-    return Scored(softmax(rules_only), softmax(logits), softmax(combined_scores(logits, features, mixing)))
+    combined = combined_scores(logits - scorer.intercept, features, mixing)
+    return Scored(softmax(rules_only), softmax(logits), softmax(combined))
 
 
 def expected_calibration_error(y: np.ndarray, probabilities: np.ndarray, bins: int = ECE_BINS) -> float:
@@ -75,10 +77,67 @@ def metrics(y_true: list[str], probabilities: np.ndarray, classes: list[str]) ->
     }
 
 
-def analyse_both(analyzer: PostingAnalyzer, examples) -> dict[str, list[Analysis]]:
-    """Each example (with `text` and `title`) analysed as written and with its role names masked."""
-    return {"as_written": [analyzer(e.text, e.title) for e in examples],
-            "masked": [analyzer.masked(e.text, e.title) for e in examples]}
+def analyse_both(analyzer: PostingAnalyzer, examples, text_only: bool = False) -> dict[str, list[Analysis]]:
+    """Each example (with `text` and `title`) analysed as written and with its role names masked;
+    with `text_only`, also without its title ("text_only", "text_only_masked") when any has one."""
+    found = {"as_written": [analyzer(e.text, e.title) for e in examples],
+             "masked": [analyzer.masked(e.text, e.title) for e in examples]}
+    if text_only and any(e.title for e in examples):
+        found["text_only"] = [analyzer(e.text) for e in examples]
+        found["text_only_masked"] = [analyzer.masked(e.text) for e in examples]
+    return found
+
+
+LENGTH_BUCKETS = ((0, 1_000, "< 1k chars"), (1_000, 3_000, "1k–3k"), (3_000, 8_000, "3k–8k"), (8_000, None, "≥ 8k"))
+
+
+def length_bucket(text: str) -> str:
+    return next(name for low, high, name in LENGTH_BUCKETS if len(text) >= low and (high is None or len(text) < high))
+
+
+def breakdown(analyses: dict[str, list[Analysis]], labels: list[str], groups: dict[str, list[str]],
+              scorer: LinearTermScorer, mixing: Mixing, rules_mixing: Mixing) -> dict:
+    """The combined figures per group of postings: for each way of grouping (`groups`: name -> each
+    posting's group) and each condition, per group its size, accuracy, macro-F1 over the labels
+    present, and recall of each label present."""
+    report: dict = {}
+    for condition, items in analyses.items():
+        probabilities = score_analyses(items, scorer, mixing, rules_mixing).combined
+        predicted = [scorer.classes[i] for i in probabilities.argmax(axis=1)]
+        for name, keys in groups.items():
+            for key in sorted(set(keys), key=_group_order):
+                rows = [i for i, k in enumerate(keys) if k == key]
+                truth, guess = [labels[i] for i in rows], [predicted[i] for i in rows]
+                present = sorted(set(truth))
+                report.setdefault(name, {}).setdefault(key, {})[condition] = {
+                    "n": len(rows),
+                    "accuracy": float(np.mean([t == g for t, g in zip(truth, guess)])),
+                    "macro_f1": float(f1_score(truth, guess, labels=present, average="macro", zero_division=0)),
+                    "recall": {label: float(np.mean([g == label for t, g in zip(truth, guess) if t == label]))
+                               for label in present},
+                }
+    return report
+
+
+def _group_order(key: str):
+    """Length buckets from short to long, other groups by name."""
+    names = [name for _, _, name in LENGTH_BUCKETS]
+    return (names.index(key), "") if key in names else (len(names), key)
+
+
+def format_breakdown(report: dict) -> str:
+    lines = []
+    for name, groups in report.items():
+        conditions = list(next(iter(groups.values())))
+        lines.append(f"== combined, by {name}: macro-F1 over the labels present (n) per condition")
+        lines.append(f"{'':28}" + "".join(f"{c:>18}" for c in conditions) + "   recall per label (first condition)")
+        for key, by_condition in groups.items():
+            first = by_condition[conditions[0]]
+            recall = ", ".join(f"{label} {value:.2f}" for label, value in first["recall"].items())
+            lines.append(f"{key[:27]:28}" + "".join(f"{m['macro_f1']:>10.3f} ({m['n']:>4})" for m in by_condition.values())
+                         + f"   {recall}")
+        lines.append("")
+    return "\n".join(lines)
 
 
 def evaluate(analyses: dict[str, list[Analysis]], labels: list[str], scorer: LinearTermScorer, mixing: Mixing,

@@ -1,7 +1,7 @@
 """Explain: the typed, JSON-serialisable result of a classification and its evidence.
 
 For every class, the explanation's parts add up exactly to the class score:
-`score == intercept + offset + sum(rule.contribution) + sum(term.contribution) + other_terms`.
+`score == prior + sum(rule.contribution) + sum(term.contribution) + other_terms`.
 """
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from .combine import Mixing, distinct_rules
+from .combine import Mixing, distinct_rules, names_product_role, strength
 from .rules import RuleHit
 from .scorer import LinearTermScorer
 
@@ -24,6 +24,7 @@ class Hit:
     start: int
     end: int
     sentence: str
+    section: str  # the part of the text it sits in: "title", "header", "posting", or boilerplate ("company", "other_offers"…)
 
 
 @dataclass
@@ -31,6 +32,7 @@ class RuleEvidence:
     rule_id: str
     kind: str
     field: str
+    family: str  # whose factor counts it: title, header, role_name, activity; "boilerplate" counts for nothing
     weight: float
     contribution: float
     hits: list[Hit]
@@ -47,15 +49,14 @@ class TermContribution:
 class ClassExplanation:
     score: float
     probability: float
-    intercept: float  # the model's intercept, times the model's mixing factor
-    offset: float  # the class's fitted offset in the combination
+    prior: float  # the class's fitted offset while no product role is named, 0 once one is
     rules: list[RuleEvidence]
     terms: list[TermContribution]
     other_terms: float  # the contributions of the terms not listed, added up
 
     def total(self) -> float:
         """The sum of the parts, equal to `score`."""
-        return (self.intercept + self.offset + sum(r.contribution for r in self.rules)
+        return (self.prior + sum(r.contribution for r in self.rules)
                 + sum(t.contribution for t in self.terms) + self.other_terms)
 
     def strongest_rules(self, limit: int = 3) -> list[RuleEvidence]:
@@ -124,21 +125,20 @@ def explain_class(index: int, scorer: LinearTermScorer, term_index: np.ndarray, 
     sentences are left empty (for table rows, which do not show them)."""
     label = scorer.classes[index]
     contributions = mixing.model * term_contributions[index]
-    strength = np.abs(contributions)
-    top = np.argpartition(-strength, TOP_TERMS)[:TOP_TERMS] if len(strength) > TOP_TERMS else np.arange(len(strength))
-    top = top[np.argsort(-strength[top], kind="stable")]
-    rest_mask = np.ones(len(strength), dtype=bool)
+    magnitude = np.abs(contributions)
+    top = np.argpartition(-magnitude, TOP_TERMS)[:TOP_TERMS] if len(magnitude) > TOP_TERMS else np.arange(len(magnitude))
+    top = top[np.argsort(-magnitude[top], kind="stable")]
+    rest_mask = np.ones(len(magnitude), dtype=bool)
     rest_mask[top] = False
     names = [scorer.name(term_index[j]) for j in top]
     terms = [TermContribution(name, name, float(contributions[j])) for name, j in zip(names, top)]
     rest = float(contributions[rest_mask].sum())
     rules = []
-    for (rule_id, field_name), group in distinct_rules(hits).items():
+    for (rule_id, found), group in distinct_rules(hits).items():
         first = group[0]
         if first.label != label:
             continue
-        factor = mixing.factor(first)
-        rules.append(RuleEvidence(rule_id, first.kind, field_name, first.weight, factor * first.weight,
-                                  [Hit(h.matched, h.start, h.end, h.sentence if quote else "") for h in group]))
-    intercept = mixing.model * float(scorer.intercept[index])
-    return ClassExplanation(score, probability, intercept, mixing.offset(index), rules, terms, rest)
+        rules.append(RuleEvidence(rule_id, first.kind, first.field, found, first.weight,
+                                  mixing.factor(first) * strength(found, group),
+                                  [Hit(h.matched, h.start, h.end, h.sentence if quote else "", h.section) for h in group]))
+    return ClassExplanation(score, probability, mixing.prior(index, names_product_role(hits)), rules, terms, rest)

@@ -13,7 +13,7 @@ from .combine import combined_scores, rule_features
 from .explain import Hit, Result, RowResult, TitleCheck, explain_class
 from .modelstore import StoredModel, load_model
 from .resources import default_model_dir, rules_dir
-from .rules import load_rules, rules_digest
+from .rules import rules_digest
 from .scorer import softmax
 
 
@@ -29,7 +29,7 @@ class Classifier:
 
     def __init__(self, model: StoredModel, rules_directory: Path):
         self.model = model
-        self.analyzer = PostingAnalyzer(model.analyzer, load_rules(rules_directory))
+        self.analyzer = PostingAnalyzer.from_directory(model.analyzer, rules_directory)
         trained_rules = model.manifest.get("rules", {}).get("sha256")
         if trained_rules and trained_rules != rules_digest(rules_directory):
             warnings.warn(f"rules in {rules_directory} differ from those the model was trained with",
@@ -62,7 +62,7 @@ class Classifier:
         features = np.stack([rule_features(a.body_hits if body_only else a.hits, scorer.classes) for a in analyses])
         bounds = posting.searchsorted(np.arange(len(analyses) + 1)).tolist()
         terms = [(index[b:e], contributions[:, b:e]) for b, e in zip(bounds, bounds[1:])]
-        return combined_scores(logits, features, self.model.mixing), terms
+        return combined_scores(logits - scorer.intercept, features, self.model.mixing), terms
 
     def _explained(self, analysis: Analysis, scores: np.ndarray, probabilities: np.ndarray, terms, explain: str,
                    quote: bool) -> tuple[int, dict]:
@@ -149,7 +149,7 @@ class Classifier:
             title_label=title_label,
             description_label=description_label,
             conflict=title_label is not None and title_label != description_label,
-            hits=[Hit(h.matched, h.start, h.end, h.sentence) for h in title_hits],
+            hits=[Hit(h.matched, h.start, h.end, h.sentence, h.section) for h in title_hits],
         )
 
     def classify(self, text: str, title: str | None = None, explain: str = "all") -> Result:

@@ -23,6 +23,7 @@ from spacy.matcher import PhraseMatcher
 from .errors import RulesError
 from .keys import STOP_KEYS
 from .nlp import KeyCodes, Tokens
+from .sections import SECTIONS_FILE
 
 CLASSES = ("CPO", "PO", "PM", "OTHER")
 KINDS = ("role_name", "activity")
@@ -59,6 +60,9 @@ class RuleHit:
     start: int
     end: int
     field: str = "text"
+    section: str = "posting"  # the part of the text it sits in (see `sections`); "title" for the title
+    boilerplate: bool = False  # in a section around the posting (navigation, legal, other offers…): weighs nothing
+    mention: bool = False  # a role name after "avec", "work with"…: a colleague's role, not the job's
     sentences: Sentences | None = dataclasses.field(default=None, repr=False, compare=False)
 
     @property
@@ -117,8 +121,8 @@ def load_rule_file(path: Path) -> list[Rule]:
 
 
 def load_rules(directory: Path) -> list[Rule]:
-    """Every `*.toml` rule file of a directory, ids unique across files."""
-    paths = sorted(directory.glob("*.toml"))
+    """Every `*.toml` rule file of a directory (but the section cues), ids unique across files."""
+    paths = sorted(p for p in directory.glob("*.toml") if p.name != SECTIONS_FILE)
     if not paths:
         raise RulesError(f"{directory}: no rule files (*.toml)")
     rules: list[Rule] = []

@@ -1,0 +1,194 @@
+"""Sections: tell a posting's own parts (header, missions, profile) from the boilerplate around them.
+
+Real inputs are whole pages: navigation, a cookie banner, a company blurb, benefits, legal text and
+lists of other offers, around a posting that is often a third of the page. The cues are data
+(`rules/sections.toml`); each line of the text gets a section kind, and a span of the text the
+kind of the line it starts in. The header is the first line that is neither empty nor boilerplate,
+when it is short enough to be a job title: pages and many postings repeat the title there.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .errors import RulesError
+from .keys import fold
+
+SECTIONS_FILE = "sections.toml"
+POSTING, HEADER = "posting", "header"
+HEADING_WORDS = 8  # a heading is short
+HEADER_WORDS = 14  # and so is a job title at the top of a text
+SHORT_LINE_WORDS = 6
+_MARKUP = " \t#*_•·-–—>|:=[](){}\"'«»"
+_SPACES = re.compile(r"\s+")
+_WORD_END = re.compile(r"[^\w']")
+
+
+@dataclass(frozen=True)
+class SectionCues:
+    kind: str
+    boilerplate: bool
+    headings: tuple[str, ...] = ()
+    lines: tuple[str, ...] = ()
+    short_lines: frozenset[str] = frozenset()
+    line_words: int | None = None  # `lines` count only in lines of at most this many words
+
+
+def _folded(line: str) -> str:
+    return _SPACES.sub(" ", fold(line)).strip(_MARKUP).replace("’", "'")
+
+
+def load_section_cues(path: Path) -> list[SectionCues]:
+    """The section cues of a `sections.toml` file; a problem raises RulesError naming the file."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise RulesError(f"{path}: cannot read section cues ({error})") from None
+    cues = []
+    for number, entry in enumerate(data.get("section", []), 1):
+        kind = entry.get("kind")
+        if not isinstance(kind, str) or not kind or not isinstance(entry.get("boilerplate"), bool):
+            raise RulesError(f"{path}: section #{number}: needs a 'kind' and 'boilerplate = true|false'")
+        lists = {name: entry.get(name, []) for name in ("headings", "lines", "short_lines")}
+        if not all(isinstance(v, list) and all(isinstance(s, str) and s.strip() for s in v) for v in lists.values()):
+            raise RulesError(f"{path}: section {kind}: headings, lines and short_lines are lists of phrases")
+        line_words = entry.get("line_words")
+        if line_words is not None and (isinstance(line_words, bool) or not isinstance(line_words, int) or line_words < 1):
+            raise RulesError(f"{path}: section {kind}: 'line_words' must be a positive whole number")
+        cues.append(SectionCues(kind, entry["boilerplate"], tuple(_folded(s) for s in lists["headings"]),
+                                tuple(fold(s) for s in lists["lines"]),
+                                frozenset(_folded(s) for s in lists["short_lines"]), line_words))
+    if not cues:
+        raise RulesError(f"{path}: no [[section]] entries")
+    return cues
+
+
+@dataclass(frozen=True)
+class MentionCues:
+    """Words that, just before a role name, make it a colleague's role rather than the job's."""
+
+    before: tuple[str, ...]
+    window: int
+
+    def is_mention(self, text: str, start: int) -> bool:
+        line_start = text.rfind("\n", 0, start) + 1
+        context = " " + fold(text[max(line_start, start - self.window):start]) + " "
+        return any(f" {cue} " in context or context.rstrip().endswith(" " + cue) for cue in self.before)
+
+
+def load_mention_cues(path: Path) -> MentionCues:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    entry = data.get("mentions", {})
+    before, window = entry.get("before", []), entry.get("window", 40)
+    if not (isinstance(before, list) and all(isinstance(s, str) and s.strip() for s in before)) or \
+            isinstance(window, bool) or not isinstance(window, int) or window < 1:
+        raise RulesError(f"{path}: [mentions] needs 'before' (a list of words) and 'window' (a positive number)")
+    return MentionCues(tuple(fold(s).strip() for s in before), window)
+
+
+def _looks_like_heading(line: str) -> bool:
+    """A heading whose words are no cue ("## About project?") ends the section before it."""
+    stripped = line.strip()
+    return (stripped.startswith("#") or (stripped.startswith("**") and stripped.endswith("**"))
+            or (len(stripped.split()) <= HEADING_WORDS and stripped.endswith((":", "?"))))
+
+
+def _first_word(folded: str) -> str:
+    return _WORD_END.split(folded, 1)[0]
+
+
+def _looks_like_title(line: str, folded: str) -> bool:
+    """A short line that is no sentence, no list item, no link: a job title at the top of a text."""
+    stripped = line.strip()
+    return (len(folded.split()) <= HEADER_WORDS and not stripped.endswith((":", ".", "!", "?"))
+            and not stripped.startswith(("-", "•", "*", "[")) and "](" not in stripped)
+
+
+class Sectioner:
+    """Splits texts into sections with the cues of a `sections.toml`."""
+
+    def __init__(self, cues: list[SectionCues], mentions: MentionCues):
+        self.cues = cues
+        self.mentions = mentions
+        self.boilerplate = frozenset(c.kind for c in cues if c.boilerplate)
+        # by first word, longest heading first, so that "profil recherche" wins over "profil"
+        self._headings: dict[str, list[tuple[str, str]]] = {}
+        for heading, kind in sorted(((h, c.kind) for c in cues for h in c.headings), key=lambda p: -len(p[0])):
+            self._headings.setdefault(_first_word(heading), []).append((heading, kind))
+        self._lines = [(phrase, c.kind, c.line_words or 10**9) for c in cues for phrase in c.lines]
+        self._short = {line: c.kind for c in cues for line in c.short_lines}
+
+    @classmethod
+    def load(cls, directory: Path, fallback: Path) -> "Sectioner":
+        """The cues of a rules directory, or those of `fallback` (the shipped rules) when it has none."""
+        path = directory / SECTIONS_FILE
+        path = path if path.is_file() else fallback / SECTIONS_FILE
+        return cls(load_section_cues(path), load_mention_cues(path))
+
+    def _heading(self, folded: str) -> str | None:
+        words = len(folded.split())
+        for heading, kind in self._headings.get(_first_word(folded), ()):
+            if folded.startswith(heading):
+                rest = folded[len(heading):]
+                if rest[:1].isalnum():  # "missionnaire" is not "mission"
+                    continue
+                if words <= HEADING_WORDS or rest.lstrip(" ?!").startswith(":"):
+                    return kind
+        return None
+
+    def _line_kind(self, folded: str) -> str | None:
+        words = len(folded.split())
+        if words <= SHORT_LINE_WORDS and folded.strip(" .!?") in self._short:
+            return self._short[folded.strip(" .!?")]
+        for phrase, kind, most in self._lines:
+            if words <= most and phrase in folded:
+                return kind
+        return None
+
+    def sections(self, text: str) -> "Sections":
+        """Each line's section kind, as a `Sections` that answers for any offset."""
+        starts: list[int] = []
+        kinds: list[str] = []
+        current, header_seen, at = POSTING, False, 0
+        for line in text.split("\n"):
+            folded = _folded(line)
+            kind = current
+            if folded:
+                heading = self._heading(folded) or (POSTING if _looks_like_heading(line) else None)
+                if heading:
+                    current = kind = heading
+                kind = self._line_kind(folded) or kind
+                if not header_seen and (heading or kind not in self.boilerplate):
+                    header_seen = True
+                    if not heading and _looks_like_title(line, folded):
+                        kind = HEADER
+            if not kinds or kinds[-1] != kind:
+                starts.append(at)
+                kinds.append(kind)
+            at += len(line) + 1
+        return Sections(starts, kinds, self.boilerplate)
+
+
+@dataclass
+class Sections:
+    """The sections of one text: where each begins, its kind, and which kinds are boilerplate."""
+
+    starts: list[int]
+    kinds: list[str]
+    boilerplate: frozenset[str]
+
+    def at(self, offset: int) -> str:
+        return self.kinds[bisect.bisect_right(self.starts, offset) - 1] if self.kinds else POSTING
+
+    def is_boilerplate(self, offset: int) -> bool:
+        return self.at(offset) in self.boilerplate
+
+    def boilerplate_mask(self, starts: list[int]) -> np.ndarray:
+        """Which of the tokens starting at `starts` sit in boilerplate."""
+        flags = np.array([kind in self.boilerplate for kind in self.kinds] or [False])
+        return flags[np.searchsorted(self.starts, starts, side="right") - 1] if self.kinds else np.zeros(len(starts), bool)
