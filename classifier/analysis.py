@@ -5,15 +5,17 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from .errors import InputError
 from .nlp import Analyzer, Tokens
 from .normalise import normalise
 from .resources import rules_dir
-from .rules import Rule, RuleHit, RuleMatcher, load_rules
-from .sections import Sectioner, Sections
+from .rules import Rule, RuleHit, RuleMatcher, Sentences, load_rules
+from .sections import HEADER, Sectioner, Sections
 from .terms import surface_forms, terms_of
 
-ROLE_MASK = "—"
+ROLE_MASK = "■"
 RENEW_VOCAB_EVERY = 20_000
 TEXTS_AT_ONCE = 512  # texts analysed under one hold of the lock (the vocabulary is renewed between)
 
@@ -104,6 +106,8 @@ class PostingAnalyzer:
             else:
                 for hit in hits[at + 1]:
                     hit.section = "title"
+                _leave_role_names_to_the_rules(tokens[at + 1], hits[at + 1])
+                hits[at + 1] += self._unnamed(title, hits[at + 1], (0, len(title)), "title", "title")
                 found.append(Analysis(text, title, hits[at + 1] + body_hits, body_hits, (tokens[at + 1], body), sections))
                 at += 2
         return found
@@ -111,13 +115,36 @@ class PostingAnalyzer:
     def _place(self, body: Tokens, hits: list[RuleHit]) -> Sections:
         """The body's sections: each hit told its own, boilerplate tokens made no content words."""
         sections = self.sectioner.sections(body.text)
-        mentions = self.sectioner.mentions
+        mentions, text = self.sectioner.mentions, body.text
         for hit in hits:
             hit.section = sections.at(hit.start)
             hit.boilerplate = hit.section in sections.boilerplate
-            hit.mention = hit.kind == "role_name" and mentions.is_mention(body.text, hit.start)
+        roles = [hit for hit in hits if hit.kind == "role_name"]
+        for hit in roles:
+            hit.declared = mentions.is_declared(text, hit.start)
+            hit.mention = not hit.declared and mentions.is_mention(text, hit.start)
+        for first, second in zip(roles, roles[1:]):
+            if mentions.listed_together(text, first.end, second.start):
+                first.mention = second.mention = True
+                first.declared = second.declared = False
         body.content = body.content & ~sections.boilerplate_mask(body.starts)
+        _leave_role_names_to_the_rules(body, hits)
+        header = sections.header(text)
+        if header:
+            hits += self._unnamed(text, [h for h in hits if h.section == HEADER], header, "text", HEADER)
         return sections
+
+    def _unnamed(self, text: str, hits: list[RuleHit], span: tuple[int, int], field: str, section: str) -> list[RuleHit]:
+        """A hit of the "no product role named" rule on a title or header line whose hits name none
+        (none when the line is masked)."""
+        rule = self.sectioner.unnamed
+        start, end = span
+        names_one = any(h.kind == "role_name" and h.label != "OTHER" for h in hits)
+        if names_one or ROLE_MASK in text[start:end] or start == end:
+            return []
+        return [RuleHit(rule.id, rule.label, "role_name", rule.weight, text[start:end], start, end, field, section,
+                        sentences=Sentences(text))]
+
 
     def masked(self, text: str, title: str | None = None) -> Analysis:
         """The analysis of the posting with its job titles masked, in title and text."""
@@ -131,3 +158,15 @@ class PostingAnalyzer:
         for hit in sorted(hits, key=lambda h: -h.start):
             text = text[: hit.start] + ROLE_MASK + text[hit.end:]
         return text
+
+
+def _leave_role_names_to_the_rules(tokens: Tokens, hits: list[RuleHit]) -> None:
+    """Role names are no content words: the rules weigh them, with their context (a mention, a
+    list of other offers), and the model reads what the job does."""
+    spans = [(h.start, h.end) for h in hits if h.kind == "role_name"]
+    if spans:
+        starts = np.asarray(tokens.starts)
+        inside = np.zeros(len(starts), dtype=bool)
+        for start, end in spans:
+            inside |= (starts >= start) & (starts < end)
+        tokens.content = tokens.content & ~inside

@@ -3,15 +3,18 @@
 score[c] = model * sum of the model's term contributions to c
            + sum over rules r of class c fired, per family f: factor[f] * weight[r]
            + prior[c]
-The families are `title` (hits in the title), `header` (role names in the text's header line, where
-pages repeat the title), `role_name` and `activity` (hits in the posting's own sections), and
-`mention` (role names after "avec", "work with"…: a colleague's role, not the job's). Hits in
+The families are `title` (hits in the title), `declared` (role names in the text's header line, where
+pages repeat the title, or right after "en tant que", "we're hiring a"…), `role_name` and `activity`
+(hits in the posting's own sections), and `mention` (role names after "avec", "work with"… or listed
+with others: a colleague's role, not the job's). Hits in
 boilerplate (navigation, company blurb, benefits, legal text, lists of other offers) weigh nothing.
 Each rule counts once per family, but for role names in the posting's sections, which count
 sublinearly with their hits (weight * (1 + ln n)): a posting repeats its own role, a passing mention
 of a colleague's does not.
 
-The prior is where OTHER's head start lives, and it holds only while no product role is named:
+The model's terms count for a product role only when some rule supports that role (one of its role
+names or activities in the title or the posting's own sections): the model weighs the roles the
+evidence puts forward, and with no such evidence the answer is OTHER, whatever words it leans on. The prior is where OTHER's head start lives, and it holds only while no product role is named:
 prior[c] = offset[c] when neither the title nor the posting's own sections name a product role (CPO,
 PO, PM), 0 when one does. So OTHER is what is left when no product role is supported, and once a
 role is named the evidence alone decides (the model's intercepts are part of the offsets, not of
@@ -29,7 +32,7 @@ import numpy as np
 from .rules import RuleHit
 from .sections import HEADER
 
-FAMILIES = ("title", "header", "role_name", "mention", "activity")
+FAMILIES = ("title", "declared", "role_name", "mention", "activity")
 NO_ROLE = "OTHER"  # the class that is not a product role
 
 
@@ -40,7 +43,9 @@ def family(hit: RuleHit) -> str | None:
     if hit.boilerplate:
         return None
     if hit.kind == "role_name":
-        return "header" if hit.section == HEADER else ("mention" if hit.mention else "role_name")
+        if hit.section == HEADER or hit.declared:
+            return "declared"
+        return "mention" if hit.mention else "role_name"
     return "activity"
 
 
@@ -48,7 +53,7 @@ def family(hit: RuleHit) -> str | None:
 class Mixing:
     model: float = 1.0
     title: float = 1.0
-    header: float = 1.0
+    declared: float = 1.0
     role_name: float = 1.0
     mention: float = 1.0
     activity: float = 1.0
@@ -97,15 +102,33 @@ def strength(found: str, group: list[RuleHit]) -> float:
 
 def names_product_role(hits: list[RuleHit]) -> bool:
     """True when the title or the posting's own sections name a product role."""
-    return any(h.kind == "role_name" and h.label != NO_ROLE and family(h) in ("title", "header", "role_name")
+    return any(h.kind == "role_name" and h.label != NO_ROLE and family(h) in ("title", "declared", "role_name")
                for h in hits)
 
 
+def supported_roles(hits: list[RuleHit]) -> set[str]:
+    """The product roles some rule supports in the title or the posting's own sections (a mention
+    of a colleague's role does not count)."""
+    return {h.label for h in hits if h.label != NO_ROLE and family(h) in ("title", "declared", "role_name", "activity")}
+
+
+def model_gates(hits: list[RuleHit], classes: list[str]) -> np.ndarray:
+    """Per class, 1 where the model's terms count and 0 where they do not: a product role's only
+    when some rule supports that role, OTHER's always."""
+    supported = supported_roles(hits)
+    return np.array([1.0 if c in supported or c == NO_ROLE else 0.0 for c in classes])
+
+
+NAMED, GATE = len(FAMILIES), len(FAMILIES) + 1  # rows of `rule_features` after the families'
+
+
 def rule_features(hits: list[RuleHit], classes: list[str]) -> np.ndarray:
-    """Weights of the distinct rules fired, per family and class, and a last row of ones when a
-    product role is named (`names_product_role`): shape (len(FAMILIES) + 1, n_classes)."""
-    features = np.zeros((len(FAMILIES) + 1, len(classes)))
-    features[-1] = names_product_role(hits)
+    """Weights of the distinct rules fired, per family and class; then a row of ones when a product
+    role is named (`names_product_role`) and a row of the model's gates (`model_gates`): shape
+    (len(FAMILIES) + 2, n_classes)."""
+    features = np.zeros((len(FAMILIES) + 2, len(classes)))
+    features[NAMED] = names_product_role(hits)
+    features[GATE] = model_gates(hits, classes)
     column = {c: i for i, c in enumerate(classes)}
     row = {f: i for i, f in enumerate(FAMILIES)}
     for (_, found), group in distinct_rules(hits).items():
@@ -116,8 +139,8 @@ def rule_features(hits: list[RuleHit], classes: list[str]) -> np.ndarray:
 
 
 def combined_scores(term_logits: np.ndarray, features: np.ndarray, mixing: Mixing) -> np.ndarray:
-    """Scores for one posting (the model's logits without its intercepts (k,), features (F + 1, k))
-    or many ((n, k), (n, F + 1, k))."""
+    """Scores for one posting (the model's logits without its intercepts (k,), features (F + 2, k))
+    or many ((n, k), (n, F + 2, k))."""
     model, rules, offsets = mixing._factors
-    named = features[..., -1, :]
-    return model * term_logits + rules @ features[..., :-1, :] + (1.0 - named) * offsets
+    named, gates = features[..., NAMED, :], features[..., GATE, :]
+    return model * gates * term_logits + rules @ features[..., :NAMED, :] + (1.0 - named) * offsets

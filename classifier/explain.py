@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from .combine import Mixing, distinct_rules, names_product_role, strength
+from .combine import Mixing, distinct_rules, model_gates, names_product_role, strength
 from .rules import RuleHit
 from .scorer import LinearTermScorer
 
@@ -32,7 +32,7 @@ class RuleEvidence:
     rule_id: str
     kind: str
     field: str
-    family: str  # whose factor counts it: title, header, role_name, activity; "boilerplate" counts for nothing
+    family: str  # whose factor counts it: title, declared, role_name, mention, activity; "boilerplate" counts for nothing
     weight: float
     contribution: float
     hits: list[Hit]
@@ -124,7 +124,7 @@ def explain_class(index: int, scorer: LinearTermScorer, term_index: np.ndarray, 
     the term itself until the caller puts the posting's words there. With `quote=False` the hits'
     sentences are left empty (for table rows, which do not show them)."""
     label = scorer.classes[index]
-    contributions = mixing.model * term_contributions[index]
+    contributions = mixing.model * model_gates(hits, scorer.classes)[index] * term_contributions[index]
     magnitude = np.abs(contributions)
     top = np.argpartition(-magnitude, TOP_TERMS)[:TOP_TERMS] if len(magnitude) > TOP_TERMS else np.arange(len(magnitude))
     top = top[np.argsort(-magnitude[top], kind="stable")]

@@ -18,7 +18,7 @@ _SUFFIXES = sorted(
     reverse=True,
 )
 _MIN_STEM = 4
-_INCLUSIVE_MARKS = "·•‧⋅."
+_INCLUSIVE_MARKS = "·•‧⋅.("  # "développeur·se", "chef.fe", "principal(e"
 
 STOP_KEYS = frozenset(
     """le la les l un une des de du d au aux a à en et ou the an of and or to for in on at by with

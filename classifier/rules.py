@@ -29,7 +29,7 @@ CLASSES = ("CPO", "PO", "PM", "OTHER")
 KINDS = ("role_name", "activity")
 ARTICLE_PARAGRAPHS = range(1, 11)
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
-_JOINERS = frozenset({"-", "'", "’", "/", "&"})
+_JOINERS = frozenset({"-", "'", "’", "/", "&", ")"})  # ")" closes an inclusive ending: "chef(fe) de produit"
 # Key codes in a matched sequence: a key of no phrase, a joiner or space, a function word; the
 # phrases' own keys are coded from 3 up.
 _OTHER, _SKIP, _FUNCTION, _FIRST_PHRASE_CODE = 0, 1, 2, 3
@@ -62,7 +62,8 @@ class RuleHit:
     field: str = "text"
     section: str = "posting"  # the part of the text it sits in (see `sections`); "title" for the title
     boilerplate: bool = False  # in a section around the posting (navigation, legal, other offers…): weighs nothing
-    mention: bool = False  # a role name after "avec", "work with"…: a colleague's role, not the job's
+    mention: bool = False  # a role name after "avec", "work with"… or in a list: a colleague's role, not the job's
+    declared: bool = False  # a role name after "en tant que", "we're hiring a"…: the job's own role
     sentences: Sentences | None = dataclasses.field(default=None, repr=False, compare=False)
 
     @property

@@ -68,27 +68,64 @@ def load_section_cues(path: Path) -> list[SectionCues]:
     return cues
 
 
+_ENUMERATION = re.compile(r"\s*(?:,|;|&|\.|\band\b|\bet\b|\bor\b|\bou\b)[\s,]*(?:(?:and|et|or|ou|the|les|des|de|du|la|le)\s+)*$",
+                          re.I)
+
+
 @dataclass(frozen=True)
 class MentionCues:
-    """Words that, just before a role name, make it a colleague's role rather than the job's."""
+    """Words that, just before a role name, say it is the job's own role (`declared`) or a
+    colleague's (`before`)."""
 
+    declared: tuple[str, ...]
     before: tuple[str, ...]
     window: int
 
-    def is_mention(self, text: str, start: int) -> bool:
+    def _follows(self, cues: tuple[str, ...], text: str, start: int) -> bool:
         line_start = text.rfind("\n", 0, start) + 1
-        context = " " + fold(text[max(line_start, start - self.window):start]) + " "
-        return any(f" {cue} " in context or context.rstrip().endswith(" " + cue) for cue in self.before)
+        context = " " + _SPACES.sub(" ", fold(text[max(line_start, start - self.window):start])) + " "
+        return any(f" {cue} " in context for cue in cues)
+
+    def is_declared(self, text: str, start: int) -> bool:
+        return self._follows(self.declared, text, start)
+
+    def is_mention(self, text: str, start: int) -> bool:
+        return self._follows(self.before, text, start)
+
+    @staticmethod
+    def listed_together(text: str, end: int, start: int) -> bool:
+        """True when the text between two role names only lists them ("designers, developers and")."""
+        return 0 <= start - end <= 12 and _ENUMERATION.fullmatch(text[end:start]) is not None
+
+
+@dataclass(frozen=True)
+class UnnamedRule:
+    """The rule that fires on a title or header line naming no product role."""
+
+    id: str
+    label: str
+    weight: float
+
+
+def load_unnamed_rule(path: Path) -> UnnamedRule:
+    entry = tomllib.loads(path.read_text(encoding="utf-8")).get("unnamed", {})
+    weight = entry.get("weight")
+    if not isinstance(entry.get("id"), str) or not isinstance(entry.get("label"), str) or \
+            isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 10:
+        raise RulesError(f"{path}: [unnamed] needs an 'id', a 'label' and a 'weight' above 0 and at most 10")
+    return UnnamedRule(entry["id"], entry["label"], float(weight))
 
 
 def load_mention_cues(path: Path) -> MentionCues:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     entry = data.get("mentions", {})
-    before, window = entry.get("before", []), entry.get("window", 40)
-    if not (isinstance(before, list) and all(isinstance(s, str) and s.strip() for s in before)) or \
+    lists = [entry.get(name, []) for name in ("declared", "before")]
+    window = entry.get("window", 40)
+    if not all(isinstance(v, list) and all(isinstance(s, str) and s.strip() for s in v) for v in lists) or \
             isinstance(window, bool) or not isinstance(window, int) or window < 1:
-        raise RulesError(f"{path}: [mentions] needs 'before' (a list of words) and 'window' (a positive number)")
-    return MentionCues(tuple(fold(s).strip() for s in before), window)
+        raise RulesError(f"{path}: [mentions] needs 'declared' and 'before' (lists of words) and 'window' "
+                         "(a positive number)")
+    return MentionCues(*(tuple(_SPACES.sub(" ", fold(s)).strip() for s in v) for v in lists), window)
 
 
 def _looks_like_heading(line: str) -> bool:
@@ -112,9 +149,10 @@ def _looks_like_title(line: str, folded: str) -> bool:
 class Sectioner:
     """Splits texts into sections with the cues of a `sections.toml`."""
 
-    def __init__(self, cues: list[SectionCues], mentions: MentionCues):
+    def __init__(self, cues: list[SectionCues], mentions: MentionCues, unnamed: UnnamedRule):
         self.cues = cues
         self.mentions = mentions
+        self.unnamed = unnamed
         self.boilerplate = frozenset(c.kind for c in cues if c.boilerplate)
         # by first word, longest heading first, so that "profil recherche" wins over "profil"
         self._headings: dict[str, list[tuple[str, str]]] = {}
@@ -128,7 +166,7 @@ class Sectioner:
         """The cues of a rules directory, or those of `fallback` (the shipped rules) when it has none."""
         path = directory / SECTIONS_FILE
         path = path if path.is_file() else fallback / SECTIONS_FILE
-        return cls(load_section_cues(path), load_mention_cues(path))
+        return cls(load_section_cues(path), load_mention_cues(path), load_unnamed_rule(path))
 
     def _heading(self, folded: str) -> str | None:
         words = len(folded.split())
@@ -187,6 +225,16 @@ class Sections:
 
     def is_boilerplate(self, offset: int) -> bool:
         return self.at(offset) in self.boilerplate
+
+    def header(self, text: str) -> tuple[int, int] | None:
+        """Where the header line stands in `text` (without its spaces), if the text has one."""
+        if HEADER not in self.kinds:
+            return None
+        start = self.starts[self.kinds.index(HEADER)]
+        end = text.find("\n", start)
+        line = text[start:end if end >= 0 else len(text)]
+        begin = start + len(line) - len(line.lstrip())
+        return begin, start + len(line.rstrip())
 
     def boilerplate_mask(self, starts: list[int]) -> np.ndarray:
         """Which of the tokens starting at `starts` sit in boilerplate."""

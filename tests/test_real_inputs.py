@@ -1,0 +1,130 @@
+"""Whole pages as recruiters feed them: sections, boilerplate, role names as evidence, the prior."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from classifier.combine import FAMILIES, names_product_role
+from classifier.resources import rules_dir
+from classifier.sections import Sectioner
+
+from conftest import ROOT, run
+
+PAGE = (ROOT / "tests" / "data" / "board-page-po.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def sectioner():
+    return Sectioner.load(rules_dir(), rules_dir())
+
+
+def test_a_whole_board_page_is_labelled_by_its_posting_not_its_boilerplate(classifier):
+    result = classifier.classify(PAGE)
+    assert result.label == "PO"
+    competitors = [c for c in result.explanation if c != "PO"]
+    for label in competitors:
+        for rule in result.explanation[label].rules:
+            for hit in rule.hits:
+                # a competitor's hit may exist in boilerplate, but then it weighs nothing
+                assert hit.section not in ("other_offers", "company", "legal", "navigation", "benefits") \
+                    or rule.contribution == 0.0, (label, rule.rule_id, hit)
+    # the "offres similaires" titles were found, and sit in the boilerplate
+    listed = [h for rule in result.explanation["PM"].rules for h in rule.hits if h.matched == "Product Manager"]
+    assert listed and all(h.section == "other_offers" for h in listed)
+
+
+def test_boilerplate_hits_count_for_nothing_and_explanations_still_add_up(classifier):
+    result = classifier.classify(PAGE)
+    for label, part in result.explanation.items():
+        assert part.total() == pytest.approx(part.score, abs=1e-9)
+        for rule in part.rules:
+            assert rule.family in (*FAMILIES, "boilerplate")
+            if rule.family == "boilerplate":
+                assert rule.contribution == 0.0
+            for hit in rule.hits:
+                assert result.text[hit.start:hit.end] == hit.matched
+
+
+def test_the_model_does_not_read_the_boilerplate(classifier):
+    page = classifier.analyse(PAGE)
+    with_more_offers = classifier.analyse(PAGE + "\nProduct Manager – Lyon\nHead of Product – Paris\nChef de produit – Lille\n")
+    assert page.terms == with_more_offers.terms  # more lines in "offres similaires": the model sees the same
+
+
+def test_sections_of_a_page(sectioner):
+    sections = sectioner.sections(PAGE)
+    at = lambda words: sections.at(PAGE.index(words))  # noqa: E731
+    assert at("Se connecter") == "navigation"
+    assert at("Nous utilisons des cookies") == "legal"
+    assert at("Product Owner – Espace client") == "header"
+    assert at("La Mutuelle Ligérienne protège") == "company"
+    assert at("vous tenez et priorisez le backlog") == "posting"
+    assert at("Trois ans d'expérience") == "posting"
+    assert at("Intéressement") == "benefits"
+    assert at("Conformément au RGPD") == "legal"
+    assert at("Head of Product – Scale-up") == "other_offers"
+    assert at("Mentions légales") == "legal"
+
+
+def test_an_unknown_heading_ends_a_boilerplate_section(sectioner):
+    text = "Intro\n## À propos de nous\nNous vendons des vélos.\n## Le quotidien dans la squad\nVous priorisez le backlog."
+    assert sectioner.sections(text).at(text.index("Vous priorisez")) == "posting"
+    assert sectioner.sections(text).at(text.index("Nous vendons")) == "company"
+
+
+@pytest.mark.parametrize("text, mention", [
+    ("Vous travaillerez en lien avec le Product Owner de la squad.", True),
+    ("You will work closely with product managers and designers.", True),
+    ("En tant que Product Owner, vous portez le backlog.", False),
+    ("We are hiring a Product Manager to own our roadmap.", False),
+])
+def test_a_colleagues_role_is_a_mention_not_the_job(classifier, text, mention):
+    hits = [h for h in classifier.analyse(text).hits if h.kind == "role_name"]
+    assert hits and all(h.mention == mention for h in hits)
+
+
+def test_others_head_start_holds_only_while_no_product_role_is_named(classifier):
+    mixing = classifier.model.mixing
+    other = classifier.classes.index("OTHER")
+    named = classifier.classify("Product Owner (H/F)\nNous recrutons pour notre équipe à Lyon.")
+    unnamed = classifier.classify("Nous recrutons pour notre équipe à Lyon, poste en CDI à pourvoir.")
+    assert names_product_role(classifier.analyse("Product Owner (H/F)\nNous recrutons.").hits)
+    assert all(part.prior == 0.0 for part in named.explanation.values())
+    assert unnamed.explanation["OTHER"].prior == mixing.offsets[other] != 0.0
+    assert unnamed.label == "OTHER"
+
+
+def test_a_role_named_in_the_header_decides_a_short_ad(classifier):
+    for title, label in (("Product Owner H/F", "PO"), ("Chef de produit (F/H)", "PM"), ("Head of Product", "CPO"),
+                         ("Comptable (H/F)", "OTHER")):
+        text = f"{title}\nCDI à Bordeaux, télétravail deux jours par semaine, démarrage dès que possible."
+        assert classifier.classify(text).label == label, title
+
+
+def test_evaluate_reports_text_only_with_title_relabelled_and_by_group(tmp_path):
+    data = tmp_path / "real.jsonl"
+    rows = [
+        {"id": "a1", "label": "PO", "source": "board", "title": "Product Owner",
+         "text": "Vous rédigez les user stories et priorisez le backlog de la squad en sprints de deux semaines."},
+        {"id": "a2", "label": "OTHER", "source": "board", "title": "Comptable",
+         "text": "Vous tenez la comptabilité générale et préparez les déclarations fiscales de nos clients."},
+        {"id": "a3", "label": "OTHER", "source": "guide", "title": "Chef de produit",
+         "text": "Vous définissez la stratégie de la gamme, son prix et ses lancements avec le marketing."},
+    ]
+    data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    relabel = tmp_path / "review.csv"
+    relabel.write_text("id,label,reason\na3,PM,owns the range\n", encoding="utf-8")
+    done = run("classify-evaluate", str(data), "--relabel", str(relabel), "--by", "source", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert {"as_written", "masked", "text_only", "text_only_masked"} <= set(report)
+    assert report["as_written"]["combined"]["per_class"]["PM"]["support"] == 1  # a3 relabelled
+    assert set(report["by"]["source"]) == {"board", "guide"}
+    assert report["by"]["source"]["guide"]["as_written"]["n"] == 1
+    assert set(report["by"]["length"]) == {"< 1k chars"}
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,label\na1,MAYBE\n", encoding="utf-8")
+    refused = run("classify-evaluate", str(data), "--relabel", str(bad))
+    assert refused.returncode == 3 and "MAYBE" in refused.stderr and "Traceback" not in refused.stderr
