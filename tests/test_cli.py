@@ -265,3 +265,50 @@ def test_an_unreadable_rule_file(tmp_path):
     done = run("classify", "--rules", str(tmp_path / "rules"), str(EXAMPLE))
     assert done.returncode == 4
     assert "fr.toml: cannot read the rule file" in one_error_line(done)
+
+
+def rewrite_arrays(model: Path, change) -> None:
+    """Change model.npz's arrays and recompute the manifest's digest, as a careless tool would."""
+    import numpy as np
+
+    from classifier.modelstore import sha256_of
+
+    with np.load(model / "model.npz", allow_pickle=False) as data:
+        arrays = {name: data[name] for name in data.files}
+    change(arrays)
+    with open(model / "model.npz", "wb") as handle:
+        np.savez(handle, **arrays)
+    manifest = json.loads((model / "manifest.json").read_text(encoding="utf-8"))
+    manifest["files"]["model.npz"] = sha256_of(model / "model.npz")
+    (model / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+@pytest.mark.parametrize("change, words", [
+    (lambda a: a.update(coef=a["coef"][:, :-1]), "array 'coef' has shape"),
+    (lambda a: a.update(coef=a["coef"].T), "array 'coef' has shape"),
+    (lambda a: a.update(idf=a["idf"].astype(str)), "array 'idf' holds <U"),
+    (lambda a: a["coef"].__setitem__((1, 5), float("nan")), "array 'coef' holds NaN or infinite values"),
+    (lambda a: a["mixing"].__setitem__(0, float("inf")), "array 'mixing' holds NaN or infinite values"),
+    (lambda a: a.update(intercept=a["intercept"][:2]), "array 'intercept' has shape"),
+    (lambda a: a["term_keys"].__setitem__((0, 0), 10 ** 9), "array 'term_keys' points outside 'keys'"),
+    (lambda a: a.update(classes=a["classes"][:1]), "fewer than two classes"),
+    (lambda a: a.update(keys=a["keys"][None]), "wrong number of dimensions"),
+])
+def test_a_model_with_malformed_arrays_is_refused(tmp_path, change, words):
+    model = copy_model(tmp_path)
+    rewrite_arrays(model, change)
+    done = run("classify", "--format", "json", "--model", str(model), str(EXAMPLE))
+    assert done.returncode == 5, done.stderr
+    line = one_error_line(done)
+    assert "model.npz" in line and words in line and done.stdout == ""
+
+
+def test_training_on_too_few_postings_says_how_many_are_needed(tmp_path):
+    data = tmp_path / "quatre.csv"
+    data.write_text("id,description,label\n1,Vous priorisez le backlog.,PO\n2,Vous définissez la vision.,CPO\n"
+                    "3,Vous analysez le marché.,PM\n4,Vous tenez la comptabilité.,OTHER\n", encoding="utf-8")
+    done = run("classify-train", str(data), "-o", str(tmp_path / "m"))
+    assert done.returncode == 3
+    assert one_error_line(done) == ("classify-train: error: training needs at least 5 postings of each label present "
+                                    "(5-fold cross-validation); the training split has only: CPO 1, OTHER 1, PM 1, PO 1")
+    assert not (tmp_path / "m").exists()
