@@ -1,4 +1,5 @@
-"""The installed `classify` command: output for people and machines, bad input, exit codes."""
+"""The `classify` commands (in-process; the installed entry points where the process matters):
+output for people and machines, bad input, bad models, exit codes."""
 from __future__ import annotations
 
 import errno
@@ -23,7 +24,7 @@ def one_error_line(done) -> str:
 
 
 def test_text_output_from_another_directory(tmp_path):
-    done = run("classify", str(EXAMPLE), cwd=tmp_path)
+    done = run_installed("classify", str(EXAMPLE), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "Poste : PO — Product Owner" in done.stdout
     assert "Confiance :" in done.stdout and "%" in done.stdout

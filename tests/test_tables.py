@@ -1,5 +1,5 @@
 """Reading tables as real exports are: encodings, delimiters, quoted multi-line HTML cells, bad rows,
-column detection. Each file goes through the installed `classify` command, and each run must give
+column detection. Each file goes through the `classify` command (in-process), and each run must give
 one output row per input row, in order, bad rows marked in `error` and good rows classified."""
 from __future__ import annotations
 
