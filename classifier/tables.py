@@ -22,6 +22,7 @@ from typing import IO
 from .errors import InputError
 
 SAMPLE_BYTES = 1 << 16
+MAX_LINES_BEFORE_HEADER = 1000  # JSON Lines: bad lines kept, in memory, until the first JSON object
 DELIMITERS = (";", ",", "\t", "|")
 TEXT_COLUMNS = ("description", "descriptif", "descriptif du poste", "description du poste", "description de l'offre",
                 "job description", "job_description", "texte", "text", "texte de l'annonce", "annonce", "contenu",
@@ -301,6 +302,8 @@ def read_jsonl(stream: IO[str], encoding: str, wanted: Columns | dict) -> tuple[
         if first is not None:
             break
         before.append(first_line)
+        if len(before) > MAX_LINES_BEFORE_HEADER:
+            raise InputError(f"none of the first {MAX_LINES_BEFORE_HEADER:,} lines is a JSON object")
     else:
         raise InputError("the JSON Lines file is empty" if not before else "no line of the file is a JSON object")
     header = [replace_surrogates(key) for key in first]
