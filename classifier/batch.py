@@ -155,7 +155,7 @@ class Progress:
 
 
 class _Writer:
-    def __init__(self, stream: "Output", output_format: str, header: list[str], excel: bool):
+    def __init__(self, stream: Output, output_format: str, header: list[str], excel: bool):
         self.stream = stream
         self.output_format = output_format
         self.names = result_names(header)
@@ -228,16 +228,15 @@ class Interrupted(ClassifierError):
 
 
 class Output:
-    """Where results go: standard output (left open), or a file written aside, as
+    """Where results go, as UTF-8: standard output (never closed), or a file written aside, as
     `.<name>.classify-partial-<pid>`, and renamed when complete, so that it appears complete or not
     at all. A write that fails raises OutputError naming the user's output."""
 
     def __init__(self, output: str | None):
         self.path = None if output in (None, "-") else output
         self.partial: Path | None = None
-        self.finished = False
         if self.path is None:
-            self.stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+            self.stream = sys.stdout.buffer
             return
         if len(Path(self.path).name.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES:
             raise OutputError(f"{shorten(self.path)}: cannot write: file name longer than {MAX_NAME_BYTES} bytes")
@@ -248,7 +247,7 @@ class Output:
         self.partial = directory / partial_name(Path(self.path).name, os.getpid())
         self.partial.unlink(missing_ok=True)  # our own pid's: left by a killed run that had it
         descriptor = self._attempt(os.open, self.partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
-        self.stream = open(descriptor, "w", encoding="utf-8", newline="")
+        self.stream = open(descriptor, "wb")
 
     def _attempt(self, action, *args):
         try:
@@ -260,27 +259,19 @@ class Output:
             raise OutputError(f"{where}: cannot write: {error.strerror or error}") from None
 
     def write(self, text: str) -> None:
-        self._attempt(self.stream.write, text)
+        self._attempt(self.stream.write, text.encode("utf-8"))
 
     def commit(self) -> None:
         """The output complete: the file renamed into place, or standard output flushed."""
-        self.finished = True
         if self.partial is None:
             self._attempt(self.stream.flush)
-            self.stream.detach()  # closing the wrapper would close standard output
             return
         self._attempt(self.stream.close)
         self._attempt(os.replace, self.partial, self.path)
 
     def discard(self) -> None:
-        """After a failure: the partial file removed, standard output left open."""
+        """After a failure: the partial file removed (standard output is left as it is)."""
         if self.partial is None:
-            if not self.finished:
-                self.finished = True
-                try:
-                    self.stream.detach()
-                except (OSError, ValueError):
-                    pass
             return
         try:
             self.stream.close()

@@ -233,8 +233,8 @@ def test_an_output_directory_that_cannot_be_written_names_the_output(tmp_path, m
     assert done.returncode == 6 and line == f"classify: error: {output}: cannot write: Permission denied"
 
 
-class FullDisk(io.TextIOWrapper):
-    def write(self, text):
+class FullDisk(io.FileIO):
+    def write(self, data):
         raise OSError(errno.ENOSPC, "No space left on device")
 
 
@@ -242,7 +242,7 @@ class FullDisk(io.TextIOWrapper):
 def test_a_full_disk_is_an_output_error_and_leaves_nothing(tmp_path, monkeypatch, source):
     import classifier.batch
 
-    monkeypatch.setattr(classifier.batch, "open", lambda *args, **kwargs: FullDisk(io.FileIO(args[0], "w")), raising=False)
+    monkeypatch.setattr(classifier.batch, "open", lambda descriptor, mode: FullDisk(descriptor, "w"), raising=False)
     output = tmp_path / "classées.out"
     done = run("classify", str(source(tmp_path)), "-o", str(output))
     assert done.returncode == 6
