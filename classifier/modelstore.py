@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .combine import Mixing
-from .errors import ModelError
+from .errors import ModelError, OutputError
 from .nlp import LEMMAS_FILE, TOKENIZER_FILE, Analyzer
 from .scorer import LinearTermScorer
 
@@ -68,7 +68,16 @@ def library_versions() -> dict[str, str]:
 def save_model(directory: Path, analyzer: Analyzer, scorer: LinearTermScorer, mixing: Mixing, manifest: dict,
                rules_mixing: Mixing) -> dict:
     """Write a model directory; `manifest` gives the facts only the caller knows (data, evaluation…).
-    `rules_mixing`, the factors of the rules alone, serves evaluation."""
+    `rules_mixing`, the factors of the rules alone, serves evaluation. A directory that cannot be
+    written (read-only, a full disk, a file in the way) raises OutputError."""
+    try:
+        return _write_model(directory, analyzer, scorer, mixing, manifest, rules_mixing)
+    except OSError as error:
+        raise OutputError(f"{directory}: cannot write the model: {error.strerror or error}") from None
+
+
+def _write_model(directory: Path, analyzer: Analyzer, scorer: LinearTermScorer, mixing: Mixing, manifest: dict,
+                 rules_mixing: Mixing) -> dict:
     directory.mkdir(parents=True, exist_ok=True)
     arrays = {"mixing": mixing.as_array(), "rules_only_mixing": rules_mixing.as_array(), **scorer.to_arrays()}
     with open(directory / MODEL_FILE, "wb") as handle:

@@ -122,3 +122,15 @@ def test_evaluate_prints_the_three_modes_on_both_conditions(tmp_path):
     combined = report["as_written"]["combined"]
     assert sum(map(sum, combined["confusion"])) == 60
     assert 0 <= combined["ece"] <= 1 and 0 <= combined["macro_f1"] <= 1
+
+
+def test_a_model_directory_that_cannot_be_written_is_an_output_error(tmp_path):
+    from classifier.errors import OutputError
+    from classifier.modelstore import load_model, save_model
+    from classifier.resources import default_model_dir
+
+    stored = load_model(default_model_dir())
+    (tmp_path / "a file").write_text("")
+    with pytest.raises(OutputError, match="a file/model: cannot write the model: Not a directory"):
+        save_model(tmp_path / "a file" / "model", stored.analyzer, stored.scorer, stored.mixing, {},
+                   stored.rules_only_mixing())
