@@ -245,7 +245,7 @@ class Output:
             raise OutputError(f"{shorten(self.path)}: the directory {shorten(str(directory))} does not exist")
         remove_stale_partials(directory)
         self.partial = directory / partial_name(Path(self.path).name, os.getpid())
-        self.partial.unlink(missing_ok=True)  # our own pid's: left by a killed run that had it
+        self._attempt(self.partial.unlink, True)  # our own pid's: left by a killed run that had it
         descriptor = self._attempt(os.open, self.partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
         self.stream = open(descriptor, "wb")
 
@@ -303,7 +303,10 @@ def remove_stale_partials(directory: Path) -> None:
     for path in directory.glob(f".*{PARTIAL}*"):
         pid = path.name.rpartition(PARTIAL)[2]
         if pid.isdigit() and not _running(int(pid)):
-            path.unlink(missing_ok=True)
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:  # not ours to remove after all: left alone
+                pass
 
 
 def _running(pid: int) -> bool:
