@@ -228,15 +228,19 @@ class Interrupted(ClassifierError):
 
 
 class Output:
-    """Where results go, as UTF-8: standard output (never closed), or a file written aside, as
-    `.<name>.classify-partial-<pid>`, and renamed when complete, so that it appears complete or not
-    at all. A write that fails raises OutputError naming the user's output."""
+    """Where results go, as UTF-8: standard output (never closed), a device or a pipe (/dev/null,
+    /dev/stdout) written directly, or a file written aside, as `.<name>.classify-partial-<pid>`,
+    and renamed when complete, so that it appears complete or not at all. A write that fails raises
+    OutputError naming the user's output."""
 
     def __init__(self, output: str | None):
         self.path = None if output in (None, "-") else output
         self.partial: Path | None = None
         if self.path is None:
             self.stream = sys.stdout.buffer
+            return
+        if os.path.exists(self.path) and not os.path.isfile(self.path):
+            self.stream = self._attempt(open, self.path, "wb")
             return
         if len(Path(self.path).name.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES:
             raise OutputError(f"{shorten(self.path)}: cannot write: file name longer than {MAX_NAME_BYTES} bytes")
@@ -263,21 +267,20 @@ class Output:
 
     def commit(self) -> None:
         """The output complete: the file renamed into place, or standard output flushed."""
-        if self.partial is None:
-            self._attempt(self.stream.flush)
-            return
-        self._attempt(self.stream.close)
-        self._attempt(os.replace, self.partial, self.path)
+        self._attempt(self.stream.flush if self.path is None else self.stream.close)
+        if self.partial:
+            self._attempt(os.replace, self.partial, self.path)
 
     def discard(self) -> None:
         """After a failure: the partial file removed (standard output is left as it is)."""
-        if self.partial is None:
+        if self.path is None:
             return
         try:
             self.stream.close()
         except OSError:
             pass
-        self.partial.unlink(missing_ok=True)
+        if self.partial:
+            self.partial.unlink(missing_ok=True)
 
 
 def write_whole(output: str | None, text: str) -> None:

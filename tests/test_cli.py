@@ -313,3 +313,10 @@ def test_training_on_too_few_postings_says_how_many_are_needed(tmp_path):
     assert one_error_line(done) == ("classify-train: error: training needs at least 5 postings of each label present "
                                     "(5-fold cross-validation); the training split has only: CPO 1, OTHER 1, PM 1, PO 1")
     assert not (tmp_path / "m").exists()
+
+
+def test_output_to_a_device_is_written_directly(tmp_path):
+    """/dev/null takes the output as it is written (no partial file beside it); /dev/full refuses it."""
+    assert run("classify", str(table(tmp_path)), "-o", "/dev/null").returncode == 0
+    done = run("classify", str(EXAMPLE), "-o", "/dev/full")
+    assert done.returncode == 6 and one_error_line(done) == "classify: error: /dev/full: cannot write: No space left on device"
