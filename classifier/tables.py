@@ -14,6 +14,7 @@ import json
 import re
 import sys
 import unicodedata
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -206,25 +207,32 @@ def _posting(row: Row, columns: Columns, encoding: str) -> Row:
 class _Lines:
     """The physical lines of a text stream, counted, those of the record being read kept, and
     whether the end of the file was reached (by the CSV reader inside a quoted cell, if a record
-    is still open)."""
+    is still open). Lines can be given back, to be read again before the rest."""
 
     def __init__(self, stream: IO[str]):
         self.stream = stream
         self.count = 0
         self.record: list[str] = []
         self.ended = False
+        self.again: deque[str] = deque()
 
     def __iter__(self):
         return self
 
     def __next__(self) -> str:
-        line = self.stream.readline()
+        line = self.again.popleft() if self.again else self.stream.readline()
         if not line:
             self.ended = True
             raise StopIteration
         self.count += 1
         self.record.append(line)
         return line
+
+    def read_again(self, lines: list[str], first_number: int) -> None:
+        """Read these lines (numbered from `first_number`) once more, before the rest."""
+        self.again = deque(lines + list(self.again))
+        self.count = first_number - 1
+        self.ended = False
 
 
 def read_csv(stream: IO[str], encoding: str, delimiter: str | None, wanted: Columns | dict) -> tuple[list[str], Columns, Iterator[Row]]:
@@ -244,35 +252,43 @@ def read_csv(stream: IO[str], encoding: str, delimiter: str | None, wanted: Colu
     return header, columns, _csv_rows(lines, delimiter, header, columns, encoding)
 
 
-def _csv_rows(lines: _Lines, delimiter: str, header: list[str], columns: Columns, encoding: str,
-              number: int = 0, after_quote: int | None = None) -> Iterator[Row]:
+def _csv_rows(lines: _Lines, delimiter: str, header: list[str], columns: Columns, encoding: str) -> Iterator[Row]:
     """The rows of the CSV lines. A quote not closed where its cell should end makes that cell take
-    in the lines after it (to the end of the file, or to the next quote): that row gets an error and
-    the lines it took are read again as rows of their own, each with an error (`after_quote`: the
-    line of that quote), so that no row is lost in silence."""
-    lines.record = []
-    for values in csv.reader(lines, delimiter=delimiter):
-        taken, start = lines.record, lines.count - len(lines.record) + 1
+    in the lines after it (to the end of the file, or to the next quote): that row gets an error,
+    and the lines its cell took in are read again as rows of their own, each with an error, so that
+    no row is lost in silence."""
+    number, quote_line, last_taken = 0, 0, 0  # the last quote never closed, the last line it took in
+    while True:
         lines.record = []
-        if not values:
-            continue
-        number += 1
-        if (len(taken) > 1 or lines.ended) and not _well_formed(taken, delimiter):
-            values = next(csv.reader([taken[0].rstrip("\r\n")], delimiter=delimiter))
+        for values in csv.reader(lines, delimiter=delimiter):
+            taken, start = lines.record, lines.count - len(lines.record) + 1
+            lines.record = []
+            if not values:
+                continue
+            number += 1
+            if (len(taken) > 1 or lines.ended) and not _well_formed(taken, delimiter):
+                yield _posting(_unclosed_quote_row(number, taken, start, lines.ended, header, delimiter), columns, encoding)
+                quote_line = start if start > last_taken else quote_line
+                last_taken = max(last_taken, start + len(taken) - 1)
+                lines.read_again(taken[1:], start + 1)
+                break
             row = _csv_row(number, values, header, delimiter)
-            problem = "is never closed" if lines.ended else "is not closed where its cell ends"
-            taken_in = f" (its cell would take in lines {start + 1}–{start + len(taken) - 1}, read as rows of " \
-                       "their own)" if len(taken) > 1 else ""
-            row.error = row.error or f"a quote opened on line {start} {problem}{taken_in}"
+            if start <= last_taken:
+                row.error = row.error or f"follows a quote never closed on line {quote_line}: check this row"
             yield _posting(row, columns, encoding)
-            rest = _Lines(io.StringIO("".join(taken[1:])))
-            rest.count = start
-            yield from _csv_rows(rest, delimiter, header, columns, encoding, number, after_quote or start)
+        else:
             return
-        row = _csv_row(number, values, header, delimiter)
-        if after_quote:
-            row.error = row.error or f"follows a quote never closed on line {after_quote}: check this row"
-        yield _posting(row, columns, encoding)
+
+
+def _unclosed_quote_row(number: int, taken: list[str], start: int, at_end: bool, header: list[str],
+                        delimiter: str) -> Row:
+    """The row of a quote not closed where its cell ends, read from its first line alone."""
+    row = _csv_row(number, next(csv.reader([taken[0].rstrip("\r\n")], delimiter=delimiter)), header, delimiter)
+    problem = "is never closed" if at_end else "is not closed where its cell ends"
+    taken_in = f" (its cell would take in lines {start + 1}–{start + len(taken) - 1}, read as rows of their own)" \
+        if len(taken) > 1 else ""
+    row.error = row.error or f"a quote opened on line {start} {problem}{taken_in}"
+    return row
 
 
 def _well_formed(lines: list[str], delimiter: str) -> bool:

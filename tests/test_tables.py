@@ -414,11 +414,29 @@ def test_a_quote_never_closed_loses_no_row_in_silence(tmp_path):
     assert_failed(rows[1], "a quote opened on line 3 is never closed")
     assert_failed(rows[2], "follows a quote never closed on line 3")
     assert rows[2]["Descriptif du poste"] == "Saisie des factures et lettrage."
-    path.write_bytes(text.encode("utf-8") + b'FR-004,PM,"Chef de produit')  # the next quote closes it
+    closed_later = text + 'FR-004,PM,"Chef de produit, gamme Épargne"\r\nFR-005,PM,Vous analysez le marché.\r\n'
+    path.write_bytes(closed_later.encode("utf-8"))  # the next quote closes it, the rows after are whole
     rows = output_rows(classify(str(path)).stdout)[1]
-    assert [r["Réf"] for r in rows] == ["FR-001", "FR-002", "FR-003", "FR-004"]
-    assert "a quote opened on line 3 is not closed where its cell ends" in rows[1]["error"]
-    assert "a quote opened on line 5 is never closed" in rows[3]["error"]
+    assert [r["Réf"] for r in rows] == ["FR-001", "FR-002", "FR-003", "FR-004", "FR-005"]
+    assert "a quote opened on line 3 is not closed where its cell ends (its cell would take in lines 4–5" \
+        in rows[1]["error"]
+    assert "follows a quote never closed on line 3" in rows[3]["error"]
+    assert rows[3]["Intitulé du poste"] == "PM" and rows[3]["Descriptif du poste"] == "Chef de produit, gamme Épargne"
+    assert_classified(rows[4])
+    path.write_bytes(closed_later.encode("utf-8") + b'FR-006,PM,"Chef de produit')  # on the last line
+    rows = output_rows(classify(str(path)).stdout)[1]
+    assert len(rows) == 6 and rows[5]["error"] == "a quote opened on line 7 is never closed"
+    assert_classified(rows[4])
+
+
+def test_many_quotes_never_closed(tmp_path):
+    """Each quote closing the previous one's cell: every row still comes out, in order."""
+    text = "Réf,Intitulé du poste,Descriptif du poste\n" + "".join(f'FR-{i},PO,"Vous priorisez le backlog.\n'
+                                                                    for i in range(3000))
+    path = tmp_path / "export.csv"
+    path.write_bytes(text.encode("utf-8"))
+    rows = output_rows(classify(str(path)).stdout)[1]
+    assert [r["Réf"] for r in rows] == [f"FR-{i}" for i in range(3000)] and all(r["error"] for r in rows)
 
 
 def test_blank_lines_before_the_header_and_a_header_name_over_two_lines(tmp_path):
