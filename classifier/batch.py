@@ -4,6 +4,7 @@ appears complete or not at all.
 """
 from __future__ import annotations
 
+import ctypes
 import csv
 import io
 import json
@@ -11,20 +12,21 @@ import multiprocessing
 import os
 import signal
 import sys
-import tempfile
 import time
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
-from .errors import EXIT_INTERRUPTED, ClassifierError, InputError
+from .errors import EXIT_INTERRUPTED, ClassifierError, OutputError
 from .explain import RowResult
 from .rules import CLASSES
-from .tables import Row, open_text, read_csv, read_jsonl
+from .tables import Row, has_surrogate, open_text, read_csv, read_jsonl, shorten
 
 CHUNK_ROWS = 64
+PARTIAL = ".classify-partial-"  # `.<output name>.classify-partial-<pid>`: an output being written
+MAX_NAME_BYTES = 255
+PR_SET_PDEATHSIG = 1  # Linux prctl option: a signal for this process when its parent dies
 RESULT_COLUMNS = ("label", "confidence", *(f"prob_{c}" for c in CLASSES), "evidence", "error")
 NUMBER_COLUMNS = frozenset(("confidence", *(f"prob_{c}" for c in CLASSES)))
 
@@ -88,10 +90,17 @@ def result_names(header: list[str]) -> dict[str, str]:
     return {name: (name if name not in header else f"{name}_pred") for name in RESULT_COLUMNS}
 
 
-def _worker_signals() -> None:
-    """Workers leave Ctrl-C to the main process, and stop quietly when it terminates them."""
+def _worker_signals(parent: int) -> None:
+    """Workers leave Ctrl-C to the main process, stop quietly when it terminates them, and die
+    with it when it is killed (SIGKILL), instead of writing to its closed pipes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux
+        pass
+    if os.getppid() != parent:  # died before prctl
+        os._exit(0)
 
 
 def _chunks(rows: Iterator[Row]) -> Iterator[list[Row]]:
@@ -113,7 +122,7 @@ def _classified(rows: Iterator[Row], jobs: int, model: str | None, rules: str | 
         return
     _classifier_for(model, rules)  # load once, before the fork, so workers share it
     context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, initializer=_worker_signals) as pool:
+    with context.Pool(jobs, initializer=_worker_signals, initargs=(os.getpid(),)) as pool:
         pending: deque = deque()
         for chunk in _chunks(rows):
             pending.append((chunk, pool.apply_async(classify_chunk, ([(r.text, r.title, r.error) for r in chunk], model, rules))))
@@ -146,7 +155,7 @@ class Progress:
 
 
 class _Writer:
-    def __init__(self, stream: IO[str], output_format: str, header: list[str], excel: bool):
+    def __init__(self, stream: Output, output_format: str, header: list[str], excel: bool):
         self.stream = stream
         self.output_format = output_format
         self.names = result_names(header)
@@ -167,7 +176,10 @@ class _Writer:
         else:
             named = {self.names[k]: _number(k, v) for k, v in cells.items()}
             source = row.raw if row.raw is not None else row.cells
-            self.stream.write(json.dumps({**source, **named}, ensure_ascii=False) + "\n")
+            line = json.dumps({**source, **named}, ensure_ascii=False)
+            if has_surrogate(line):  # a lone surrogate read from a JSON escape is written back escaped
+                line = json.dumps({**source, **named})
+            self.stream.write(line + "\n")
 
 
 def _number(column: str, value: str):
@@ -186,7 +198,7 @@ def run_batch(source: str, input_format: str, output: str | None, output_format:
             header, _, rows = read_jsonl(stream, used, columns or {})
         else:
             header, _, rows = read_csv(stream, used, delimiter, columns or {})
-        target, temporary = _open_output(output)
+        target = Output(output)
         progress = Progress(sys.stderr.isatty() and not quiet)
         try:
             writer = _Writer(target, output_format, header, excel)
@@ -195,19 +207,15 @@ def run_batch(source: str, input_format: str, output: str | None, output_format:
                 rows_done += 1
                 errors += bool(cells["error"])
                 progress.update(rows_done)
-            target.flush()
+            target.commit()
         except KeyboardInterrupt:
-            progress.done()
-            _discard(target, temporary)
+            target.discard()
             raise Interrupted(rows_done, output) from None
         except BaseException:
-            progress.done()
-            _discard(target, temporary)
+            target.discard()
             raise
-        progress.done()
-        if temporary:
-            target.close()
-            os.replace(temporary, output)
+        finally:
+            progress.done()
     return BatchSummary(rows_done, errors)
 
 
@@ -219,35 +227,96 @@ class Interrupted(ClassifierError):
         super().__init__(f"interrupted after {rows:,} rows{where}")
 
 
-def write_whole(output: str, text: str) -> None:
-    """Write a file that appears complete or not at all."""
-    target, temporary = _open_output(output)
+class Output:
+    """Where results go, as UTF-8: standard output (never closed), a device or a pipe (/dev/null,
+    /dev/stdout) written directly, or a file written aside, as `.<name>.classify-partial-<pid>`,
+    and renamed when complete, so that it appears complete or not at all. A write that fails raises
+    OutputError naming the user's output."""
+
+    def __init__(self, output: str | None):
+        self.path = None if output in (None, "-") else output
+        self.partial: Path | None = None
+        if self.path is None:
+            self.stream = sys.stdout.buffer
+            return
+        if os.path.exists(self.path) and not os.path.isfile(self.path):
+            self.stream = self._attempt(open, self.path, "wb")
+            return
+        if len(Path(self.path).name.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES:
+            raise OutputError(f"{shorten(self.path)}: cannot write: file name longer than {MAX_NAME_BYTES} bytes")
+        directory = Path(os.path.realpath(self.path)).parent
+        if not directory.is_dir():
+            raise OutputError(f"{shorten(self.path)}: the directory {shorten(str(directory))} does not exist")
+        remove_stale_partials(directory)
+        self.partial = directory / partial_name(Path(self.path).name, os.getpid())
+        self._attempt(self.partial.unlink, True)  # our own pid's: left by a killed run that had it
+        descriptor = self._attempt(os.open, self.partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
+        self.stream = open(descriptor, "wb")
+
+    def _attempt(self, action, *args):
+        try:
+            return action(*args)
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            where = shorten(self.path) if self.path else "standard output"
+            raise OutputError(f"{where}: cannot write: {error.strerror or error}") from None
+
+    def write(self, text: str) -> None:
+        self._attempt(self.stream.write, text.encode("utf-8"))
+
+    def commit(self) -> None:
+        """The output complete: the file renamed into place, or standard output flushed."""
+        self._attempt(self.stream.flush if self.path is None else self.stream.close)
+        if self.partial:
+            self._attempt(os.replace, self.partial, self.path)
+
+    def discard(self) -> None:
+        """After a failure: the partial file removed (standard output is left as it is)."""
+        if self.path is None:
+            return
+        try:
+            self.stream.close()
+        except OSError:
+            pass
+        if self.partial:
+            self.partial.unlink(missing_ok=True)
+
+
+def write_whole(output: str | None, text: str) -> None:
+    """Write text to a file that appears complete or not at all (or to standard output when None)."""
+    target = Output(output)
     try:
         target.write(text)
-    finally:
-        target.close()
-    os.replace(temporary, output)
+        target.commit()
+    except BaseException:
+        target.discard()
+        raise
 
 
-def _open_output(output: str | None) -> tuple[IO[str], str | None]:
-    if output is None or output == "-":
-        return io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=False), None
-    directory = Path(output).resolve().parent
-    if not directory.is_dir():
-        raise InputError(f"{output}: the directory {directory} does not exist")
-    handle, temporary = tempfile.mkstemp(prefix=f".{Path(output).name}.", suffix=".partial", dir=directory)
-    os.fchmod(handle, _new_file_mode())
-    return open(handle, "w", encoding="utf-8", newline=""), temporary
+def partial_name(name: str, pid: int) -> str:
+    """The partial file of an output name, the name cut so that it fits in a file name."""
+    suffix = f"{PARTIAL}{pid}"
+    room = MAX_NAME_BYTES - 1 - len(suffix.encode())
+    return "." + name.encode("utf-8", "surrogateescape")[:room].decode("utf-8", "ignore") + suffix
 
 
-def _new_file_mode() -> int:
-    """The permissions `open` gives a new file (mkstemp's temporary file is readable by its owner only)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
+def remove_stale_partials(directory: Path) -> None:
+    """Remove the partial files of our runs that were killed (their process is gone)."""
+    for path in directory.glob(f".*{PARTIAL}*"):
+        pid = path.name.rpartition(PARTIAL)[2]
+        if pid.isdigit() and not _running(int(pid)):
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:  # not ours to remove after all: left alone
+                pass
 
 
-def _discard(target: IO[str], temporary: str | None) -> None:
-    if temporary:
-        target.close()
-        Path(temporary).unlink(missing_ok=True)
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True

@@ -2,7 +2,7 @@
 
 Training and evaluation are commands of their own, so a file named like a sub-command ("train")
 can always be classified. Exit codes: 0 ok; 1 some rows had errors (batch); 2 usage; 3 bad input;
-4 bad rule file; 5 bad model; 130 interrupted.
+4 bad rule file; 5 bad model; 6 cannot write the output; 130 interrupted.
 """
 from __future__ import annotations
 
@@ -39,6 +39,8 @@ def guarded(program: str):
             warnings.showwarning = show
             try:
                 return command(*args, **kwargs)
+            except (click.ClickException, click.exceptions.Exit, click.Abort):
+                raise  # click shows usage errors its way and exits 2
             except ClassifierError as error:
                 _fail(program, error, error.exit_code)
             except KeyboardInterrupt:
@@ -119,9 +121,10 @@ def classify(files, title, output_format, output, excel, jobs, quiet, input_form
 
     \b
     Exit codes: 0 ok, 1 some table rows had errors, 2 usage, 3 bad input file,
-    4 bad rule file, 5 bad or tampered model, 130 interrupted.
+    4 bad rule file, 5 bad or tampered model, 6 cannot write the output, 130 interrupted.
     """
     delimiter = _delimiter(delimiter)
+    _refuse_output_onto_input(output, files)
     formats = {_format_of(f, input_format) for f in files}
     if formats != {"txt"}:
         if len(files) != 1:
@@ -133,6 +136,15 @@ def classify(files, title, output_format, output, excel, jobs, quiet, input_form
     if output_format in ("csv",):
         raise click.UsageError("--format csv is for tables; use text, json or jsonl for text files")
     _classify_texts(files, title, output_format or "text", output, encoding, model, rules)
+
+
+def _refuse_output_onto_input(output: str | None, files: tuple[str, ...]) -> None:
+    """`-o` naming an input file would overwrite it: a usage error, before anything is written."""
+    if not output or output == "-" or not os.path.exists(output):
+        return
+    for name in files:
+        if name != "-" and os.path.exists(name) and os.path.samefile(name, output):
+            raise click.UsageError(f"-o {output} is an input file; write the results to another file")
 
 
 def _classify_texts(files, title, output_format, output, encoding, model, rules) -> None:
@@ -165,12 +177,9 @@ def _classify_texts(files, title, output_format, output, encoding, model, rules)
         else:
             chunks.append(as_json(result, name=name if len(files) > 1 else None, indent=None))
     rendered = ("\n\n" if output_format == "text" else "\n").join(chunks) + "\n" if chunks else ""
-    if output:
-        from .batch import write_whole
+    from .batch import write_whole
 
-        write_whole(output, rendered)
-    else:
-        click.echo(rendered, nl=False)
+    write_whole(output, rendered)
     if failures:
         sys.exit(EXIT_INPUT)
 
@@ -179,14 +188,17 @@ def _classify_table(source, input_format, output_format, output, excel, jobs, qu
                     model, rules) -> None:
     from .batch import run_batch
 
-    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops a run as cleanly as Ctrl-C
     output_format = output_format or ("jsonl" if input_format == "jsonl" else "csv")
     if output_format not in ("csv", "jsonl"):
         raise click.UsageError("tables are written as csv or jsonl (--format csv|jsonl)")
     if input_format == "txt":
         raise click.UsageError("--input-format txt is for single postings")
-    summary = run_batch(source, input_format, output, output_format, excel=excel, jobs=jobs, quiet=quiet,
-                        encoding=encoding, delimiter=delimiter, columns=columns, model=model, rules=rules)
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops a run as cleanly as Ctrl-C
+    try:
+        summary = run_batch(source, input_format, output, output_format, excel=excel, jobs=jobs, quiet=quiet,
+                            encoding=encoding, delimiter=delimiter, columns=columns, model=model, rules=rules)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     if summary.errors:
         click.echo(f"classify: {summary.rows:,} rows, {summary.errors:,} with errors (see the error column)", err=True)
         sys.exit(EXIT_ROW_ERRORS)

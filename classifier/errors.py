@@ -5,6 +5,7 @@ EXIT_ROW_ERRORS = 1
 EXIT_INPUT = 3
 EXIT_RULES = 4
 EXIT_MODEL = 5
+EXIT_OUTPUT = 6
 EXIT_INTERRUPTED = 130
 
 
@@ -30,3 +31,10 @@ class ModelError(ClassifierError):
     """A model directory that cannot be loaded: missing, corrupt, tampered."""
 
     exit_code = EXIT_MODEL
+
+
+class OutputError(ClassifierError):
+    """An output that cannot be written: a read-only directory, a full disk; the message names the
+    user's output, not a temporary file."""
+
+    exit_code = EXIT_OUTPUT

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .combine import Mixing
-from .errors import ModelError
+from .combine import FAMILIES, Mixing
+from .errors import ModelError, OutputError
 from .nlp import LEMMAS_FILE, TOKENIZER_FILE, Analyzer
 from .scorer import LinearTermScorer
 
@@ -68,7 +68,16 @@ def library_versions() -> dict[str, str]:
 def save_model(directory: Path, analyzer: Analyzer, scorer: LinearTermScorer, mixing: Mixing, manifest: dict,
                rules_mixing: Mixing) -> dict:
     """Write a model directory; `manifest` gives the facts only the caller knows (data, evaluation…).
-    `rules_mixing`, the factors of the rules alone, serves evaluation."""
+    `rules_mixing`, the factors of the rules alone, serves evaluation. A directory that cannot be
+    written (read-only, a full disk, a file in the way) raises OutputError."""
+    try:
+        return _write_model(directory, analyzer, scorer, mixing, manifest, rules_mixing)
+    except OSError as error:
+        raise OutputError(f"{directory}: cannot write the model: {error.strerror or error}") from None
+
+
+def _write_model(directory: Path, analyzer: Analyzer, scorer: LinearTermScorer, mixing: Mixing, manifest: dict,
+                 rules_mixing: Mixing) -> dict:
     directory.mkdir(parents=True, exist_ok=True)
     arrays = {"mixing": mixing.as_array(), "rules_only_mixing": rules_mixing.as_array(), **scorer.to_arrays()}
     with open(directory / MODEL_FILE, "wb") as handle:
@@ -112,7 +121,11 @@ def verify_files(directory: Path, manifest: dict) -> None:
         expected = manifest["files"].get(name)
         if not path.is_file():
             raise ModelError(f"{path}: model file missing")
-        if sha256_of(path) != expected:
+        try:
+            digest = sha256_of(path)
+        except OSError as error:
+            raise ModelError(f"{path}: cannot read the model file: {error.strerror or error}") from None
+        if digest != expected:
             raise ModelError(f"{path}: SHA-256 differs from the manifest; the model file is corrupt or was changed, refusing to load it")
 
 
@@ -126,6 +139,44 @@ def check_versions(manifest: dict) -> None:
                       stacklevel=3)
 
 
+def check_arrays(data, path: Path) -> None:
+    """Refuse a model file whose arrays have the wrong shapes or types, or hold NaN or infinity,
+    which would give wrong or non-numeric probabilities (ModelError)."""
+
+    def fail(problem: str):
+        raise ModelError(f"{path}: {problem}; the model file is malformed, train the model again")
+
+    def array(name: str, kinds: str, shape: tuple) -> np.ndarray:
+        found = data[name]
+        if found.dtype.kind not in kinds:
+            fail(f"array '{name}' holds {found.dtype}, not {'text' if kinds == 'U' else 'numbers'}")
+        if found.shape != shape:
+            fail(f"array '{name}' has shape {found.shape}, expected {shape}")
+        if found.dtype.kind == "f" and not np.isfinite(found).all():
+            fail(f"array '{name}' holds NaN or infinite values")
+        return found
+
+    classes, keys, term_keys = data["classes"], data["keys"], data["term_keys"]
+    if classes.ndim != 1 or keys.ndim != 1 or term_keys.ndim != 2:
+        fail("arrays 'classes', 'keys' or 'term_keys' have the wrong number of dimensions")
+    if len(classes) < 2:
+        fail("array 'classes' names fewer than two classes")
+    n_classes, n_keys, n_terms = len(classes), len(keys), len(term_keys)
+    array("classes", "U", (n_classes,))
+    array("keys", "U", (n_keys,))
+    term_keys = array("term_keys", "iu", (n_terms, 2))
+    if n_terms and not ((0 <= term_keys[:, 0]).all() and (term_keys.max() < n_keys) and (term_keys[:, 1] >= -1).all()):
+        fail("array 'term_keys' points outside 'keys'")
+    for name, shape in (("idf", (n_terms,)), ("coef", (n_classes, n_terms)), ("intercept", (n_classes,))):
+        array(name, "fiu", shape)
+    array("sublinear_tf", "biu", ())
+    factors = 1 + len(FAMILIES)  # the model's, then each rule family's
+    for name in ("mixing", "rules_only_mixing"):
+        if data[name].shape not in ((factors,), (factors + n_classes,)):
+            fail(f"array '{name}' has shape {data[name].shape}, expected ({factors},) or ({factors + n_classes},)")
+        array(name, "fiu", data[name].shape)
+
+
 def load_model(directory: Path) -> StoredModel:
     directory = Path(directory)
     manifest = read_manifest(directory)
@@ -133,6 +184,7 @@ def load_model(directory: Path) -> StoredModel:
     check_versions(manifest)
     try:
         with np.load(directory / MODEL_FILE, allow_pickle=False) as data:
+            check_arrays(data, directory / MODEL_FILE)
             scorer = LinearTermScorer.from_arrays(data)
             mixing = Mixing.from_array(data["mixing"])
         analyzer = Analyzer.load(directory)

@@ -15,6 +15,7 @@ from .modelstore import StoredModel, load_model
 from .resources import default_model_dir, rules_dir
 from .rules import rules_digest
 from .scorer import softmax
+from .tables import has_surrogate
 
 
 ROWS_AT_ONCE = 256
@@ -117,8 +118,14 @@ class Classifier:
         cannot be classified gets its error, and the others their results."""
         results: list[RowResult | InputError] = []
         for start in range(0, len(postings), ROWS_AT_ONCE):
-            results += _in_place(self.analyzer.analyse_many(postings[start:start + ROWS_AT_ONCE]), self._rows)
+            results += _in_place(self._analyse_many(postings[start:start + ROWS_AT_ONCE]), self._rows)
         return results
+
+    def _analyse_many(self, pairs: list) -> list[Analysis | InputError]:
+        """The analyses of (text, title) pairs, an InputError in place of a pair that is one already
+        or holds a lone surrogate."""
+        return _in_place([item if isinstance(item, InputError) else _surrogate_error(*item) or item for item in pairs],
+                         self.analyzer.analyse_many)
 
     def _rows(self, analyses: list[Analysis]) -> list[RowResult]:
         classes = self.classes
@@ -155,6 +162,9 @@ class Classifier:
     def classify(self, text: str, title: str | None = None, explain: str = "all") -> Result:
         """Classify one posting (plain text, Markdown or HTML), with an optional job title.
         `explain="label"` explains only the label's class."""
+        error = _surrogate_error(text, title)
+        if error:
+            raise error
         return self.from_analysis(self.analyse(text, title), explain)
 
     def classify_many(self, postings: Iterable, batch_size: int = 256) -> Iterator[Result]:
@@ -180,10 +190,17 @@ class Classifier:
                 pairs.append(item)
             else:
                 pairs.append(InputError(f"a posting is a text, a (text, title) pair or a mapping, not {type(item).__name__}"))
-        for outcome in _in_place(_in_place(pairs, self.analyzer.analyse_many), self.from_analyses):
+        for outcome in _in_place(self._analyse_many(pairs), self.from_analyses):
             if isinstance(outcome, InputError):
                 raise outcome
             yield outcome
+
+
+def _surrogate_error(text, title=None) -> InputError | None:
+    """The error of a posting holding a lone surrogate: half of a character, not Unicode text."""
+    if any(isinstance(value, str) and has_surrogate(value) for value in (text, title)):
+        return InputError("the posting holds a lone surrogate (half of a character): not valid Unicode text")
+    return None
 
 
 def _in_place(items: list, work) -> list:

@@ -108,6 +108,8 @@ def load_rule_file(path: Path) -> list[Rule]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise RulesError(f"{path}: rule file not found") from None
+    except OSError as error:  # unreadable: permissions, a directory, a symbolic link loop…
+        raise RulesError(f"{path}: cannot read the rule file: {error.strerror or error}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise RulesError(f"{path}: not valid TOML: {error}") from None
     entries = data.get("rule")

@@ -9,10 +9,12 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import json
 import re
 import sys
 import unicodedata
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +23,7 @@ from typing import IO
 from .errors import InputError
 
 SAMPLE_BYTES = 1 << 16
+MAX_LINES_BEFORE_HEADER = 1000  # JSON Lines: bad lines kept, in memory, until the first JSON object
 DELIMITERS = (";", ",", "\t", "|")
 TEXT_COLUMNS = ("description", "descriptif", "descriptif du poste", "description du poste", "description de l'offre",
                 "job description", "job_description", "texte", "text", "texte de l'annonce", "annonce", "contenu",
@@ -30,9 +33,23 @@ TITLE_COLUMNS = ("intitule", "intitule du poste", "intitule de poste", "titre", 
 ID_COLUMNS = ("id", "identifiant", "reference", "ref", "job id", "job_id", "offre id", "id offre", "numero", "code")
 LABEL_COLUMNS = ("label", "classe", "class", "categorie", "category", "role_label", "etiquette")
 
-_UNDECODED = re.compile("[\udc80-\udcff]")
+_UNDECODED = re.compile("[\udc00-\udcff]")  # bytes the decoder could not read (see `_keep_bad_bytes`)
+_SURROGATE = re.compile("[\ud800-\udfff]")  # not Unicode text: cannot be written as UTF-8
+UNDECODED_BYTES = "classifier-undecoded"
 
 csv.field_size_limit(sys.maxsize)
+
+
+def _keep_bad_bytes(error: UnicodeError) -> tuple[str, int]:
+    """Decoding error handler: each byte that cannot be read becomes the surrogate U+DC00 + byte, as
+    "surrogateescape" does, but for any byte (a bad UTF-16 code unit holds bytes below 0x80), so a
+    bad cell is marked instead of the whole file failing."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return "".join(chr(0xDC00 + byte) for byte in error.object[error.start:error.end]), error.end
+
+
+codecs.register_error(UNDECODED_BYTES, _keep_bad_bytes)
 
 
 @dataclass
@@ -58,7 +75,8 @@ class Columns:
 
 def _name(header: str) -> str:
     decomposed = unicodedata.normalize("NFKD", header.strip().lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("_", " ").replace("-", " ")
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c)).replace("_", " ").replace("-", " ")
+    return " ".join(folded.split())  # a name over two lines reads as on one
 
 
 def unique_names(header: list[str]) -> list[str]:
@@ -128,7 +146,7 @@ def open_text(source: str | Path, encoding: str | None) -> tuple[IO[str], str]:
         codecs.lookup(encoding)
     except LookupError:
         raise InputError(f"unknown encoding {encoding!r}") from None
-    return io.TextIOWrapper(buffered, encoding=encoding, errors="surrogateescape", newline=""), encoding
+    return io.TextIOWrapper(buffered, encoding=encoding, errors=UNDECODED_BYTES, newline=""), encoding
 
 
 def _open_binary(path: str | Path):
@@ -141,6 +159,13 @@ def _open_binary(path: str | Path):
         raise InputError(f"{path}: is a directory, not a file") from None
     except PermissionError:
         raise InputError(f"{path}: permission denied") from None
+    except OSError as error:  # a symbolic link loop, a name too long…
+        raise InputError(f"{shorten(str(path))}: cannot open: {error.strerror or error}") from None
+
+
+def shorten(name: str, limit: int = 120) -> str:
+    """A file name cut in the middle when it is too long for a one-line message."""
+    return name if len(name) <= limit else f"{name[:limit // 2]}…{name[-limit // 2:]}"
 
 
 def undecodable(value: str) -> bool:
@@ -148,11 +173,25 @@ def undecodable(value: str) -> bool:
     return _UNDECODED.search(value) is not None
 
 
+def has_surrogate(value: str) -> bool:
+    """True when the value holds a lone surrogate: not Unicode text, it cannot be written as UTF-8."""
+    return _SURROGATE.search(value) is not None
+
+
+def replace_surrogates(value: str) -> str:
+    """The value with each lone surrogate (an unreadable byte, a bad escape) replaced by U+FFFD."""
+    return _SURROGATE.sub("\ufffd", value)
+
+
 def _posting(row: Row, columns: Columns, encoding: str) -> Row:
-    bad = [name for name, value in row.cells.items() if isinstance(value, str) and undecodable(value)]
+    bad = [name for name, value in row.cells.items() if has_surrogate(name + (value if isinstance(value, str) else ""))]
     if bad:
-        row.error = row.error or f"bytes not valid in {encoding} in column {bad[0]!r} (try --encoding)"
-        row.cells = {k: v.encode("utf-8", "surrogateescape").decode("utf-8", "replace") if isinstance(v, str) else v
+        if row.raw is None:  # a CSV cell: bytes the decoder could not read
+            problem = f"bytes not valid in {encoding} in column {bad[0]!r} (try --encoding)"
+        else:  # a JSON escape such as "\\ud83d" that is half of a character
+            problem = f"a lone surrogate (half of a character) in {replace_surrogates(bad[0])!r}: not valid Unicode"
+        row.error = row.error or problem
+        row.cells = {replace_surrogates(k): replace_surrogates(v) if isinstance(v, str) else v
                      for k, v in row.cells.items()}
     text = row.cells.get(columns.text)
     row.text = text if isinstance(text, str) else ""
@@ -165,56 +204,146 @@ def _posting(row: Row, columns: Columns, encoding: str) -> Row:
     return row
 
 
+class _Lines:
+    """The physical lines of a text stream, counted, those of the record being read kept, and
+    whether the end of the file was reached (by the CSV reader inside a quoted cell, if a record
+    is still open). Lines can be given back, to be read again before the rest."""
+
+    def __init__(self, stream: IO[str]):
+        self.stream = stream
+        self.count = 0
+        self.record: list[str] = []
+        self.ended = False
+        self.again: deque[str] = deque()
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = self.again.popleft() if self.again else self.stream.readline()
+        if not line:
+            self.ended = True
+            raise StopIteration
+        self.count += 1
+        self.record.append(line)
+        return line
+
+    def read_again(self, lines: list[str], first_number: int) -> None:
+        """Read these lines (numbered from `first_number`) once more, before the rest."""
+        self.again = deque(lines + list(self.again))
+        self.count = first_number - 1
+        self.ended = False
+
+
 def read_csv(stream: IO[str], encoding: str, delimiter: str | None, wanted: Columns | dict) -> tuple[list[str], Columns, Iterator[Row]]:
-    first = stream.readline()
-    if not first.strip():
+    lines = _Lines(stream)
+    first = next((line for line in lines if line.strip()), None)
+    if first is None:
         raise InputError("the CSV file is empty: no header line")
     delimiter = delimiter or sniff_delimiter(first)
-    header = unique_names([h.lstrip("\ufeff").strip() for h in next(csv.reader([first], delimiter=delimiter))])
-    if undecodable(first):
+    lines.record = [first]
+    names = next(csv.reader(itertools.chain([first], lines), delimiter=delimiter))
+    if lines.ended:
+        raise InputError(f"the header (line {lines.count - len(lines.record) + 1}) opens a quote that is never closed")
+    header = unique_names([h.lstrip("\ufeff").strip() for h in names])
+    if any(undecodable(h) for h in header):
         raise InputError(f"the header is not valid {encoding} (try --encoding)")
     columns = resolve_columns(header, wanted)
+    return header, columns, _csv_rows(lines, delimiter, header, columns, encoding)
 
-    def rows() -> Iterator[Row]:
-        for number, values in enumerate(csv.reader(stream, delimiter=delimiter), 1):
+
+def _csv_rows(lines: _Lines, delimiter: str, header: list[str], columns: Columns, encoding: str) -> Iterator[Row]:
+    """The rows of the CSV lines. A quote not closed where its cell should end makes that cell take
+    in the lines after it (to the end of the file, or to the next quote): that row gets an error,
+    and the lines its cell took in are read again as rows of their own, each with an error, so that
+    no row is lost in silence."""
+    number, quote_line, last_taken = 0, 0, 0  # the last quote never closed, the last line it took in
+    while True:
+        lines.record = []
+        for values in csv.reader(lines, delimiter=delimiter):
+            taken, start = lines.record, lines.count - len(lines.record) + 1
+            lines.record = []
             if not values:
                 continue
-            row = Row(number, dict(zip(header, values + [""] * (len(header) - len(values)))))
-            if len(values) != len(header):
-                extra = f"; the extra fields are dropped: {delimiter.join(values[len(header):])[:200]!r}" \
-                    if len(values) > len(header) else ""
-                row.error = f"row has {len(values)} fields, the header has {len(header)}{extra}"
+            number += 1
+            if (len(taken) > 1 or lines.ended) and not _well_formed(taken, delimiter):
+                yield _posting(_unclosed_quote_row(number, taken, start, lines.ended, header, delimiter), columns, encoding)
+                quote_line = start if start > last_taken else quote_line
+                last_taken = max(last_taken, start + len(taken) - 1)
+                lines.read_again(taken[1:], start + 1)
+                break
+            row = _csv_row(number, values, header, delimiter)
+            if start <= last_taken:
+                row.error = row.error or f"follows a quote never closed on line {quote_line}: check this row"
             yield _posting(row, columns, encoding)
+        else:
+            return
 
-    return header, columns, rows()
+
+def _unclosed_quote_row(number: int, taken: list[str], start: int, at_end: bool, header: list[str],
+                        delimiter: str) -> Row:
+    """The row of a quote not closed where its cell ends, read from its first line alone."""
+    row = _csv_row(number, next(csv.reader([taken[0].rstrip("\r\n")], delimiter=delimiter)), header, delimiter)
+    problem = "is never closed" if at_end else "is not closed where its cell ends"
+    taken_in = f" (its cell would take in lines {start + 1}–{start + len(taken) - 1}, read as rows of their own)" \
+        if len(taken) > 1 else ""
+    row.error = row.error or f"a quote opened on line {start} {problem}{taken_in}"
+    return row
+
+
+def _well_formed(lines: list[str], delimiter: str) -> bool:
+    """True when the lines are one CSV record whose quotes all close where their cells end."""
+    try:
+        return len(list(csv.reader(lines, delimiter=delimiter, strict=True))) == 1
+    except csv.Error:
+        return False
+
+
+def _csv_row(number: int, values: list[str], header: list[str], delimiter: str) -> Row:
+    row = Row(number, dict(zip(header, values + [""] * (len(header) - len(values)))))
+    if len(values) != len(header):
+        extra = f"; the extra fields are dropped: {delimiter.join(values[len(header):])[:200]!r}" \
+            if len(values) > len(header) else ""
+        row.error = f"row has {len(values)} fields, the header has {len(header)}{extra}"
+    return row
 
 
 def read_jsonl(stream: IO[str], encoding: str, wanted: Columns | dict) -> tuple[list[str], Columns, Iterator[Row]]:
+    """The header is the keys of the first line that is a JSON object; lines before it are rows
+    with their error."""
     lines = (line for line in stream if line.strip())
-    first_line = next(lines, None)
-    if first_line is None:
-        raise InputError("the JSON Lines file is empty")
-    try:
-        first = json.loads(first_line)
-    except ValueError:
-        raise InputError("the first line is not a JSON object") from None
-    if not isinstance(first, dict):
-        raise InputError("the first line is not a JSON object")
-    header = list(first)
+    before: list[str] = []
+    for first_line in lines:
+        first = _json_object(first_line)
+        if first is not None:
+            break
+        before.append(first_line)
+        if len(before) > MAX_LINES_BEFORE_HEADER:
+            raise InputError(f"none of the first {MAX_LINES_BEFORE_HEADER:,} lines is a JSON object")
+    else:
+        raise InputError("the JSON Lines file is empty" if not before else "no line of the file is a JSON object")
+    header = [replace_surrogates(key) for key in first]
     columns = resolve_columns(header, wanted)
 
     def rows() -> Iterator[Row]:
-        yield _jsonl_row(1, first_line, columns, encoding)
-        for number, line in enumerate(lines, 2):
+        for number, line in enumerate(itertools.chain(before, [first_line], lines), 1):
             yield _jsonl_row(number, line, columns, encoding)
 
     return header, columns, rows()
 
 
+def _json_object(line: str) -> dict | None:
+    try:
+        value = json.loads(line)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
 def _jsonl_row(number: int, line: str, columns: Columns, encoding: str) -> Row:
     bad_bytes = undecodable(line)
     if bad_bytes:  # keep the row, readable, with its error
-        line = line.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        line = replace_surrogates(line)
     row = _parse_jsonl(number, line, columns, encoding)
     if bad_bytes and not row.error:
         row.error = f"bytes not valid in {encoding} on this line (try --encoding)"
@@ -224,8 +353,8 @@ def _jsonl_row(number: int, line: str, columns: Columns, encoding: str) -> Row:
 def _parse_jsonl(number: int, line: str, columns: Columns, encoding: str) -> Row:
     try:
         value = json.loads(line)
-    except ValueError as error:
-        return Row(number, {}, raw={"_raw": line.rstrip("\r\n")}, error=f"not valid JSON ({error.msg})")
+    except ValueError as error:  # a number too long to read has no `msg`
+        return Row(number, {}, raw={"_raw": line.rstrip("\r\n")}, error=f"not valid JSON ({getattr(error, 'msg', error)})")
     if not isinstance(value, dict):
         return Row(number, {}, raw={"_raw": line.rstrip("\r\n")}, error="not a JSON object")
     cells = {k: (v if isinstance(v, str) or v is None else json.dumps(v, ensure_ascii=False)) for k, v in value.items()}

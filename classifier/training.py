@@ -11,6 +11,7 @@ import csv
 import hashlib
 import re
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,6 +98,19 @@ def read_relabelling(path: Path) -> dict[str, str]:
     return corrections
 
 
+def check_enough(train_set: list[Example]) -> None:
+    """Training needs two labels or more, and for each label present as many postings as there are
+    cross-validation folds (each fold then trains on every label); else InputError."""
+    counts = Counter(e.label for e in train_set)
+    if len(counts) < 2:
+        raise InputError(f"training needs postings of at least two labels; the training split has "
+                         f"{len(train_set)} postings of {len(counts)} label(s)")
+    short = [f"{label} {n}" for label, n in sorted(counts.items()) if n < FOLDS]
+    if short:
+        raise InputError(f"training needs at least {FOLDS} postings of each label present ({FOLDS}-fold "
+                         f"cross-validation); the training split has only: {', '.join(short)}")
+
+
 def _log_loss(scores: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None) -> float:
     scores = scores - scores.max(axis=1, keepdims=True)
     log_norm = np.log(np.exp(scores).sum(axis=1))
@@ -135,7 +149,9 @@ def _folds(examples: list[Example], y: np.ndarray, seed: int):
     the choices are made for postings written by someone else; stratified folds otherwise."""
     sources = np.array([source_of(e.id) for e in examples])
     if len(set(sources)) >= FOLDS:
-        return list(GroupKFold(FOLDS).split(np.zeros(len(y)), y, sources)), "grouped by source"
+        folds = list(GroupKFold(FOLDS).split(np.zeros(len(y)), y, sources))
+        if all(len(set(y[train])) == len(set(y)) for train, _ in folds):  # each fold trains on every label
+            return folds, "grouped by source"
     return list(StratifiedKFold(FOLDS, shuffle=True, random_state=seed).split(np.zeros(len(y)), y)), "stratified"
 
 
@@ -153,8 +169,7 @@ def train(examples: list[Example], out: Path, rules_directory: Path, seed: int =
     train_set = [e for e in examples if e.split != "test"]
     test_set = [e for e in examples if e.split == "test"]
     labels_present = sorted({e.label for e in train_set})  # scikit-learn's order of classes_
-    if len(labels_present) < 2:
-        raise InputError("training needs postings of at least two labels")
+    check_enough(train_set)
     log(f"analysing {len(train_set)} training and {len(test_set)} test postings…")
     posting_analyzer = PostingAnalyzer.from_directory(Analyzer.build(), rules_directory)
     analysed = analyse_both(posting_analyzer, train_set)

@@ -1,14 +1,21 @@
-"""Shared fixtures: the shipped classifier (loaded once) and the installed commands."""
+"""Shared fixtures: the shipped classifier (loaded once), the commands run in-process (click's
+CliRunner: fast) and the installed commands run as processes (where the process matters: signals,
+`--jobs`, the entry points' exit codes)."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
+from classifier import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+COMMANDS = {"classify": cli.classify, "classify-train": cli.train_command, "classify-evaluate": cli.evaluate_command}
 
 
 def command(name: str) -> str:
@@ -19,17 +26,31 @@ def command(name: str) -> str:
     return str(path)
 
 
-def run(name: str, *args: str, input: bytes | None = None, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
-    """Run an installed command; output as text (UTF-8)."""
+def run_installed(name: str, *args: str, input: bytes | None = None, cwd: Path | None = None,
+                  timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run an installed command in its own process; output as text (UTF-8)."""
     done = subprocess.run([command(name), *args], input=input, capture_output=True, cwd=cwd, timeout=timeout)
     done.stdout = done.stdout.decode("utf-8", "replace")
     done.stderr = done.stderr.decode("utf-8", "replace")
     return done
 
 
+def run(name: str, *args: str, input: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run a command of this package in this process, as the installed one would run; the result
+    as `subprocess.run` gives it (returncode, stdout and stderr as text)."""
+    here = os.getcwd()
+    try:
+        if cwd:
+            os.chdir(cwd)
+        result = CliRunner().invoke(COMMANDS[name], list(args), input=input, prog_name=name)
+    finally:
+        os.chdir(here)
+    return subprocess.CompletedProcess([name, *args], result.exit_code, result.stdout, result.stderr)
+
+
 def classify(*args: str, input: bytes | None = None) -> subprocess.CompletedProcess:
-    """The installed `classify` command, which never prints a traceback."""
-    done = run("classify", *args, input=input, timeout=300)
+    """The `classify` command, in-process, which never prints a traceback."""
+    done = run("classify", *args, input=input)
     assert "Traceback" not in done.stderr, done.stderr
     return done
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import classify
+from conftest import classify, run_installed
 
 CLASSIFY = Path(sys.executable).parent / "classify"
 CLASSES = ("CPO", "PO", "PM", "OTHER")
@@ -73,7 +73,7 @@ def assert_classified(row: dict) -> None:
 
 
 def leftovers(directory: Path) -> list[str]:
-    return sorted(p.name for p in directory.iterdir() if p.name.endswith(".partial"))
+    return sorted(p.name for p in directory.iterdir() if ".classify-partial-" in p.name)
 
 
 # -- columns -------------------------------------------------------------------------------
@@ -214,7 +214,7 @@ def test_failed_run_leaves_an_existing_output_alone(tmp_path):
 def test_output_in_a_missing_directory(tmp_path):
     path = write_table(tmp_path / "offres.csv", POSTINGS)
     done = classify(str(path), "-o", str(tmp_path / "absent" / "out.csv"))
-    assert done.returncode == 3 and done.stdout == ""
+    assert done.returncode == 6 and done.stdout == ""
     assert done.stderr.strip().splitlines()[-1].startswith("classify: error: ")
     assert "does not exist" in done.stderr
 
@@ -235,12 +235,13 @@ def _wait_for_rows_written(process: subprocess.Popen, directory: Path, deadline:
     while time.monotonic() < stop:
         if process.poll() is not None:
             pytest.fail(f"classify ended (exit {process.returncode}) before it could be interrupted")
-        if any(p.stat().st_size > 0 for p in directory.glob("*.partial")):
+        if any(p.stat().st_size > 0 for p in directory.glob(".*.classify-partial-*")):
             return
         time.sleep(0.05)
-    pytest.fail("no rows were written to a .partial file in time")
+    pytest.fail("no rows were written to a partial file in time")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_ctrl_c_half_way_leaves_nothing(big_csv, tmp_path, jobs):
     """SIGINT to the process group, as Ctrl-C in a terminal sends it, once rows are being written:
@@ -273,8 +274,10 @@ def test_ctrl_c_half_way_leaves_nothing(big_csv, tmp_path, jobs):
 # -- jobs and exit codes ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_two_jobs_give_the_same_output_as_one(tmp_path):
-    """Enough rows for several chunks in flight on each process, bad rows among them."""
+    """Enough rows for several chunks in flight on each process, bad rows among them (the installed
+    command: worker processes are forked from it)."""
     rows = []
     for i in range(300):
         posting = [f"FR-{i:04d}", *POSTINGS[i % len(POSTINGS)][1:]]
@@ -282,8 +285,8 @@ def test_two_jobs_give_the_same_output_as_one(tmp_path):
     rows[150] = [rows[150][0], "Thales", "Product Owner"]
     path = write_table(tmp_path / "offres.csv", rows)
     one, two = tmp_path / "un.csv", tmp_path / "deux.csv"
-    done_one = classify(str(path), "-o", str(one), "--jobs", "1")
-    done_two = classify(str(path), "-o", str(two), "--jobs", "2")
+    done_one = run_installed("classify", str(path), "-o", str(one), "--jobs", "1")
+    done_two = run_installed("classify", str(path), "-o", str(two), "--jobs", "2")
     assert done_one.returncode == done_two.returncode == 1
     assert one.read_bytes() == two.read_bytes()
     _, out = parse(one.read_text(encoding="utf-8"))
@@ -329,3 +332,42 @@ def test_classify_frame_on_a_partition():
         assert_classified({**row, "label": row["label_pred"]})
     for index in (44, 45):  # no text (NaN, ""), even with a title: an error, not a guess
         assert out.loc[index, "error"] == "empty text in column 'description'" and out.loc[index, "label_pred"] == ""
+
+
+# -- standard output, killed runs (issue 9) -------------------------------------------------------
+
+
+def test_run_batch_to_standard_output_leaves_it_open(tmp_path, monkeypatch):
+    from classifier.batch import run_batch
+
+    path = write_table(tmp_path / "offres.csv", POSTINGS)
+    stdout = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdout", stdout)
+    summary = run_batch(str(path), "csv", None, "csv", quiet=True)
+    assert (summary.rows, summary.errors) == (4, 0)
+    assert not stdout.closed
+    print("still open")
+    stdout.flush()
+    assert stdout.buffer.getvalue().decode("utf-8").endswith("still open\n")
+
+
+@pytest.mark.slow
+def test_after_sigkill_workers_exit_quietly_and_the_next_run_removes_the_partial_file(big_csv, tmp_path):
+    out_dir = tmp_path / "sortie"
+    out_dir.mkdir()
+    output = out_dir / "classées.csv"
+    process = subprocess.Popen([str(CLASSIFY), str(big_csv), "-o", str(output), "--jobs", "2"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        _wait_for_rows_written(process, out_dir)
+        process.kill()
+        _, stderr = process.communicate(timeout=60)  # returns once the workers closed the pipe too
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert stderr.decode("utf-8", "replace") == ""
+    assert leftovers(out_dir) == [f".classées.csv.classify-partial-{process.pid}"]
+    small = write_table(tmp_path / "petit.csv", POSTINGS[:1])
+    assert classify(str(small), "-o", str(out_dir / "autre.csv")).returncode == 0
+    assert sorted(p.name for p in out_dir.iterdir()) == ["autre.csv"]

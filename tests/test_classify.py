@@ -104,6 +104,16 @@ def test_empty_posting_is_an_input_error(classifier, text):
         classifier.classify(text)
 
 
+@pytest.mark.parametrize("text, title", [("\ud800", None), ("Product Owner \ud83d : backlog et user stories", None),
+                                         ("Vous priorisez le backlog.", "Product Owner \udcff")])
+def test_a_lone_surrogate_is_an_input_error(classifier, text, title):
+    """Half of a character is not text: an InputError, never a UnicodeEncodeError."""
+    with pytest.raises(InputError, match="lone surrogate"):
+        classifier.classify(text, title)
+    good, bad = classifier.classify_rows([("Vous priorisez le backlog.", None), (text, title)])
+    assert good.label == "PO" and isinstance(bad, InputError)
+
+
 def test_classify_many_streams_in_batches(classifier):
     texts = [p["text"] for p in corpus(limit=40)]
     consumed = []

@@ -1,13 +1,17 @@
-"""The installed `classify` command: output for people and machines, bad input, exit codes."""
+"""The `classify` commands (in-process; the installed entry points where the process matters):
+output for people and machines, bad input, bad models, exit codes."""
 from __future__ import annotations
 
+import errno
+import io
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run
+from conftest import ROOT, command, run, run_installed
 
 EXAMPLE = ROOT / "examples" / "product-owner.txt"
 
@@ -20,7 +24,7 @@ def one_error_line(done) -> str:
 
 
 def test_text_output_from_another_directory(tmp_path):
-    done = run("classify", str(EXAMPLE), cwd=tmp_path)
+    done = run_installed("classify", str(EXAMPLE), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "Poste : PO — Product Owner" in done.stdout
     assert "Confiance :" in done.stdout and "%" in done.stdout
@@ -162,4 +166,157 @@ def test_a_file_with_no_text_does_not_lose_the_others(tmp_path):
     done = run("classify", "--format", "jsonl", "-o", str(out), str(EXAMPLE), str(empty_html))
     assert done.returncode == 3 and "vide.html" in one_error_line(done)
     assert [json.loads(line)["label"] for line in out.read_text(encoding="utf-8").splitlines()] == ["PO"]
-    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
+    assert [p.name for p in tmp_path.iterdir() if ".classify-partial-" in p.name] == []
+
+
+# -- usage errors, files that cannot be opened or written (issue 9) ----------------------------
+
+
+def table(directory: Path, name: str = "offres.csv") -> Path:
+    path = directory / name
+    path.write_text("id,description\n1,Vous priorisez le backlog et rédigez les user stories.\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("command, args, words", [
+    ("classify", lambda d: ["--title", "PO", str(EXAMPLE), str(EXAMPLE)], "--title goes with a single posting"),
+    ("classify", lambda d: ["--format", "csv", str(EXAMPLE)], "--format csv is for tables"),
+    ("classify", lambda d: ["--delimiter", "ab", str(table(d))], "the delimiter is one character"),
+    ("classify", lambda d: [str(table(d)), str(table(d, "autre.csv"))], "one file at a time"),
+    ("classify-train", lambda d: [str(EXAMPLE), "-o", str(d / "m")], "training data is a CSV or JSONL file"),
+])
+def test_usage_errors_exit_2_in_clicks_style(tmp_path, command, args, words):
+    done = run(command, *args(tmp_path))
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines()[-1].startswith("Error: ") and words in done.stderr
+    assert "unexpected" not in done.stderr and done.stdout == ""
+
+
+def test_usage_error_exit_code_of_the_installed_command():
+    done = run_installed("classify", "--title", "PO", str(EXAMPLE), str(EXAMPLE))
+    assert done.returncode == 2 and "Error: --title goes with a single posting" in done.stderr
+
+
+@pytest.mark.parametrize("args", [lambda p: [str(p), "-o", str(p)], lambda p: [str(EXAMPLE), "-o", str(EXAMPLE)]])
+def test_output_onto_an_input_file_is_refused(tmp_path, args):
+    path = table(tmp_path)
+    before = path.read_bytes(), EXAMPLE.read_bytes()
+    done = run("classify", *args(path))
+    assert done.returncode == 2 and "is an input file" in done.stderr
+    assert (path.read_bytes(), EXAMPLE.read_bytes()) == before
+
+
+def test_a_symbolic_link_loop_and_a_name_too_long_are_bad_input(tmp_path):
+    (tmp_path / "boucle.txt").symlink_to(tmp_path / "boucle.txt")
+    done = run("classify", str(tmp_path / "boucle.txt"))
+    assert done.returncode == 3 and "symbolic links" in one_error_line(done)
+    done = run("classify", str(tmp_path / ("é" * 200 + ".csv")))
+    assert done.returncode == 3 and "File name too long" in one_error_line(done)
+
+
+def test_an_output_name_too_long_is_an_output_error(tmp_path):
+    done = run("classify", str(table(tmp_path)), "-o", str(tmp_path / ("é" * 130 + ".csv")))
+    assert done.returncode == 6 and "longer than 255 bytes" in one_error_line(done)
+
+
+def test_an_output_directory_that_cannot_be_written_names_the_output(tmp_path, monkeypatch):
+    """A read-only directory (tested by refusing the file's creation: root may write anywhere)."""
+    import classifier.batch
+
+    def refused(path, *args):
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    monkeypatch.setattr(classifier.batch.os, "open", refused)
+    output = tmp_path / "classées.csv"
+    done = run("classify", str(table(tmp_path)), "-o", str(output))
+    line = one_error_line(done)
+    assert done.returncode == 6 and line == f"classify: error: {output}: cannot write: Permission denied"
+
+
+class FullDisk(io.FileIO):
+    def write(self, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+@pytest.mark.parametrize("source", [table, lambda d: EXAMPLE])
+def test_a_full_disk_is_an_output_error_and_leaves_nothing(tmp_path, monkeypatch, source):
+    import classifier.batch
+
+    monkeypatch.setattr(classifier.batch, "open", lambda descriptor, mode: FullDisk(descriptor, "w"), raising=False)
+    output = tmp_path / "classées.out"
+    done = run("classify", str(source(tmp_path)), "-o", str(output))
+    assert done.returncode == 6
+    assert one_error_line(done) == f"classify: error: {output}: cannot write: No space left on device"
+    assert not output.exists() and not list(tmp_path.glob(".*classify-partial*"))
+
+
+@pytest.mark.parametrize("source", [table, lambda d: EXAMPLE])
+def test_a_full_standard_output_is_an_output_error(tmp_path, source):
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run([command("classify"), str(source(tmp_path))], stdout=full, stderr=subprocess.PIPE)
+    stderr = done.stderr.decode()
+    assert done.returncode == 6, stderr
+    assert stderr.strip().splitlines()[-1] == "classify: error: standard output: cannot write: No space left on device"
+
+
+def test_an_unreadable_rule_file(tmp_path):
+    shutil.copytree(ROOT / "rules", tmp_path / "rules")
+    (tmp_path / "rules" / "fr.toml").unlink()
+    (tmp_path / "rules" / "fr.toml").symlink_to(tmp_path / "rules" / "fr.toml")  # a loop: cannot be read
+    done = run("classify", "--rules", str(tmp_path / "rules"), str(EXAMPLE))
+    assert done.returncode == 4
+    assert "fr.toml: cannot read the rule file" in one_error_line(done)
+
+
+def rewrite_arrays(model: Path, change) -> None:
+    """Change model.npz's arrays and recompute the manifest's digest, as a careless tool would."""
+    import numpy as np
+
+    from classifier.modelstore import sha256_of
+
+    with np.load(model / "model.npz", allow_pickle=False) as data:
+        arrays = {name: data[name] for name in data.files}
+    change(arrays)
+    with open(model / "model.npz", "wb") as handle:
+        np.savez(handle, **arrays)
+    manifest = json.loads((model / "manifest.json").read_text(encoding="utf-8"))
+    manifest["files"]["model.npz"] = sha256_of(model / "model.npz")
+    (model / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+@pytest.mark.parametrize("change, words", [
+    (lambda a: a.update(coef=a["coef"][:, :-1]), "array 'coef' has shape"),
+    (lambda a: a.update(coef=a["coef"].T), "array 'coef' has shape"),
+    (lambda a: a.update(idf=a["idf"].astype(str)), "array 'idf' holds <U"),
+    (lambda a: a["coef"].__setitem__((1, 5), float("nan")), "array 'coef' holds NaN or infinite values"),
+    (lambda a: a["mixing"].__setitem__(0, float("inf")), "array 'mixing' holds NaN or infinite values"),
+    (lambda a: a.update(intercept=a["intercept"][:2]), "array 'intercept' has shape"),
+    (lambda a: a["term_keys"].__setitem__((0, 0), 10 ** 9), "array 'term_keys' points outside 'keys'"),
+    (lambda a: a.update(classes=a["classes"][:1]), "fewer than two classes"),
+    (lambda a: a.update(keys=a["keys"][None]), "wrong number of dimensions"),
+])
+def test_a_model_with_malformed_arrays_is_refused(tmp_path, change, words):
+    model = copy_model(tmp_path)
+    rewrite_arrays(model, change)
+    done = run("classify", "--format", "json", "--model", str(model), str(EXAMPLE))
+    assert done.returncode == 5, done.stderr
+    line = one_error_line(done)
+    assert "model.npz" in line and words in line and done.stdout == ""
+
+
+def test_training_on_too_few_postings_says_how_many_are_needed(tmp_path):
+    data = tmp_path / "quatre.csv"
+    data.write_text("id,description,label\n1,Vous priorisez le backlog.,PO\n2,Vous définissez la vision.,CPO\n"
+                    "3,Vous analysez le marché.,PM\n4,Vous tenez la comptabilité.,OTHER\n", encoding="utf-8")
+    done = run("classify-train", str(data), "-o", str(tmp_path / "m"))
+    assert done.returncode == 3
+    assert one_error_line(done) == ("classify-train: error: training needs at least 5 postings of each label present "
+                                    "(5-fold cross-validation); the training split has only: CPO 1, OTHER 1, PM 1, PO 1")
+    assert not (tmp_path / "m").exists()
+
+
+def test_output_to_a_device_is_written_directly(tmp_path):
+    """/dev/null takes the output as it is written (no partial file beside it); /dev/full refuses it."""
+    assert run("classify", str(table(tmp_path)), "-o", "/dev/null").returncode == 0
+    done = run("classify", str(EXAMPLE), "-o", "/dev/full")
+    assert done.returncode == 6 and one_error_line(done) == "classify: error: /dev/full: cannot write: No space left on device"

@@ -78,12 +78,13 @@ def write_labelled_csv(path, rows) -> None:
             writer.writerow([r["id"], r["title"], r["text"], r["label"], r["split"]])
 
 
+@pytest.mark.slow
 def test_training_twice_with_the_same_seed_gives_identical_predictions(tmp_path):
     rows = corpus("train")[::4] + corpus("test")[::6]
     data = tmp_path / "labelled.csv"
     write_labelled_csv(data, rows)
     for name in ("a", "b"):
-        done = run("classify-train", str(data), "--out", str(tmp_path / name), "--seed", "7", timeout=300)
+        done = run("classify-train", str(data), "--out", str(tmp_path / name), "--seed", "7")
         assert done.returncode == 0, done.stderr
         assert "as written" in done.stdout and "masked" in done.stdout
     outputs = []
@@ -107,6 +108,7 @@ def test_training_refuses_unknown_labels(tmp_path):
     assert not (tmp_path / "m").exists()
 
 
+@pytest.mark.slow
 def test_evaluate_prints_the_three_modes_on_both_conditions(tmp_path):
     rows = corpus("test", limit=60)
     data = tmp_path / "sample.jsonl"
@@ -120,3 +122,15 @@ def test_evaluate_prints_the_three_modes_on_both_conditions(tmp_path):
     combined = report["as_written"]["combined"]
     assert sum(map(sum, combined["confusion"])) == 60
     assert 0 <= combined["ece"] <= 1 and 0 <= combined["macro_f1"] <= 1
+
+
+def test_a_model_directory_that_cannot_be_written_is_an_output_error(tmp_path):
+    from classifier.errors import OutputError
+    from classifier.modelstore import load_model, save_model
+    from classifier.resources import default_model_dir
+
+    stored = load_model(default_model_dir())
+    (tmp_path / "a file").write_text("")
+    with pytest.raises(OutputError, match="a file/model: cannot write the model: Not a directory"):
+        save_model(tmp_path / "a file" / "model", stored.analyzer, stored.scorer, stored.mixing, {},
+                   stored.rules_only_mixing())

@@ -1,5 +1,5 @@
 """Reading tables as real exports are: encodings, delimiters, quoted multi-line HTML cells, bad rows,
-column detection. Each file goes through the installed `classify` command, and each run must give
+column detection. Each file goes through the `classify` command (in-process), and each run must give
 one output row per input row, in order, bad rows marked in `error` and good rows classified."""
 from __future__ import annotations
 
@@ -327,3 +327,124 @@ def test_duplicate_and_empty_header_names_keep_every_column(tmp_path):
     header, out = output_rows(done.stdout)
     assert header[:5] == ["id", "note", "description", "note_2", "column_5"]
     assert [out[0][h] for h in header[:5]] == ["1", "a", rows[1][2], "b", "c"]
+
+
+# -- one bad row never costs the run (issue 9) ----------------------------------------------------
+
+
+def jsonl_rows(path) -> list[dict]:
+    """The JSON Lines written to `path`, which must be valid UTF-8."""
+    return [json.loads(line) for line in path.read_bytes().decode("utf-8").splitlines()]
+
+
+def test_lone_surrogate_in_a_jsonl_field_or_key_marks_that_row(tmp_path):
+    """A JSON escape that is half of a character ("\\ud83d") is not text: that row gets an error,
+    is written back as it was (escaped), and the others are classified; the output is UTF-8."""
+    good = [json.dumps({"id": p[0], "description": p[2]}, ensure_ascii=False) for p in POSTINGS]
+    lines = [good[0], '{"id": "FR-S1", "description": "Product Owner \\ud83d backlog"}', good[1],
+             '{"id": "FR-S2", "description": "Scrum", "\\udc80": "x"}', good[2]]
+    path = tmp_path / "offres.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for output_format in ("jsonl", "csv"):
+        output = tmp_path / f"out.{output_format}"
+        done = classify(str(path), "--format", output_format, "-o", str(output))
+        assert done.returncode == 1, done.stderr
+        if output_format == "jsonl":
+            out = jsonl_rows(output)
+        else:
+            out = output_rows(output.read_bytes().decode("utf-8"))[1]
+        assert [o["id"] for o in out] == ["FR-001", "FR-S1", "FR-002", "FR-S2", "FR-003"]
+        for o in out[1], out[3]:
+            assert "lone surrogate" in o["error"] and o["label"] == ""
+        for o in out[0], out[2], out[4]:
+            assert_classified({k: str(v) for k, v in o.items()})
+    assert jsonl_rows(tmp_path / "out.jsonl")[1]["description"] == "Product Owner \ud83d backlog"  # as it was
+
+
+def test_bad_code_unit_in_a_utf16_csv_marks_that_row(tmp_path):
+    inputs = [*POSTINGS[:2], ["FR-BAD", "Product Owner", "Vous rédigez les user stories XX du backlog."], POSTINGS[2]]
+    data = csv_bytes([HEADER, *inputs], "\t", "utf-16-le")
+    data = codecs.BOM_UTF16_LE + data.replace("XX".encode("utf-16-le"), b"\x00\xd8")  # a lone high surrogate
+    path = tmp_path / "export.csv"
+    path.write_bytes(data)
+    rows = check_run(classify(str(path)), inputs, {"FR-BAD": "--encoding"})
+    assert "\ufffd" in rows[2]["Descriptif du poste"]
+
+
+def test_a_number_too_long_to_read_marks_that_row(tmp_path):
+    lines = [json.dumps({"id": p[0], "description": p[2]}, ensure_ascii=False) for p in POSTINGS[:2]]
+    lines.insert(1, '{"id": "FR-BIG", "description": "Scrum", "n": ' + "9" * 5000 + "}")
+    path = tmp_path / "offres.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done = classify(str(path))
+    out = [json.loads(line) for line in done.stdout.splitlines()]
+    assert done.returncode == 1 and len(out) == 3
+    assert out[1]["error"].startswith("not valid JSON") and out[0]["label"] and out[2]["label"]
+
+
+def test_a_bad_first_jsonl_line_is_a_row_with_its_error(tmp_path):
+    lines = ['{"id": "FR-000", "description": "Backlog', "[1]"]
+    lines += [json.dumps({"id": p[0], "description": p[2]}, ensure_ascii=False) for p in POSTINGS[:2]]
+    path = tmp_path / "offres.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done = classify(str(path))
+    out = [json.loads(line) for line in done.stdout.splitlines()]
+    assert done.returncode == 1, done.stderr
+    assert [o.get("id") for o in out] == [None, None, "FR-001", "FR-002"]
+    assert out[0]["error"].startswith("not valid JSON") and out[1]["error"] == "not a JSON object"
+    assert out[2]["label"] == "CPO" and out[3]["label"] == "PO"
+    path.write_text("pas du JSON\n[2]\n", encoding="utf-8")
+    assert "no line of the file is a JSON object" in classify(str(path)).stderr
+
+
+def test_a_quote_never_closed_loses_no_row_in_silence(tmp_path):
+    """3 rows after the header, the second opening a quote it never closes: 3 output rows, the
+    second with an error naming its line, the third read again as its own row, with an error."""
+    text = ('Réf,Intitulé du poste,Descriptif du poste\r\n'
+            'FR-001,Product Owner,Vous priorisez le backlog et animez les sprints avec les développeurs.\r\n'
+            'FR-002,Product Owner,"Vous rédigez les user stories et priorisez le backlog.\r\n'
+            'FR-003,Comptable,Saisie des factures et lettrage.\r\n')
+    path = tmp_path / "export.csv"
+    path.write_bytes(text.encode("utf-8"))
+    done = classify(str(path))
+    header, rows = output_rows(done.stdout)
+    assert done.returncode == 1
+    assert [r["Réf"] for r in rows] == ["FR-001", "FR-002", "FR-003"]
+    assert_classified(rows[0])
+    assert_failed(rows[1], "a quote opened on line 3 is never closed")
+    assert_failed(rows[2], "follows a quote never closed on line 3")
+    assert rows[2]["Descriptif du poste"] == "Saisie des factures et lettrage."
+    closed_later = text + 'FR-004,PM,"Chef de produit, gamme Épargne"\r\nFR-005,PM,Vous analysez le marché.\r\n'
+    path.write_bytes(closed_later.encode("utf-8"))  # the next quote closes it, the rows after are whole
+    rows = output_rows(classify(str(path)).stdout)[1]
+    assert [r["Réf"] for r in rows] == ["FR-001", "FR-002", "FR-003", "FR-004", "FR-005"]
+    assert "a quote opened on line 3 is not closed where its cell ends (its cell would take in lines 4–5" \
+        in rows[1]["error"]
+    assert "follows a quote never closed on line 3" in rows[3]["error"]
+    assert rows[3]["Intitulé du poste"] == "PM" and rows[3]["Descriptif du poste"] == "Chef de produit, gamme Épargne"
+    assert_classified(rows[4])
+    path.write_bytes(closed_later.encode("utf-8") + b'FR-006,PM,"Chef de produit')  # on the last line
+    rows = output_rows(classify(str(path)).stdout)[1]
+    assert len(rows) == 6 and rows[5]["error"] == "a quote opened on line 7 is never closed"
+    assert_classified(rows[4])
+
+
+def test_many_quotes_never_closed(tmp_path):
+    """Each quote closing the previous one's cell: every row still comes out, in order."""
+    text = "Réf,Intitulé du poste,Descriptif du poste\n" + "".join(f'FR-{i},PO,"Vous priorisez le backlog.\n'
+                                                                    for i in range(3000))
+    path = tmp_path / "export.csv"
+    path.write_bytes(text.encode("utf-8"))
+    rows = output_rows(classify(str(path)).stdout)[1]
+    assert [r["Réf"] for r in rows] == [f"FR-{i}" for i in range(3000)] and all(r["error"] for r in rows)
+
+
+def test_blank_lines_before_the_header_and_a_header_name_over_two_lines(tmp_path):
+    header = ["Réf", "Intitulé\ndu poste", "Descriptif du poste"]
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"\r\n\r\n" + csv_bytes([header, *POSTINGS]))
+    rows = check_run(classify(str(path)), POSTINGS, {}, header)
+    assert [r["Intitulé\ndu poste"] for r in rows] == [p[1] for p in POSTINGS]
+    with path.open("rb") as stream:
+        _, columns, _ = read_csv(io.TextIOWrapper(stream, encoding="utf-8", newline=""), "utf-8", None, {})
+        assert columns.title == "Intitulé\ndu poste"  # found by its name, read over its two lines
