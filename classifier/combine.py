@@ -106,10 +106,24 @@ def names_product_role(hits: list[RuleHit]) -> bool:
                for h in hits)
 
 
+SUPPORTING_ACTIVITIES = 2  # distinct activity rules that support a role without its name
+
+
 def supported_roles(hits: list[RuleHit]) -> set[str]:
-    """The product roles some rule supports in the title or the posting's own sections (a mention
-    of a colleague's role does not count)."""
-    return {h.label for h in hits if h.label != NO_ROLE and family(h) in ("title", "declared", "role_name", "activity")}
+    """The product roles the rules support in the title or the posting's own sections: named there
+    (a mention of a colleague's role does not count), or shown by SUPPORTING_ACTIVITIES distinct
+    activities of theirs."""
+    named: set[str] = set()
+    activities: dict[str, set[str]] = {}
+    for hit in hits:
+        found = family(hit)
+        if hit.label == NO_ROLE or found is None or found == "mention":
+            continue
+        if found == "activity":
+            activities.setdefault(hit.label, set()).add(hit.rule_id)
+        else:
+            named.add(hit.label)
+    return named | {label for label, rules in activities.items() if len(rules) >= SUPPORTING_ACTIVITIES}
 
 
 def model_gates(hits: list[RuleHit], classes: list[str]) -> np.ndarray:

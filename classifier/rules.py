@@ -274,7 +274,7 @@ class RuleMatcher:
             for rule_id, start, end in _without_overlaps(found, self.rules):
                 rule = self.rules[rule_id]
                 kept.append(RuleHit(rule.id, rule.label, rule.kind, rule.weight, text[start:end], start, end, field,
-                                    sentences))
+                                    sentences=sentences))
             hits.append(kept)
         return hits
 

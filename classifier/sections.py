@@ -68,7 +68,7 @@ def load_section_cues(path: Path) -> list[SectionCues]:
     return cues
 
 
-_ENUMERATION = re.compile(r"\s*(?:,|;|&|\.|\band\b|\bet\b|\bor\b|\bou\b)[\s,]*(?:(?:and|et|or|ou|the|les|des|de|du|la|le)\s+)*$",
+_ENUMERATION = re.compile(r"\s*(?:,|;|&|\.|\band\b|\bet\b|\bor\b|\bou\b)[\s,]*(?:(?:and|et|or|ou|the|a|an|les|des|de|du|la|le|un|une)\s+)*$",
                           re.I)
 
 
