@@ -14,6 +14,13 @@ ROLE_NAMES = {
 }
 
 
+SECTION_NAMES = {  # where a hit sits, for recruiters
+    "title": "titre", "header": "en-tête", "posting": "annonce", "company": "présentation de l'entreprise",
+    "benefits": "avantages", "process": "recrutement", "legal": "mentions légales", "navigation": "navigation du site",
+    "other_offers": "autres offres",
+}
+
+
 def percent(value: float) -> str:
     """A probability for people: never a flat 100 % or 0 %, which no model can claim."""
     if value >= 0.995:
@@ -40,13 +47,20 @@ def as_text(result: Result, name: str | None = None) -> str:
         lines.append("  Indices (règles) :")
         for rule in evidence:
             hit = rule.hits[0]
-            where = "titre" if rule.field == "title" else f"car. {hit.start}–{hit.end}"
+            section = SECTION_NAMES.get(hit.section, hit.section)
+            where = "titre" if rule.field == "title" else f"car. {hit.start}–{hit.end}, {section}"
             more = f", {len(rule.hits)} fois" if len(rule.hits) > 1 else ""
             lines.append(f"    • « {hit.matched} » [{rule.rule_id}, +{rule.contribution:.2f}, {where}{more}]")
             if rule.field != "title":
                 lines.append(f"      « {_quote(hit.sentence)} »")
     else:
         lines.append("  Indices (règles) : aucune règle de cette classe ne s'applique.")
+    ignored = [(rule, hit) for part in result.explanation.values() for rule in part.rules
+               if rule.family == "boilerplate" for hit in rule.hits[:1]]
+    if ignored:
+        lines.append("  Hors annonce, sans poids : " + ", ".join(
+            f"« {hit.matched} » ({SECTION_NAMES.get(hit.section, hit.section)})" for _, hit in ignored[:5])
+            + (f" et {len(ignored) - 5} autres" if len(ignored) > 5 else ""))
     terms = [t for t in result.explanation[result.label].terms if t.contribution > 0][:6]
     if terms:
         lines.append("  Termes du modèle : " + ", ".join(f"« {t.text} » (+{t.contribution:.2f})" for t in terms))
