@@ -30,6 +30,7 @@ from .web import ASSETS
 
 MAX_POSTING_BYTES = 1 << 20  # 1 MiB: a posting is a few kB; one of several MB is not a posting
 MAX_BATCH_BYTES = 64 << 20  # 64 MiB per batch request; split bigger exports or use the command line
+DRAINED_FACTOR = 4  # a body up to 4 × the limit is read to its end before it is refused
 FLUSH_BYTES = 1 << 16  # a streamed batch answer is sent in pieces of about this size
 JSON_TYPES = ("application/json",)
 JSON_LINES_TYPES = ("application/x-ndjson", "application/jsonl", "application/json-lines", "application/x-jsonlines")
@@ -60,17 +61,22 @@ def _media_type(request: Request) -> str:
 
 
 async def _body(request: Request, limit: int) -> bytes:
-    """The request body, refused (413) as soon as it is known to exceed `limit` bytes."""
+    """The request body, refused (413) when it exceeds `limit` bytes. A body a little too large is
+    read to its end and dropped, so that the client, still sending, gets the answer instead of a
+    reset connection; one declared or found far larger is refused at once."""
     too_large = RequestError(413, f"the body is larger than the limit of {limit:,} bytes")
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if declared.isdigit() and int(declared) > DRAINED_FACTOR * limit:
         raise too_large
     parts, size = [], 0
     async for part in request.stream():
         size += len(part)
-        if size > limit:
-            raise too_large
-        parts.append(part)
+        if size <= limit:
+            parts.append(part)
+        elif size > DRAINED_FACTOR * limit:
+            break
+    if size > limit:
+        raise too_large
     return b"".join(parts)
 
 
