@@ -18,7 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
-from starlette.concurrency import run_in_threadpool
+import anyio
 from starlette.exceptions import HTTPException
 
 from . import __version__
@@ -31,7 +31,10 @@ from .web import ASSETS
 MAX_POSTING_BYTES = 1 << 20  # 1 MiB: a posting is a few kB; one of several MB is not a posting
 MAX_BATCH_BYTES = 64 << 20  # 64 MiB per batch request; split bigger exports or use the command line
 DRAINED_FACTOR = 4  # a body up to 4 × the limit is read to its end before it is refused
-FLUSH_BYTES = 1 << 16  # a streamed batch answer is sent in pieces of about this size
+FLUSH_BYTES = 1 << 16
+# Postings classified at once, each in a thread of its own. More threads would only fight for the GIL
+# (analysis is serialised anyway); two let a short posting through while a long one is analysed.
+CLASSIFYING_THREADS = 2  # a streamed batch answer is sent in pieces of about this size
 JSON_TYPES = ("application/json",)
 JSON_LINES_TYPES = ("application/x-ndjson", "application/jsonl", "application/json-lines", "application/x-jsonlines")
 CSV_TYPES = ("text/csv", "application/csv")
@@ -131,6 +134,7 @@ def create_app(model: str | None = None, rules: str | None = None, max_posting_b
                max_batch_bytes: int = MAX_BATCH_BYTES) -> FastAPI:
     """The service, with the model of `model` and the rules of `rules` (default: shipped) loaded now."""
     classifier = classifier_for(model, rules)
+    classifying = anyio.CapacityLimiter(CLASSIFYING_THREADS)
     app = FastAPI(title="classify — CPO, PO, PM or OTHER", version=__version__, docs_url=None, redoc_url=None,
                   description="Classify French job postings as CPO, PO, PM or OTHER, with the evidence. "
                               "No posting is logged or stored. Errors are `{\"error\": \"one line\"}`.")
@@ -198,7 +202,7 @@ def create_app(model: str | None = None, rules: str | None = None, max_posting_b
             return as_json(result, indent=None)
 
         try:
-            return Response(await run_in_threadpool(answer), media_type="application/json")
+            return Response(await anyio.to_thread.run_sync(answer, limiter=classifying), media_type="application/json")
         except InputError as error:
             raise RequestError(422, str(error)) from None
 

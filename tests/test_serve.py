@@ -192,3 +192,10 @@ def test_no_posting_is_logged(service, log_path):
     service.request("POST", "/v1/classify-batch", f"id,description\n1,{MARKER}\n".encode(), {"Content-Type": "text/csv"})
     time.sleep(0.3)
     assert MARKER not in log_path.read_text(encoding="utf-8", errors="replace")
+
+
+def test_result_to_dict_is_what_asdict_gives(classifier):
+    from dataclasses import asdict
+
+    result = classifier.classify(PO_POSTING, title="Product Manager (H/F)")
+    assert result.to_dict() == asdict(result)
