@@ -83,13 +83,19 @@ async def _body(request: Request, limit: int) -> bytes:
     return b"".join(parts)
 
 
+def _json(body: bytes):
+    """A JSON body, or a 422 saying where it is malformed."""
+    try:
+        return json.loads(body)
+    except json.JSONDecodeError as error:
+        raise RequestError(422, f"malformed JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
+    except UnicodeDecodeError:
+        raise RequestError(422, "malformed JSON: the body is not UTF-8") from None
+
+
 def _posting(body: bytes) -> tuple[str, str | None]:
     """(text, title) of a /v1/classify body, or a 422 saying what is wrong with it."""
-    try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise RequestError(422, f"malformed JSON: {getattr(error, 'msg', error)}"
-                                f"{f' at line {error.lineno} column {error.colno}' if hasattr(error, 'lineno') else ''}")
+    payload = _json(body)
     if not isinstance(payload, dict):
         raise RequestError(422, 'the body must be a JSON object: {"text": "…", "title": "…"}')
     text, title = payload.get("text"), payload.get("title")
@@ -110,10 +116,7 @@ def _table_text(body: bytes) -> tuple[io.TextIOWrapper, str]:
 
 def _json_array_lines(body: bytes) -> io.StringIO:
     """A JSON array of postings as JSON Lines, so that it is read as a JSON Lines body is."""
-    try:
-        items = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise RequestError(422, f"malformed JSON: {getattr(error, 'msg', error)}") from None
+    items = _json(body)
     if not isinstance(items, list):
         raise RequestError(422, "the body must be a JSON array of postings (objects with a text field)")
     return io.StringIO("".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items))
@@ -225,6 +228,10 @@ def create_app(model: str | None = None, rules: str | None = None, max_posting_b
         if kind not in JSON_TYPES + JSON_LINES_TYPES + CSV_TYPES:
             raise RequestError(415, f"send a JSON array, CSV (text/csv) or JSON Lines (application/x-ndjson), "
                                     f"not {kind or 'no content type'}")
+        if delimiter in ("tab", "\\t"):
+            delimiter = "\t"
+        if delimiter is not None and len(delimiter) != 1:
+            raise RequestError(422, "the delimiter is one character (or 'tab')")
         body = await _body(request, max_batch_bytes)
         columns = {"text": text_column, "title": title_column, "id": id_column}
         try:

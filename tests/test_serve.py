@@ -121,6 +121,8 @@ def test_refused_requests_get_json_errors(service, tmp_path):
     assert one_line_error(service.post_json("/v1/classify", ["a list"]), 422)
     assert "no text column" in one_line_error(
         service.request("POST", "/v1/classify-batch", b"a,b\n1,2\n", {"Content-Type": "text/csv"}), 422)
+    assert "delimiter" in one_line_error(
+        service.request("POST", "/v1/classify-batch?delimiter=ab", b"a,b\n", {"Content-Type": "text/csv"}), 422)
     empty_html = tmp_path / "vide.html"
     empty_html.write_text("<p> </p>", encoding="utf-8")
     cli = classify(str(empty_html))
