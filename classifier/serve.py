@@ -1,7 +1,7 @@
 """`classify-serve`: the classifier as an HTTP service (FastAPI under uvicorn) and the recruiters' page.
 
-The model is loaded once per worker process; classification runs in the thread pool, so the event
-loop keeps answering while a long posting is analysed. No posting is logged or stored: uvicorn's
+The model is loaded once per worker process; classification runs in threads beside the event loop,
+which keeps answering while a long posting is analysed. No posting is logged or stored: uvicorn's
 access log is off and nothing here logs a body.
 """
 from __future__ import annotations
@@ -12,13 +12,13 @@ import os
 from collections.abc import Iterator
 from typing import Literal
 
+import anyio
 import click
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
-import anyio
 from starlette.exceptions import HTTPException
 
 from . import __version__
@@ -31,10 +31,10 @@ from .web import ASSETS
 MAX_POSTING_BYTES = 1 << 20  # 1 MiB: a posting is a few kB; one of several MB is not a posting
 MAX_BATCH_BYTES = 64 << 20  # 64 MiB per batch request; split bigger exports or use the command line
 DRAINED_FACTOR = 4  # a body up to 4 × the limit is read to its end before it is refused
-FLUSH_BYTES = 1 << 16
+FLUSH_BYTES = 1 << 16  # a streamed batch answer is sent in pieces of about this size
 # Postings classified at once, each in a thread of its own. More threads would only fight for the GIL
 # (analysis is serialised anyway); two let a short posting through while a long one is analysed.
-CLASSIFYING_THREADS = 2  # a streamed batch answer is sent in pieces of about this size
+CLASSIFYING_THREADS = 2
 JSON_TYPES = ("application/json",)
 JSON_LINES_TYPES = ("application/x-ndjson", "application/jsonl", "application/json-lines", "application/x-jsonlines")
 CSV_TYPES = ("text/csv", "application/csv")
