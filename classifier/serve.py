@@ -38,6 +38,7 @@ CLASSIFYING_THREADS = 2
 JSON_TYPES = ("application/json",)
 JSON_LINES_TYPES = ("application/x-ndjson", "application/jsonl", "application/json-lines", "application/x-jsonlines")
 CSV_TYPES = ("text/csv", "application/csv")
+WORKER_START_SECONDS = 120  # time a worker has to load the model (uvicorn's default of 5 s restarts slow ones)
 MODEL_ENV, RULES_ENV = "CLASSIFY_SERVE_MODEL", "CLASSIFY_SERVE_RULES"
 
 POSTING_SCHEMA = {
@@ -287,6 +288,7 @@ def serve_command(host, port, model, rules, workers, root_path, forwarded_allow_
         classifier_for(model, rules)  # load now: a bad model or rule file stops here, with its message
         uvicorn.run("classifier.serve:app_from_environment", factory=True, host=host, port=port, workers=workers,
                     access_log=False, root_path=root_path, proxy_headers=True,
-                    forwarded_allow_ips=forwarded_allow_ips, log_level="info")
+                    forwarded_allow_ips=forwarded_allow_ips, log_level="info",
+                    timeout_worker_healthcheck=WORKER_START_SECONDS)
 
     run()

@@ -201,3 +201,9 @@ def test_result_to_dict_is_what_asdict_gives(classifier):
 
     result = classifier.classify(PO_POSTING, title="Product Manager (H/F)")
     assert result.to_dict() == asdict(result)
+
+
+def test_several_workers_answer_alike():
+    with running_service("--workers", "2") as service:
+        answers = [service.post_json("/v1/classify", {"text": PO_POSTING}).json() for _ in range(4)]
+    assert all(a == answers[0] for a in answers) and answers[0]["label"] == "PO"
