@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .explain import Result
 from .render import ROLE_NAMES, as_json, percent
@@ -30,7 +31,7 @@ def _inline_json(payload: str) -> str:
 
 def as_html(result: Result, name: str | None = None) -> str:
     """One self-contained page showing a result as the service's page does."""
-    heading = f"Classement de l'offre {name}" if name else "Classement de l'offre"
+    heading = f"Classement de l'offre {Path(name).name}" if name else "Classement de l'offre"
     body = (f"<main>\n<h1>{html.escape(heading)}</h1>\n<section id=\"result\" class=\"panel\"></section>\n"
             "<noscript><p>Cette page a besoin de JavaScript pour afficher le résultat.</p></noscript>\n</main>")
     scripts = (f'<script type="application/json" id="result-data">{_inline_json(as_json(result, indent=None))}</script>\n'
