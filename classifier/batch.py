@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .errors import EXIT_INTERRUPTED, ClassifierError, OutputError
 from .explain import RowResult
+from .htmlreport import BatchReport
 from .rules import CLASSES
 from .tables import Row, has_surrogate, open_text, read_csv, read_jsonl, shorten
 
@@ -39,7 +40,7 @@ class BatchSummary:
     errors: int
 
 
-def _classifier_for(model: str | None, rules: str | None):
+def classifier_for(model: str | None, rules: str | None):
     """One classifier per process and (model, rules), loaded on first use (inherited as is by
     forked workers)."""
     key = (model, rules)
@@ -66,7 +67,7 @@ def classify_chunk(items: list[tuple[str, str | None, str]], model: str | None =
     """The per-batch function: (text, title, error) triples in, result cells out, in order, the
     postings classified together. It is what `--jobs` runs in each process, and what a distributed
     engine can run per partition."""
-    classifier = _classifier_for(model, rules)
+    classifier = classifier_for(model, rules)
     outcomes = iter(classifier.classify_rows([(text, title) for text, title, error in items if not error]))
     return [result_cells(error or next(outcomes)) for _, _, error in items]
 
@@ -114,13 +115,13 @@ def _chunks(rows: Iterator[Row]) -> Iterator[list[Row]]:
         yield chunk
 
 
-def _classified(rows: Iterator[Row], jobs: int, model: str | None, rules: str | None) -> Iterator[tuple[Row, dict]]:
+def classified_rows(rows: Iterator[Row], jobs: int, model: str | None, rules: str | None) -> Iterator[tuple[Row, dict]]:
     """Rows with their result cells, in input order, at most 2 × jobs chunks in flight."""
     if jobs <= 1:
         for chunk in _chunks(rows):
             yield from zip(chunk, classify_chunk([(r.text, r.title, r.error) for r in chunk], model, rules))
         return
-    _classifier_for(model, rules)  # load once, before the fork, so workers share it
+    classifier_for(model, rules)  # load once, before the fork, so workers share it
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs, initializer=_worker_signals, initargs=(os.getpid(),)) as pool:
         pending: deque = deque()
@@ -154,7 +155,9 @@ class Progress:
             sys.stderr.write("\r\033[K")
 
 
-class _Writer:
+class RowWriter:
+    """Writes rows with their result cells as the batch output: CSV (Excel's form with `excel`) or JSON Lines."""
+
     def __init__(self, stream: Output, output_format: str, header: list[str], excel: bool):
         self.stream = stream
         self.output_format = output_format
@@ -189,23 +192,28 @@ def _number(column: str, value: str):
 
 def run_batch(source: str, input_format: str, output: str | None, output_format: str, *, excel: bool = False,
               jobs: int = 1, quiet: bool = False, encoding: str | None = None, delimiter: str | None = None,
-              columns: dict | None = None, model: str | None = None, rules: str | None = None) -> BatchSummary:
-    """Classify every row of a CSV or JSONL file into `output` (a path, or standard output when None)."""
+              columns: dict | None = None, model: str | None = None, rules: str | None = None,
+              report: str | None = None) -> BatchSummary:
+    """Classify every row of a CSV or JSONL file into `output` (a path, or standard output when None);
+    with `report`, also write an HTML summary page there."""
     stream, used = open_text(source, encoding)
     rows_done = errors = 0
     with stream:
         if input_format == "jsonl":
-            header, _, rows = read_jsonl(stream, used, columns or {})
+            header, found, rows = read_jsonl(stream, used, columns or {})
         else:
-            header, _, rows = read_csv(stream, used, delimiter, columns or {})
+            header, found, rows = read_csv(stream, used, delimiter, columns or {})
+        overview = BatchReport(found) if report else None
         target = Output(output)
         progress = Progress(sys.stderr.isatty() and not quiet)
         try:
-            writer = _Writer(target, output_format, header, excel)
-            for row, cells in _classified(rows, jobs, model, rules):
+            writer = RowWriter(target, output_format, header, excel)
+            for row, cells in classified_rows(rows, jobs, model, rules):
                 writer.write(row, cells)
                 rows_done += 1
                 errors += bool(cells["error"])
+                if overview is not None:
+                    overview.add(row, cells)
                 progress.update(rows_done)
             target.commit()
         except KeyboardInterrupt:
@@ -216,6 +224,8 @@ def run_batch(source: str, input_format: str, output: str | None, output_format:
             raise
         finally:
             progress.done()
+    if overview is not None:
+        write_whole(report, overview.page(Path(source).name if source != "-" else "entrée standard"))
     return BatchSummary(rows_done, errors)
 
 

@@ -101,18 +101,20 @@ def _format_of(path: str, input_format: str) -> str:
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @click.option("--title", help="Job title of the posting (one text file).")
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "jsonl", "csv"]),
-              help="Output: text (readable, French) or json for text files; csv or jsonl for tables "
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "jsonl", "csv", "html"]),
+              help="Output: text (readable, French), json or html (one self-contained page) for text files; csv or jsonl for tables "
                    "(default: text for text files, the input's format for tables).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (complete or not at all).")
 @click.option("--excel", is_flag=True, help="CSV for French Excel: ';' separator and a UTF-8 BOM.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Processes for tables.")
+@click.option("--report", type=click.Path(dir_okay=False),
+              help="Tables: also write an HTML summary page (counts, confidences, rows to review first).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary line.")
 @input_options
 @model_options
 @click.version_option(__version__, "--version", prog_name="classify")
 @guarded("classify")
-def classify(files, title, output_format, output, excel, jobs, quiet, input_format, encoding, delimiter,
+def classify(files, title, output_format, output, excel, jobs, report, quiet, input_format, encoding, delimiter,
              text_column, title_column, id_column, model, rules):
     """Classify job postings as CPO, PO, PM or OTHER, with a confidence and the evidence.
 
@@ -130,11 +132,16 @@ def classify(files, title, output_format, output, excel, jobs, quiet, input_form
         if len(files) != 1:
             raise click.UsageError("tables (.csv, .jsonl) are classified one file at a time")
         return _classify_table(files[0], formats.pop(), output_format, output, excel, jobs, quiet, encoding,
-                               delimiter, {"text": text_column, "title": title_column, "id": id_column}, model, rules)
+                               delimiter, {"text": text_column, "title": title_column, "id": id_column}, model, rules,
+                               report)
     if title and len(files) > 1:
         raise click.UsageError("--title goes with a single posting")
     if output_format in ("csv",):
         raise click.UsageError("--format csv is for tables; use text, json or jsonl for text files")
+    if output_format == "html" and len(files) > 1:
+        raise click.UsageError("--format html makes one page: give one posting")
+    if report:
+        raise click.UsageError("--report is for tables (.csv, .jsonl)")
     _classify_texts(files, title, output_format or "text", output, encoding, model, rules)
 
 
@@ -148,6 +155,7 @@ def _refuse_output_onto_input(output: str | None, files: tuple[str, ...]) -> Non
 
 
 def _classify_texts(files, title, output_format, output, encoding, model, rules) -> None:
+    from .htmlreport import as_html
     from .pipeline import Classifier
     from .render import as_json, as_text
     from .tables import read_text_file
@@ -172,6 +180,8 @@ def _classify_texts(files, title, output_format, output, encoding, model, rules)
             continue
         if output_format == "text":
             chunks.append(as_text(result, "entrée standard" if name == "-" else name))
+        elif output_format == "html":
+            chunks.append(as_html(result, "entrée standard" if name == "-" else name))
         elif output_format == "json" and len(files) == 1:
             chunks.append(as_json(result))
         else:
@@ -185,7 +195,7 @@ def _classify_texts(files, title, output_format, output, encoding, model, rules)
 
 
 def _classify_table(source, input_format, output_format, output, excel, jobs, quiet, encoding, delimiter, columns,
-                    model, rules) -> None:
+                    model, rules, report) -> None:
     from .batch import run_batch
 
     output_format = output_format or ("jsonl" if input_format == "jsonl" else "csv")
@@ -196,7 +206,8 @@ def _classify_table(source, input_format, output_format, output, excel, jobs, qu
     previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops a run as cleanly as Ctrl-C
     try:
         summary = run_batch(source, input_format, output, output_format, excel=excel, jobs=jobs, quiet=quiet,
-                            encoding=encoding, delimiter=delimiter, columns=columns, model=model, rules=rules)
+                            encoding=encoding, delimiter=delimiter, columns=columns, model=model, rules=rules,
+                            report=report)
     finally:
         signal.signal(signal.SIGTERM, previous)
     if summary.errors:

@@ -1,0 +1,87 @@
+/* The service's page: send a posting or a CSV file to the API and show what comes back. */
+"use strict";
+(() => {
+  const $ = (id) => document.getElementById(id);
+
+  async function errorOf(response) {
+    try {
+      return (await response.json()).error || response.statusText;
+    } catch {
+      return `${response.status} ${response.statusText}`;
+    }
+  }
+
+  async function classifyPosting(event) {
+    event.preventDefault();
+    const button = $("classify-button");
+    $("posting-error").textContent = "";
+    button.disabled = true;
+    try {
+      const response = await fetch("v1/classify?explain=all", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify({ text: $("text").value, title: $("title").value.trim() || null }),
+      });
+      if (!response.ok) {
+        $("result").replaceChildren();
+        $("posting-error").textContent = await errorOf(response);
+        return;
+      }
+      ResultView.render($("result"), await response.json());
+      $("verdict").setAttribute("tabindex", "-1");
+      $("verdict").focus();
+    } catch (error) {
+      $("posting-error").textContent = `Le service ne répond pas (${error.message}).`;
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  async function readInto(file) {
+    $("text").value = await file.text();
+    $("posting-error").textContent = "";
+  }
+
+  async function classifyTable(event) {
+    event.preventDefault();
+    const file = $("table-file").files[0];
+    if (!file) return;
+    const excel = $("excel").checked;
+    $("table-error").textContent = "";
+    $("table-status").textContent = `Classement de ${file.name}…`;
+    $("table-button").disabled = true;
+    try {
+      const response = await fetch(`v1/classify-batch${excel ? "?excel=true" : ""}`, {
+        method: "POST", headers: { "Content-Type": "text/csv", Accept: "text/csv" }, body: file,
+      });
+      if (!response.ok) {
+        $("table-status").textContent = "";
+        $("table-error").textContent = await errorOf(response);
+        return;
+      }
+      const url = URL.createObjectURL(await response.blob());
+      const name = file.name.replace(/\.(csv|tsv)$/i, "") + "-classe.csv";
+      const link = Object.assign(document.createElement("a"), { href: url, download: name, textContent: `Télécharger ${name}` });
+      $("table-status").replaceChildren("Tableau classé : ", link);
+      link.click();
+    } catch (error) {
+      $("table-status").textContent = "";
+      $("table-error").textContent = `Le service ne répond pas (${error.message}).`;
+    } finally {
+      $("table-button").disabled = false;
+    }
+  }
+
+  const area = $("text");
+  area.addEventListener("dragover", (event) => { event.preventDefault(); area.classList.add("dragging"); });
+  area.addEventListener("dragleave", () => area.classList.remove("dragging"));
+  area.addEventListener("drop", (event) => {
+    event.preventDefault();
+    area.classList.remove("dragging");
+    const file = event.dataTransfer.files[0];
+    if (file) readInto(file);
+  });
+  $("posting-file").addEventListener("change", (event) => { if (event.target.files[0]) readInto(event.target.files[0]); });
+  $("posting-form").addEventListener("submit", classifyPosting);
+  $("table-form").addEventListener("submit", classifyTable);
+})();

@@ -1,0 +1,171 @@
+"""The recruiters' page and the `--format html` report in a real headless browser (Debian's
+Chromium driven by Playwright): a Product Owner posting pasted and classified, the highlighted
+words equal to the evidence of the JSON, nothing fetched from outside 127.0.0.1. Screenshots are
+kept in tests/artifacts/."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import ROOT, classify
+from service import running_service
+
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PO_POSTING = (ROOT / "examples" / "product-owner.txt").read_text(encoding="utf-8")
+
+
+def text_hits(result: dict) -> list[tuple[str, str]]:
+    """(words, class) of every rule hit of the text, in text order: what the page must highlight."""
+    hits = {(h["start"], h["end"]): (h["matched"], label) for label, part in result["explanation"].items()
+            for rule in part["rules"] if rule.get("field", "text") == "text" for h in rule["hits"]}
+    return [hits[key] for key in sorted(hits)]
+
+
+def highlighted(page) -> list[tuple[str, str]]:
+    """(text, class) of every highlighted span of the posting, in order."""
+    return [(mark.inner_text(), mark.get_attribute("data-label")) for mark in page.locator("#posting mark.hit").all()]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
+        if os.environ.get("CI"):
+            pytest.fail(f"no Chromium at {CHROMIUM}: .ci/run installs Debian's chromium")
+        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    profile = tempfile.mkdtemp(prefix="chromium-profile-")
+    with sync_api.sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"),
+            args=CHROMIUM_ARGS, headless=True, viewport={"width": 1200, "height": 1000}, accept_downloads=True)
+        yield context
+        context.close()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def offline_page(browser, outside: list[str]):
+    """A new tab that refuses, and notes, every request to a host other than 127.0.0.1."""
+    page = browser.new_page()
+
+    def route(request_route):
+        host = urlparse(request_route.request.url).hostname
+        if request_route.request.url.startswith(("data:", "blob:")) or host in ("127.0.0.1", None):
+            request_route.continue_()
+        else:
+            outside.append(request_route.request.url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    return page
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / name
+    page.screenshot(path=str(path), full_page=True)
+    print(f"screenshot: {path}")
+    return path
+
+
+@pytest.fixture(scope="module")
+def service():
+    with running_service() as running:
+        yield running
+
+
+def test_the_page_classifies_a_pasted_posting_and_highlights_the_evidence(browser, service):
+    expected = service.post_json("/v1/classify?explain=all", {"text": PO_POSTING}).json()
+    outside: list[str] = []
+    page = offline_page(browser, outside)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(service.url + "/")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    page.get_by_label("Texte de l'offre").fill(PO_POSTING)
+    page.get_by_role("button", name="Classer l'offre").click()
+    page.wait_for_selector("#verdict")
+    assert page.locator("#verdict").get_attribute("data-label") == "PO"
+    assert "Product Owner" in page.locator("#verdict").inner_text()
+    assert highlighted(page) == text_hits(expected) and ("user stories", "PO") in text_hits(expected)
+    marks = page.locator("#posting mark.hit")
+    marks.first.focus()  # the keyboard shows what a hover shows
+    tip = page.locator("#hit-tip")
+    assert tip.is_visible() and marks.first.get_attribute("data-rule") in tip.inner_text()
+    assert page.locator("#terms li").count() > 0
+    screenshot(page, "page-product-owner.png")
+    assert not errors and not outside, (errors, outside)
+    page.close()
+
+
+def test_the_page_flags_a_title_conflict_and_shows_errors(browser, service):
+    outside: list[str] = []
+    page = offline_page(browser, outside)
+    page.goto(service.url + "/")
+    page.get_by_label("Intitulé du poste (facultatif)").fill("Product Manager (H/F)")
+    page.get_by_label("Texte de l'offre").fill(PO_POSTING)
+    page.keyboard.press("Tab")  # the file chooser, then the button, by keyboard
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#title-conflict")
+    assert "Product Manager (H/F)" in page.locator("#title-conflict").inner_text()
+    page.get_by_label("Intitulé du poste (facultatif)").fill("")
+    page.get_by_label("Texte de l'offre").evaluate("area => { area.required = false; area.value = '<p> </p>'; }")
+    page.get_by_role("button", name="Classer l'offre").click()
+    page.wait_for_function("document.getElementById('posting-error').textContent.length > 0")
+    assert page.locator("#posting-error").inner_text() == "empty posting: no text to classify"
+    assert not outside
+    page.close()
+
+
+def test_the_page_labels_a_csv_file(browser, service, tmp_path):
+    table = tmp_path / "offres.csv"
+    table.write_text("id;description\n1;Vous priorisez le backlog et rédigez les user stories.\n2;\n", encoding="utf-8")
+    page = offline_page(browser, [])
+    page.goto(service.url + "/")
+    page.get_by_label("Fichier CSV", exact=False).set_input_files(str(table))
+    page.get_by_label("Pour Excel", exact=False).check()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Classer le tableau").click()
+    labelled = Path(download.value.path()).read_bytes().decode("utf-8")
+    assert labelled == classify("--excel", "-q", str(table)).stdout
+    page.close()
+
+
+def test_the_html_report_shows_the_same_view_without_a_server(browser, tmp_path):
+    posting = tmp_path / "offre.txt"
+    posting.write_text(PO_POSTING, encoding="utf-8")
+    report = tmp_path / "report.html"
+    done = classify("--format", "html", "-o", str(report), str(posting))
+    assert done.returncode == 0, done.stderr
+    expected = json.loads(classify("--format", "json", str(posting)).stdout)
+    outside: list[str] = []
+    page = offline_page(browser, outside)
+    page.goto(report.as_uri())
+    assert page.locator("#verdict").get_attribute("data-label") == "PO"
+    assert highlighted(page) == text_hits(expected) and text_hits(expected)
+    screenshot(page, "report-product-owner.png")
+    assert not outside
+    page.close()
+
+
+def test_the_batch_summary_page(browser, tmp_path):
+    table = tmp_path / "offres.csv"
+    table.write_bytes((ROOT / "examples" / "postings.csv").read_bytes())
+    summary = tmp_path / "summary.html"
+    done = classify(str(table), "-o", str(tmp_path / "out.csv"), "--report", str(summary))
+    assert done.returncode in (0, 1), done.stderr
+    page = offline_page(browser, [])
+    page.goto(summary.as_uri())
+    assert "Résumé du classement" in page.locator("h1").inner_text()
+    assert page.locator("table tbody tr").count() > 0
+    screenshot(page, "batch-summary.png")
+    page.close()
