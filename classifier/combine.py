@@ -12,9 +12,10 @@ Each rule counts once per family, but for role names in the posting's sections, 
 sublinearly with their hits (weight * (1 + ln n)): a posting repeats its own role, a passing mention
 of a colleague's does not.
 
-The model's terms count for a product role only when some rule supports that role (one of its role
-names or activities in the title or the posting's own sections): the model weighs the roles the
-evidence puts forward, and with no such evidence the answer is OTHER, whatever words it leans on. The prior is where OTHER's head start lives, and it holds only while no product role is named:
+The model's terms count only once the rules support some product role (one of its role names or
+activities in the title or the posting's own sections): the model
+then weighs the roles against each other and against OTHER; with no such evidence the prior and the
+rules decide, and the answer is OTHER whatever words the model would lean on. The prior is where OTHER's head start lives, and it holds only while no product role is named:
 prior[c] = offset[c] when neither the title nor the posting's own sections name a product role (CPO,
 PO, PM), 0 when one does. So OTHER is what is left when no product role is supported, and once a
 role is named the evidence alone decides (the model's intercepts are part of the offsets, not of
@@ -106,31 +107,16 @@ def names_product_role(hits: list[RuleHit]) -> bool:
                for h in hits)
 
 
-SUPPORTING_ACTIVITIES = 2  # distinct activity rules that support a role without its name
-
-
-def supported_roles(hits: list[RuleHit]) -> set[str]:
-    """The product roles the rules support in the title or the posting's own sections: named there
-    (a mention of a colleague's role does not count), or shown by SUPPORTING_ACTIVITIES distinct
-    activities of theirs."""
-    named: set[str] = set()
-    activities: dict[str, set[str]] = {}
-    for hit in hits:
-        found = family(hit)
-        if hit.label == NO_ROLE or found is None or found == "mention":
-            continue
-        if found == "activity":
-            activities.setdefault(hit.label, set()).add(hit.rule_id)
-        else:
-            named.add(hit.label)
-    return named | {label for label, rules in activities.items() if len(rules) >= SUPPORTING_ACTIVITIES}
+def supports_product_role(hits: list[RuleHit]) -> bool:
+    """True when some rule of a product role fires in the title or the posting's own sections (a
+    mention of a colleague's role does not count)."""
+    return any(h.label != NO_ROLE and family(h) in ("title", "declared", "role_name", "activity") for h in hits)
 
 
 def model_gates(hits: list[RuleHit], classes: list[str]) -> np.ndarray:
-    """Per class, 1 where the model's terms count and 0 where they do not: a product role's only
-    when some rule supports that role, OTHER's always."""
-    supported = supported_roles(hits)
-    return np.array([1.0 if c in supported or c == NO_ROLE else 0.0 for c in classes])
+    """Per class, 1 where the model's terms count and 0 where they do not: every class's once the
+    rules support some product role, none before (the prior and the rules then decide)."""
+    return np.full(len(classes), 1.0 if supports_product_role(hits) else 0.0)
 
 
 NAMED, GATE = len(FAMILIES), len(FAMILIES) + 1  # rows of `rule_features` after the families'
