@@ -35,7 +35,7 @@ HARD_SHARE = 0.10  # in the market, postings whose title or role names mislead a
 # Role names are evidence by design: a title, a header or the posting's own sections naming a role
 # agree with what the job does about 9 times in 10 in the market, so their factors keep a floor
 # whatever a corpus written to teach the exceptions would fit.
-FACTOR_FLOORS = {"title": 1.0, "declared": 0.8, "role_name": 0.5}
+FACTOR_FLOORS = {"title": 1.0, "declared": 1.0, "role_name": 0.5}
 MIN_DF = 2
 FOLDS = 5
 JOBS = 2

@@ -13,8 +13,14 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import ROOT, classify
+from conftest import ROOT, run_installed
 from service import running_service
+
+
+def classify(*args: str):
+    """The installed `classify` as a process: its output bytes as written (CliRunner would fold line ends)."""
+    return run_installed("classify", *args)
+
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

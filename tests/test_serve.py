@@ -13,8 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, classify
+from conftest import ROOT, run_installed
 from service import running_service
+
+
+def classify(*args: str):
+    """The installed `classify` as a process: its output bytes as written (CliRunner would fold line ends)."""
+    return run_installed("classify", *args)
+
 
 PO_POSTING = (ROOT / "examples" / "product-owner.txt").read_text(encoding="utf-8")
 MARKER = "Zorglubienne-7f3a"  # a word no log may show
