@@ -11,19 +11,22 @@ from __future__ import annotations
 import bisect
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
 from .errors import RulesError
-from .keys import fold
 
 SECTIONS_FILE = "sections.toml"
 POSTING, HEADER = "posting", "header"
 HEADING_WORDS = 8  # a heading is short
 HEADER_WORDS = 14  # and so is a job title at the top of a text
 SHORT_LINE_WORDS = 6
+NO_LIMIT = 10**9
+HEAD_CHARS = 100  # a longer line is no heading, menu item or title: only its start is read
 _MARKUP = " \t#*_•·-–—>|:=[](){}\"'«»"
 _SPACES = re.compile(r"\s+")
 _WORD_END = re.compile(r"[^\w']")
@@ -39,8 +42,32 @@ class SectionCues:
     line_words: int | None = None  # `lines` count only in lines of at most this many words
 
 
+def _latin1_folds() -> bytes:
+    """A bytes.translate table taking each Latin-1 letter to its base letter, lower case."""
+    table = bytearray(range(256))
+    for code in range(256):
+        base = "".join(c for c in unicodedata.normalize("NFKD", chr(code).lower()) if not unicodedata.combining(c))
+        if len(base) == 1 and ord(base) < 256:
+            table[code] = ord(base)
+    return bytes(table)
+
+
+_FOLDS = _latin1_folds()
+BREADCRUMB = "\x1f"  # "›", folded
+
+
+def fold_in_place(text: str) -> str:
+    """The text lower-cased and without accents, character for character (same length, same
+    offsets): Latin-1 letters lose their accents, the typographic apostrophe reads "'", the
+    breadcrumb arrow "›" a control character of its own, and other characters beyond Latin-1 "?"
+    (which no cue holds)."""
+    text = text.replace("’", "'").replace("›", BREADCRUMB)
+    return text.encode("latin-1", "replace").translate(_FOLDS).decode("latin-1")
+
+
 def _folded(line: str) -> str:
-    return _SPACES.sub(" ", fold(line)).strip(_MARKUP).replace("’", "'")
+    """A cue or a line as cues are compared: folded, spaces collapsed, markup stripped from its ends."""
+    return _SPACES.sub(" ", fold_in_place(line)).strip(_MARKUP)
 
 
 def load_section_cues(path: Path) -> list[SectionCues]:
@@ -61,7 +88,7 @@ def load_section_cues(path: Path) -> list[SectionCues]:
         if line_words is not None and (isinstance(line_words, bool) or not isinstance(line_words, int) or line_words < 1):
             raise RulesError(f"{path}: section {kind}: 'line_words' must be a positive whole number")
         cues.append(SectionCues(kind, entry["boilerplate"], tuple(_folded(s) for s in lists["headings"]),
-                                tuple(fold(s) for s in lists["lines"]),
+                                tuple(fold_in_place(s) for s in lists["lines"]),
                                 frozenset(_folded(s) for s in lists["short_lines"]), line_words))
     if not cues:
         raise RulesError(f"{path}: no [[section]] entries")
@@ -81,16 +108,21 @@ class MentionCues:
     before: tuple[str, ...]
     window: int
 
-    def _follows(self, cues: tuple[str, ...], text: str, start: int) -> bool:
+    @cached_property
+    def _patterns(self) -> tuple[re.Pattern, re.Pattern]:
+        """The cues of each list as one expression, a cue matching whole words only."""
+        return tuple(re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in cues)
+                                + r")(?![\w'])") for cues in (self.declared, self.before))
+
+    def _follows(self, pattern: re.Pattern, text: str, start: int) -> bool:
         line_start = text.rfind("\n", 0, start) + 1
-        context = " " + _SPACES.sub(" ", fold(text[max(line_start, start - self.window):start])) + " "
-        return any(f" {cue} " in context for cue in cues)
+        return pattern.search(fold_in_place(text[max(line_start, start - self.window):start])) is not None
 
     def is_declared(self, text: str, start: int) -> bool:
-        return self._follows(self.declared, text, start)
+        return self._follows(self._patterns[0], text, start)
 
     def is_mention(self, text: str, start: int) -> bool:
-        return self._follows(self.before, text, start)
+        return self._follows(self._patterns[1], text, start)
 
     @staticmethod
     def listed_together(text: str, end: int, start: int) -> bool:
@@ -125,7 +157,7 @@ def load_mention_cues(path: Path) -> MentionCues:
             isinstance(window, bool) or not isinstance(window, int) or window < 1:
         raise RulesError(f"{path}: [mentions] needs 'declared' and 'before' (lists of words) and 'window' "
                          "(a positive number)")
-    return MentionCues(*(tuple(_SPACES.sub(" ", fold(s)).strip() for s in v) for v in lists), window)
+    return MentionCues(*(tuple(_SPACES.sub(" ", fold_in_place(s)).strip() for s in v) for v in lists), window)
 
 
 def _looks_like_heading(line: str) -> bool:
@@ -139,10 +171,10 @@ def _first_word(folded: str) -> str:
     return _WORD_END.split(folded, 1)[0]
 
 
-def _looks_like_title(line: str, folded: str) -> bool:
+def _looks_like_title(line: str, words: int) -> bool:
     """A short line that is no sentence, no list item, no link: a job title at the top of a text."""
     stripped = line.strip()
-    return (len(folded.split()) <= HEADER_WORDS and not stripped.endswith((":", ".", "!", "?"))
+    return (words <= HEADER_WORDS and not stripped.endswith((":", ".", "!", "?"))
             and not stripped.startswith(("-", "•", "*", "[")) and "](" not in stripped)
 
 
@@ -158,7 +190,7 @@ class Sectioner:
         self._headings: dict[str, list[tuple[str, str]]] = {}
         for heading, kind in sorted(((h, c.kind) for c in cues for h in c.headings), key=lambda p: -len(p[0])):
             self._headings.setdefault(_first_word(heading), []).append((heading, kind))
-        self._lines = [(phrase, c.kind, c.line_words or 10**9) for c in cues for phrase in c.lines]
+        self._lines = {phrase: (c.kind, c.line_words or NO_LIMIT) for c in reversed(cues) for phrase in c.lines}
         self._short = {line: c.kind for c in cues for line in c.short_lines}
 
     @classmethod
@@ -168,8 +200,7 @@ class Sectioner:
         path = path if path.is_file() else fallback / SECTIONS_FILE
         return cls(load_section_cues(path), load_mention_cues(path), load_unnamed_rule(path))
 
-    def _heading(self, folded: str) -> str | None:
-        words = len(folded.split())
+    def _heading(self, folded: str, words: int) -> str | None:
         for heading, kind in self._headings.get(_first_word(folded), ()):
             if folded.startswith(heading):
                 rest = folded[len(heading):]
@@ -179,36 +210,53 @@ class Sectioner:
                     return kind
         return None
 
-    def _line_kind(self, folded: str) -> str | None:
-        words = len(folded.split())
-        if words <= SHORT_LINE_WORDS and folded.strip(" .!?") in self._short:
-            return self._short[folded.strip(" .!?")]
-        for phrase, kind, most in self._lines:
-            if words <= most and phrase in folded:
-                return kind
-        return None
+    def _cued_lines(self, folded_text: str) -> dict[int, list[tuple[str, int]]]:
+        """Per line start, the (kind, most words) of the `lines` cues found in that line."""
+        found: dict[int, list[tuple[str, int]]] = {}
+        for cue, kind in self._lines.items():  # str.find per cue: faster than one regular expression of them all
+            at = folded_text.find(cue)
+            while at >= 0:
+                line_start = folded_text.rfind("\n", 0, at) + 1
+                found.setdefault(line_start, []).append(kind)
+                line_end = folded_text.find("\n", at)
+                at = folded_text.find(cue, line_end) if line_end >= 0 else -1
+        return found
 
     def sections(self, text: str) -> "Sections":
-        """Each line's section kind, as a `Sections` that answers for any offset."""
+        """Each line's section kind, as a `Sections` that answers for any offset. A line is read whole
+        only when it is short (a heading, a menu item, a title), else by its first HEAD_CHARS
+        characters; the `lines` cues are found in the whole text, folded once."""
+        folded_text = fold_in_place(text)
+        cued = self._cued_lines(folded_text)
         starts: list[int] = []
         kinds: list[str] = []
         current, header_seen, at = POSTING, False, 0
         for line in text.split("\n"):
-            folded = _folded(line)
+            end = at + len(line)
             kind = current
-            if folded:
-                heading = self._heading(folded) or (POSTING if _looks_like_heading(line) else None)
+            if line and not line.isspace():
+                short = len(line) <= HEAD_CHARS
+                parts = folded_text[at:end if short else at + HEAD_CHARS].split()
+                words = len(parts) if short else NO_LIMIT
+                folded = " ".join(parts).strip(_MARKUP)
+                heading = self._heading(folded, words) or (POSTING if _looks_like_heading(line) else None)
                 if heading:
                     current = kind = heading
-                kind = self._line_kind(folded) or kind
+                if words <= SHORT_LINE_WORDS and folded.strip(" .!?") in self._short:
+                    kind = self._short[folded.strip(" .!?")]
+                else:
+                    for cue_kind, most in cued.get(at, ()):
+                        if most == NO_LIMIT or len(line.split()) <= most:
+                            kind = cue_kind
+                            break
                 if not header_seen and (heading or kind not in self.boilerplate):
                     header_seen = True
-                    if not heading and _looks_like_title(line, folded):
+                    if not heading and short and _looks_like_title(line, words):
                         kind = HEADER
             if not kinds or kinds[-1] != kind:
                 starts.append(at)
                 kinds.append(kind)
-            at += len(line) + 1
+            at = end + 1
         return Sections(starts, kinds, self.boilerplate)
 
 
