@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,11 @@ from .keys import carries_meaning, key_of
 TOKENIZER_FILE = "tokenizer.bin"
 LEMMAS_FILE = "lemmas.tsv.gz"  # "form<TAB>lemma" lines: loads twice as fast as JSON
 LINE_BREAK = "\n"  # the key of spaces holding a line break: phrases do not run across lines
+# spaCy's tokenizer takes time quadratic in the length of a run without spaces made of its
+# prefixes and suffixes (16,000 "?" take 17 s): such runs are tokenized in bounded pieces
+LONGEST_RUN = 100
+RUN_PIECE = 64
+_LONG_RUN = re.compile(r"\S{%d,}" % LONGEST_RUN)
 
 
 class KeyTable:
@@ -147,8 +153,22 @@ class Analyzer:
             self._numbers[word] = found
         return found
 
+    def tokenize(self, text: str) -> Doc:
+        """spaCy's tokens of the text, in time linear in its length: a run of more than
+        LONGEST_RUN characters without a space is cut into pieces of RUN_PIECE characters, each
+        tokenized alone; the Doc is the same text, so token offsets index it."""
+        if _LONG_RUN.search(text) is None:
+            return self.tokenizer(text)
+        words: list[str] = []
+        spaces: list[bool] = []
+        for piece in _bounded_pieces(text):
+            for token in self.tokenizer(piece):
+                words.append(token.text)
+                spaces.append(bool(token.whitespace_))
+        return Doc(self.vocab, words=words, spaces=spaces)
+
     def __call__(self, text: str) -> Tokens:
-        doc = self.tokenizer(text)
+        doc = self.tokenize(text)
         if not len(doc):
             return Tokens(text, doc, np.zeros(0, np.int64), [], [], np.zeros(0, bool), self.table)
         starts, lengths = doc.to_array([IDX, LENGTH]).T.tolist()
@@ -186,3 +206,16 @@ class Analyzer:
         tokenizer_bytes = (directory / TOKENIZER_FILE).read_bytes()
         parts = gzip.decompress((directory / LEMMAS_FILE).read_bytes()).decode("utf-8").replace("\t", "\n").split("\n")
         return cls(tokenizer_bytes, dict(zip(parts[::2], parts[1::2])))
+
+
+def _bounded_pieces(text: str):
+    """The text cut in consecutive pieces: the stretches between long runs without spaces, and
+    each long run in pieces of RUN_PIECE characters."""
+    at = 0
+    for run in _LONG_RUN.finditer(text):
+        if run.start() > at:
+            yield text[at:run.start()]
+        yield from (text[i:min(i + RUN_PIECE, run.end())] for i in range(run.start(), run.end(), RUN_PIECE))
+        at = run.end()
+    if at < len(text):
+        yield text[at:]

@@ -1,0 +1,72 @@
+"""Hostile text: HTML conversion, time linear in the length of a posting, text hygiene."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from classifier.normalise import looks_like_html, normalise
+from test_classify import corpus
+
+
+def test_html_conversion_reads_what_regular_expressions_got_wrong():
+    assert normalise("Caf&#xE9; &amp; th&#233;") == "Café & thé"
+    assert normalise('<p>Product <a title="a > b">Owner</a></p>') == "Product Owner"
+    assert normalise("<section>Product Owner</section><section>backlog</section>") == "Product Owner\n\nbacklog"
+    assert normalise("<ul><li>un</li><li>deux</li></ul><script>x<y</script><style>p{}</style>") == "• un\n• deux"
+
+
+@pytest.mark.parametrize("text", ["R&D; produit & innovation", "Q&A; P&L", "salaire < 60 k€ > 40 k€"])
+def test_plain_text_with_ampersands_stays_plain_text(text):
+    assert not looks_like_html(text)
+    assert normalise(text) == text
+
+
+def test_constructs_left_open_run_to_the_end_and_show_nothing():
+    assert normalise("<p>Product Owner</p><script>var a = 1") == "Product Owner"
+    assert normalise("<p>Product Owner</p><!-- <p>caché</p>") == "Product Owner"
+    assert normalise('<p>Product Owner</p><a href="x') == "Product Owner"
+
+
+def _seconds(work, text: str) -> float:
+    start = time.perf_counter()
+    work(text)
+    return time.perf_counter() - start
+
+
+def _normal_posting(size: int) -> str:
+    text = ""
+    for row in corpus("train"):
+        text += row["text"] + "\n\n"
+        if len(text) >= size:
+            return text[:size]
+    return text
+
+
+HOSTILE = {
+    "unclosed script": lambda n: "<p>Product Owner</p><script>" + "a = b < c;\n" * (n // 11),
+    "unclosed comment": lambda n: "<p>Product Owner</p><!--" + "<p>x</p>" * (n // 8),
+    "unclosed tags": lambda n: "<p>Product Owner</p>" + "<a " * (n // 3),
+    "deep nesting": lambda n: "<p>Product Owner</p>" + "<div>" * (n // 5),
+    "question marks": lambda n: "Product Owner " + "?" * n,
+    "mixed punctuation": lambda n: "Product Owner " + "!?" * (n // 2),
+    "one giant word": lambda n: "Product Owner " + "a" * n,
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_hostile_postings_cost_no_more_than_normal_ones(classifier, name):
+    """Before: 16,000 "?" took 17 s in spaCy's tokenizer, 60,000 unclosed tags hours in a parser."""
+    size = 100_000
+    normal = min(_seconds(classifier.classify, _normal_posting(size)) for _ in range(2))
+    hostile = HOSTILE[name](size)
+    assert _seconds(classifier.classify, hostile) <= 3 * normal + 0.05, name
+
+
+def test_long_runs_are_tokenized_in_pieces_with_offsets_into_the_text(classifier):
+    analyzer = classifier.model.analyzer
+    text = "Product Owner " + "?!" * 2000 + " backlog https://example.org/" + "x" * 300
+    tokens = analyzer(text)
+    assert tokens.doc.text == text
+    assert all(text[s:e] == token.text for s, e, token in zip(tokens.starts, tokens.ends, tokens.doc))
+    assert "backlog" in [token.text for token in tokens.doc]
