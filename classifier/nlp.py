@@ -24,7 +24,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from .keys import carries_meaning, key_of
+from .keys import carries_meaning, key_of, visible
 
 TOKENIZER_FILE = "tokenizer.bin"
 LEMMAS_FILE = "lemmas.tsv.gz"  # "form<TAB>lemma" lines: loads twice as fast as JSON
@@ -141,7 +141,7 @@ class Analyzer:
         line break or nothing."""
         if word.isspace():
             return LINE_BREAK if "\n" in word else ""
-        lower = word.lower()
+        lower = visible(word).lower()
         return key_of(self.lemmas.get(lower, lower))
 
     def _number(self, word: str) -> int:

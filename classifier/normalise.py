@@ -21,6 +21,8 @@ import re
 import unicodedata
 from html.entities import html5 as _NAMED_REFERENCES
 
+MAX_POSTING_CHARACTERS = 1_000_000  # a longer text or title is refused (InputError), before any work
+_LETTER = re.compile(r"[^\W\d_]")
 _BLOCK_TAGS = {"p", "div", "br", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section", "article", "header", "footer", "blockquote"}
 _RAW_TEXT_TAGS = {"script", "style"}
 _KNOWN_TAGS = _BLOCK_TAGS | _RAW_TEXT_TAGS | {"li", "strong", "b", "em", "i", "u", "span", "td", "th", "a", "main", "nav", "aside", "hr", "img", "font", "small", "sup", "sub", "dl", "dt", "dd", "pre", "code", "html", "body", "head", "title"}
@@ -103,6 +105,12 @@ def html_to_text(fragment: str) -> str:
     text = _SPACES.sub(" ", HtmlToText(fragment).text())
     text = _BLANK_LINES.sub("\n\n", text)
     return "\n".join(line.strip() for line in text.split("\n")).strip()
+
+
+def has_words(text: str) -> bool:
+    """Whether the text holds a letter: one of only numbers, punctuation, emoji or empty list items
+    has nothing to classify."""
+    return _LETTER.search(text) is not None
 
 
 def normalise(text: str) -> str:

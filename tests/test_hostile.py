@@ -1,11 +1,14 @@
 """Hostile text: HTML conversion, time linear in the length of a posting, text hygiene."""
 from __future__ import annotations
 
+import random
+import string
 import time
 
 import pytest
 
-from classifier.normalise import looks_like_html, normalise
+from classifier.errors import InputError
+from classifier.normalise import MAX_POSTING_CHARACTERS, looks_like_html, normalise
 from test_classify import corpus
 
 
@@ -70,3 +73,42 @@ def test_long_runs_are_tokenized_in_pieces_with_offsets_into_the_text(classifier
     assert tokens.doc.text == text
     assert all(text[s:e] == token.text for s, e, token in zip(tokens.starts, tokens.ends, tokens.doc))
     assert "backlog" in [token.text for token in tokens.doc]
+
+
+@pytest.mark.parametrize("joiner", ["\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"])
+def test_invisible_characters_inside_words_do_not_stop_rules(classifier, joiner):
+    text = f"Vous allez prio{joiner}riser le back{joiner}log et rédiger les user{joiner} stories."
+    result = classifier.classify(text)
+    fired = {rule.rule_id: rule for rule in result.explanation["PO"].rules}
+    assert {"po.backlog", "en.po.user_stories"} <= set(fired)
+    for rule in fired.values():
+        assert all(result.text[h.start:h.end] == h.matched for h in rule.hits)
+
+
+@pytest.mark.parametrize("text", ["123 456 789", "... !!! ???", "🚀🚀 🎉 2025", "<ul><li></li><li> </li></ul>", "- \n- \n",
+                                  "<p>&nbsp;</p>", "• \n• "])
+def test_a_posting_without_words_is_an_empty_posting(classifier, text):
+    with pytest.raises(InputError, match="empty posting: no text to classify"):
+        classifier.classify(text)
+
+
+def test_a_posting_over_the_limit_is_refused_before_any_work(classifier):
+    too_long = "Product Owner backlog. " * (MAX_POSTING_CHARACTERS // 23 + 1)
+    start = time.perf_counter()
+    with pytest.raises(InputError, match="posting too long"):
+        classifier.classify(too_long)
+    assert time.perf_counter() - start < 0.5
+    assert isinstance(classifier.classify_rows([(too_long, None)])[0], InputError)
+
+
+def test_the_vocabulary_stays_bounded_on_texts_of_never_seen_words(classifier):
+    """spaCy's vocabulary grows with each new word: renewed by size too, not only every 20,000 texts."""
+    from classifier.analysis import RENEW_VOCAB_AT_STRINGS
+
+    rng = random.Random(7)
+    words = lambda n: " ".join("".join(rng.choice(string.ascii_lowercase) for _ in range(9)) for _ in range(n))
+    largest = 0
+    for _ in range(5):  # 384,000 new words
+        classifier.classify_rows([(words(150), None) for _ in range(512)])
+        largest = max(largest, len(classifier.analyzer.analyzer.vocab.strings))
+    assert largest < RENEW_VOCAB_AT_STRINGS + 100_000  # one slice of texts past the bound at most
