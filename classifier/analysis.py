@@ -58,6 +58,10 @@ class PostingAnalyzer:
         self._lock = threading.Lock()
         self._analysed = 0
 
+    def __reduce__(self):
+        """Pickled as its analyzer and rules (a lock does not pickle); the rules are compiled again."""
+        return type(self), (self.analyzer, list(self.matcher.rules.values()))
+
     def _docs(self, texts: list[str]) -> list[Tokens]:
         """spaCy's analysis of texts, on one vocabulary (renewed before, when it has grown enough)."""
         if self._analysed >= RENEW_VOCAB_EVERY or len(self.analyzer.vocab.strings) >= RENEW_VOCAB_AT_STRINGS:

@@ -52,6 +52,18 @@ class KeyTable:
         return found
 
 
+class CodeOf:
+    """A key's code in a mapping, `default` for the keys it lacks: a `KeyCodes` function that
+    pickles, as a lambda would not."""
+
+    def __init__(self, codes: dict[str, int], default: int):
+        self.codes = codes
+        self.default = default
+
+    def __call__(self, key: str) -> int:
+        return self.codes.get(key, self.default)
+
+
 class KeyCodes:
     """A function of keys (a rule's code, a model column, whether a key carries meaning) as an
     array indexed by key number, so that `codes.of(tokens.table)[tokens.numbers]` codes a whole text
@@ -123,6 +135,10 @@ class Analyzer:
         self._meaning = KeyCodes(carries_meaning, bool)
         self.table = KeyTable()
         self.vocab, self.tokenizer = self._new_tokenizer()
+
+    def __reduce__(self):
+        """Pickled as what it is built from: the unpickled one starts on a fresh vocabulary."""
+        return type(self), (self.tokenizer_bytes, self.lemmas)
 
     def _new_tokenizer(self) -> tuple[Vocab, Tokenizer]:
         vocab = Vocab()
