@@ -1,4 +1,5 @@
-"""The README's Python snippets run as written."""
+"""The README's Python snippets (```python blocks) run as written; ```py blocks are examples that
+need data or a cluster of their own (Dask, Spark)."""
 from __future__ import annotations
 
 import re
