@@ -32,9 +32,13 @@ def test_constructs_left_open_run_to_the_end_and_show_nothing():
 
 
 def _seconds(work, text: str) -> float:
-    start = time.perf_counter()
-    work(text)
-    return time.perf_counter() - start
+    """The best of three runs: the machine may be busy."""
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        work(text)
+        best = min(best, time.perf_counter() - start)
+    return best
 
 
 def _normal_posting(size: int) -> str:
@@ -61,7 +65,7 @@ HOSTILE = {
 def test_hostile_postings_cost_no_more_than_normal_ones(classifier, name):
     """Before: 16,000 "?" took 17 s in spaCy's tokenizer, 60,000 unclosed tags hours in a parser."""
     size = 100_000
-    normal = min(_seconds(classifier.classify, _normal_posting(size)) for _ in range(2))
+    normal = _seconds(classifier.classify, _normal_posting(size))
     hostile = HOSTILE[name](size)
     assert _seconds(classifier.classify, hostile) <= 3 * normal + 0.05, name
 
