@@ -12,7 +12,7 @@ from .terms import surface_forms, terms_of
 
 ROLE_MASK = "—"
 RENEW_VOCAB_EVERY = 20_000
-RENEW_VOCAB_AT_STRINGS = 200_000  # and when spaCy's vocabulary holds this many strings (texts of new words)
+RENEW_VOCAB_AT_STRINGS = 100_000  # and when spaCy's vocabulary holds this many strings (texts of new words)
 TEXTS_AT_ONCE = 512  # texts analysed under one hold of the lock (the vocabulary is renewed between)
 
 
