@@ -1,4 +1,5 @@
-"""Property tests: generated postings keep the invariants (see `invariants.broken_invariants`)."""
+"""Property tests, bounded: generated postings (words, role names, HTML, entities, punctuation, emoji,
+invisible and any non-surrogate characters) keep the invariants of `invariants.broken_invariants`."""
 from __future__ import annotations
 
 import random
@@ -6,12 +7,12 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from invariants import INVISIBLE, POOLS, broken_invariants, broken_row_invariants, random_posting
+from invariants import INVISIBLE, POOLS, ROLES, WORDS, broken_invariants, broken_row_invariants, random_posting
 
 piece = st.one_of(
     *(st.sampled_from(pool) for pool in POOLS),
     st.text(st.characters(exclude_categories=["Cs"]), max_size=12),
-    st.builds(lambda word, mark, at: word[:at] + mark + word[at:], st.sampled_from(POOLS[0] + POOLS[1]),
+    st.builds(lambda word, mark, at: word[:at] + mark + word[at:], st.sampled_from(WORDS + ROLES),
               st.sampled_from(INVISIBLE), st.integers(0, 12)),
 )
 separator = st.sampled_from(["", " ", "\n", " - "])
