@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from spacy.attrs import IDX, LENGTH
+from spacy.attrs import IDX, LENGTH, SPACY
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
@@ -177,10 +177,10 @@ class Analyzer:
             return self.tokenizer(text)
         words: list[str] = []
         spaces: list[bool] = []
-        for piece in _bounded_pieces(text):
-            for token in self.tokenizer(piece):
-                words.append(token.text)
-                spaces.append(bool(token.whitespace_))
+        for piece in _bounded_pieces(text):  # arrays, not Token objects: no work for the garbage collector
+            starts, lengths, spaced = self.tokenizer(piece).to_array([IDX, LENGTH, SPACY]).T.tolist()
+            words += [piece[start:start + length] for start, length in zip(starts, lengths)]
+            spaces += map(bool, spaced)
         return Doc(self.vocab, words=words, spaces=spaces)
 
     def __call__(self, text: str) -> Tokens:
