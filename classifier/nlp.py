@@ -34,6 +34,7 @@ LINE_BREAK = "\n"  # the key of spaces holding a line break: phrases do not run 
 LONGEST_RUN = 100
 RUN_PIECE = 64
 _LONG_RUN = re.compile(r"\S{%d,}" % LONGEST_RUN)
+_WORD_CHARACTER = re.compile(r"\w")
 
 
 class KeyTable:
@@ -172,12 +173,19 @@ class Analyzer:
     def tokenize(self, text: str) -> Doc:
         """spaCy's tokens of the text, in time linear in its length: a run of more than
         LONGEST_RUN characters without a space is cut into pieces of RUN_PIECE characters, each
-        tokenized alone; the Doc is the same text, so token offsets index it."""
+        tokenized alone, or taken as one token when it is mostly punctuation or symbols (which
+        spaCy would make one token per character); the Doc is the same text, so token offsets
+        index it."""
         if _LONG_RUN.search(text) is None:
             return self.tokenizer(text)
         words: list[str] = []
         spaces: list[bool] = []
-        for piece in _bounded_pieces(text):  # arrays, not Token objects: no work for the garbage collector
+        for piece in _bounded_pieces(text):
+            if len(piece) == RUN_PIECE and len(_WORD_CHARACTER.findall(piece)) * 2 < RUN_PIECE:
+                words.append(piece)  # a piece of a run of mostly punctuation or symbols: one token
+                spaces.append(False)
+                continue
+            # arrays, not Token objects: no work for the garbage collector
             starts, lengths, spaced = self.tokenizer(piece).to_array([IDX, LENGTH, SPACY]).T.tolist()
             words += [piece[start:start + length] for start, length in zip(starts, lengths)]
             spaces += map(bool, spaced)

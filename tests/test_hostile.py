@@ -50,6 +50,12 @@ def _normal_posting(size: int) -> str:
     return text
 
 
+def _random_run(characters: str, length: int) -> str:
+    """A run without spaces that spaCy's tokenizer has never seen (its cache does not help)."""
+    rng = random.Random(length)
+    return "".join(rng.choice(characters) for _ in range(length))
+
+
 HOSTILE = {
     "unclosed script": lambda n: "<p>Product Owner</p><script>" + "a = b < c;\n" * (n // 11),
     "unclosed comment": lambda n: "<p>Product Owner</p><!--" + "<p>x</p>" * (n // 8),
@@ -58,6 +64,8 @@ HOSTILE = {
     "question marks": lambda n: "Product Owner " + "?" * n,
     "mixed punctuation": lambda n: "Product Owner " + "!?" * (n // 2),
     "one giant word": lambda n: "Product Owner " + "a" * n,
+    "random punctuation": lambda n: "Product Owner " + _random_run("?!.;:,)(»«-…", n),
+    "random URL-like run": lambda n: "Product Owner " + _random_run("abcdefgh/.-_=&?", n),
 }
 
 
