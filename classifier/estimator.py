@@ -3,8 +3,9 @@
 `X` is a list of term lists (see `terms.terms_of`), so that spaCy runs once per posting however
 many fits cross-validation makes. After `fit`, `scorer_` holds the same model as plain arrays and
 `decision_function` goes through it, so training, evaluation and classification share one
-scoring path (a test checks it agrees with scikit-learn's own `predict_proba`). Settings that path
-does not reproduce (another norm than L2, a `sublinear_tf` that is not a bool) are refused.
+scoring path (a test checks it agrees with scikit-learn's own `predict_proba`). The vectorizer's
+L2 norm and smoothed idf are fixed, as that path computes them, and a `sublinear_tf` that is not a
+bool (which it would not reproduce) is refused.
 """
 from __future__ import annotations
 
@@ -54,8 +55,6 @@ class RoleModel(ClassifierMixin, BaseEstimator):
         """Refuse settings the hand-written scorer (`LinearTermScorer`) would not reproduce."""
         if not isinstance(self.sublinear_tf, (bool, np.bool_)):
             raise ValueError(f"sublinear_tf must be True or False, not {self.sublinear_tf!r}")
-        if not isinstance(self.min_df, (int, np.integer)) or isinstance(self.min_df, bool) or self.min_df < 1:
-            raise ValueError(f"min_df must be a count of postings (an int >= 1), not {self.min_df!r}")
 
     def fit(self, X, y):
         self._check_settings()
