@@ -9,7 +9,7 @@ import numpy as np
 
 from .errors import InputError
 from .nlp import Analyzer, Tokens
-from .normalise import normalise
+from .normalise import MAX_POSTING_CHARACTERS, has_words, normalise
 from .resources import rules_dir
 from .rules import Rule, RuleHit, RuleMatcher, Sentences, load_rules
 from .sections import HEADER, Sectioner, Sections
@@ -17,6 +17,7 @@ from .terms import surface_forms, terms_of
 
 ROLE_MASK = "■"
 RENEW_VOCAB_EVERY = 20_000
+RENEW_VOCAB_AT_STRINGS = 100_000  # and when spaCy's vocabulary holds this many strings (texts of new words)
 TEXTS_AT_ONCE = 512  # texts analysed under one hold of the lock (the vocabulary is renewed between)
 
 
@@ -42,6 +43,19 @@ class Analysis:
         return surface_forms(wanted, *self.tokens)
 
 
+def _prepared(text, title) -> tuple[str, str | None] | InputError:
+    """A posting's normalised text and title, or the error that keeps it from being analysed: not
+    text, longer than MAX_POSTING_CHARACTERS, or without a word (numbers, emoji, empty list items)."""
+    if not isinstance(text, str):
+        return InputError(f"a posting must be text, not {type(text).__name__}")
+    longest = max(len(text), len(title) if isinstance(title, str) else 0)
+    if longest > MAX_POSTING_CHARACTERS:
+        return InputError(f"posting too long: {longest:,} characters, the limit is {MAX_POSTING_CHARACTERS:,}")
+    text = normalise(text)
+    title = normalise(title).strip() if isinstance(title, str) and title.strip() else None
+    return (text, title) if has_words(text) else InputError("empty posting: no text to classify")
+
+
 class PostingAnalyzer:
     """Thread-safe analysis shared by classification, training and evaluation."""
 
@@ -57,9 +71,13 @@ class PostingAnalyzer:
         """With the rules and section cues of a rules directory (the shipped cues when it has none)."""
         return cls(analyzer, load_rules(rules_directory), Sectioner.load(rules_directory, rules_dir()))
 
+    def __reduce__(self):
+        """Pickled as its analyzer, rules and section cues (a lock does not pickle); the rules are compiled again."""
+        return type(self), (self.analyzer, list(self.matcher.rules.values()), self.sectioner)
+
     def _docs(self, texts: list[str]) -> list[Tokens]:
         """spaCy's analysis of texts, on one vocabulary (renewed before, when it has grown enough)."""
-        if self._analysed >= RENEW_VOCAB_EVERY:  # spaCy's vocabulary grows with every new word
+        if self._analysed >= RENEW_VOCAB_EVERY or len(self.analyzer.vocab.strings) >= RENEW_VOCAB_AT_STRINGS:
             self._analysed = 0
             self.matcher.renew_vocab()
         self._analysed += len(texts)
@@ -73,14 +91,7 @@ class PostingAnalyzer:
 
     def analyse_many(self, postings: list[tuple[str, str | None]]) -> list[Analysis | InputError]:
         """Analyse (text, title) pairs together; a posting that cannot be analysed gets its error."""
-        prepared: list[tuple[str, str | None] | InputError] = []
-        for text, title in postings:
-            if not isinstance(text, str):
-                prepared.append(InputError(f"a posting must be text, not {type(text).__name__}"))
-                continue
-            text = normalise(text)
-            title = normalise(title).strip() if isinstance(title, str) and title.strip() else None
-            prepared.append((text, title) if text.strip() else InputError("empty posting: no text to classify"))
+        prepared = [_prepared(text, title) for text, title in postings]
         texts = [part for p in prepared if not isinstance(p, InputError) for part in (p[0], p[1]) if part is not None]
         fields = [field for p in prepared if not isinstance(p, InputError)
                   for field in ("text", "title") if p[field == "title"] is not None]

@@ -3,7 +3,9 @@
 `X` is a list of term lists (see `terms.terms_of`), so that spaCy runs once per posting however
 many fits cross-validation makes. After `fit`, `scorer_` holds the same model as plain arrays and
 `decision_function` goes through it, so training, evaluation and classification share one
-scoring path (a test checks it agrees with scikit-learn's own `predict_proba`).
+scoring path (a test checks it agrees with scikit-learn's own `predict_proba`). The vectorizer's
+L2 norm and smoothed idf are fixed, as that path computes them, and a `sublinear_tf` that is not a
+bool (which it would not reproduce) is refused.
 """
 from __future__ import annotations
 
@@ -11,13 +13,25 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
 from .scorer import LinearTermScorer, softmax
 
 
 def _identity(terms):
     return terms
+
+
+def term_lists(X) -> list:
+    """X checked to be a list of term lists (as `terms.terms_of` gives), as scikit-learn's text
+    vectorizers check theirs: a raw string is refused, not read as a list of characters."""
+    if isinstance(X, str):
+        raise ValueError("Iterable over term lists expected, string object received.")
+    X = list(X)
+    for terms in X:
+        if isinstance(terms, str) or not all(isinstance(term, str) for term in terms):
+            raise ValueError("each item of X must be a list of terms (strings), as terms.terms_of gives")
+    return X
 
 
 class RoleModel(ClassifierMixin, BaseEstimator):
@@ -31,9 +45,23 @@ class RoleModel(ClassifierMixin, BaseEstimator):
         self.class_weight = class_weight
         self.max_iter = max_iter
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        return tags
+
+    def _check_settings(self) -> None:
+        """Refuse settings the hand-written scorer (`LinearTermScorer`) would not reproduce."""
+        if not isinstance(self.sublinear_tf, (bool, np.bool_)):
+            raise ValueError(f"sublinear_tf must be True or False, not {self.sublinear_tf!r}")
+
     def fit(self, X, y):
+        self._check_settings()
+        X = term_lists(X)
+        check_consistent_length(X, y)
         vectorizer = TfidfVectorizer(analyzer=_identity, min_df=self.min_df, sublinear_tf=self.sublinear_tf,
-                                     lowercase=False)
+                                     lowercase=False, norm="l2", use_idf=True, smooth_idf=True)
         matrix = vectorizer.fit_transform(X)
         self.linear_ = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter)
         self.linear_.fit(matrix, y)
@@ -54,10 +82,11 @@ class RoleModel(ClassifierMixin, BaseEstimator):
 
     def decision_function(self, X) -> np.ndarray:
         check_is_fitted(self, "scorer_")
-        return np.vstack([self.scorer_.decision(terms) for terms in X])
+        return np.vstack([self.scorer_.decision(terms) for terms in term_lists(X)])
 
     def predict_proba(self, X) -> np.ndarray:
         return softmax(self.decision_function(X))
 
     def predict(self, X) -> np.ndarray:
-        return self.classes_[self.decision_function(X).argmax(axis=1)]
+        scores = self.decision_function(X)  # first: unfitted, it raises NotFittedError
+        return self.classes_[scores.argmax(axis=1)]

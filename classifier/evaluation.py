@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.metrics import f1_score
+from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, log_loss, precision_recall_fscore_support
 
 from .analysis import Analysis, PostingAnalyzer
 from .combine import Mixing, combined_scores, rule_features
@@ -50,31 +50,32 @@ def expected_calibration_error(y: np.ndarray, probabilities: np.ndarray, bins: i
 
 
 def metrics(y_true: list[str], probabilities: np.ndarray, classes: list[str]) -> dict:
+    """Accuracy, macro-F1, per-class precision/recall/F1 and the confusion matrix (scikit-learn's),
+    expected calibration error (ours), Brier score and log loss of the probabilities."""
     index = {c: i for i, c in enumerate(classes)}
     y = np.array([index[label] for label in y_true])
     predicted = probabilities.argmax(axis=1)
-    k = len(classes)
-    confusion = np.zeros((k, k), dtype=int)
-    np.add.at(confusion, (y, predicted), 1)
-    per_class = {}
-    for i, label in enumerate(classes):
-        tp = confusion[i, i]
-        precision = tp / confusion[:, i].sum() if confusion[:, i].sum() else 0.0
-        recall = tp / confusion[i].sum() if confusion[i].sum() else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        per_class[label] = {"precision": float(precision), "recall": float(recall), "f1": float(f1),
-                            "support": int(confusion[i].sum())}
-    onehot = np.eye(k)[y]
+    labels = list(range(len(classes)))
+    precision, recall, f1, support = precision_recall_fscore_support(y, predicted, labels=labels, zero_division=0)
+    per_class = {label: {"precision": float(precision[i]), "recall": float(recall[i]), "f1": float(f1[i]),
+                         "support": int(support[i])} for i, label in enumerate(classes)}
     return {
         "n": int(len(y)),
-        "accuracy": float((predicted == y).mean()),
-        "macro_f1": float(np.mean([m["f1"] for m in per_class.values()])),
+        "accuracy": float(accuracy_score(y, predicted)),
+        "macro_f1": float(f1_score(y, predicted, labels=labels, average="macro", zero_division=0)),
         "per_class": per_class,
-        "confusion": confusion.tolist(),
+        "confusion": confusion_matrix(y, predicted, labels=labels).tolist(),
         "ece": expected_calibration_error(y, probabilities),
-        "brier": float(((probabilities - onehot) ** 2).sum(axis=1).mean()),
-        "log_loss": float(-np.log(np.clip(probabilities[np.arange(len(y)), y], 1e-12, 1)).mean()),
+        "brier": brier_score(y, probabilities),
+        "log_loss": float(log_loss(y, probabilities, labels=labels)),
     }
+
+
+def brier_score(y: np.ndarray, probabilities: np.ndarray) -> float:
+    """Multi-class Brier score: the squared distance to the one-hot truth, summed over classes,
+    averaged over postings (0 is perfect, 2 the worst)."""
+    onehot = np.eye(probabilities.shape[1])[y]
+    return float(((probabilities - onehot) ** 2).sum(axis=1).mean())
 
 
 def analyse_both(analyzer: PostingAnalyzer, examples, text_only: bool = False) -> dict[str, list[Analysis]]:

@@ -19,12 +19,20 @@ _SUFFIXES = sorted(
 )
 _MIN_STEM = 4
 _INCLUSIVE_MARKS = "·•‧⋅.("  # "développeur·se", "chef.fe", "principal(e"
+# soft hyphen, zero-width space, non-joiner and joiner, word joiner, byte order mark: invisible
+# inside a word, where they would keep it from meeting its phrases
+_INVISIBLE = str.maketrans(dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff")))
 
 STOP_KEYS = frozenset(
     """le la les l un une des de du d au aux a à en et ou the an of and or to for in on at by with
     as is are be our your nos vos notre votre son sa ses leur leurs ce cet cette ces qui que qu dont
     il elle ils elles nous vous on se s y ne pas plus i we you it this that from will have be i' we' you' etc avec pour par sur dans chez""".split()
 )
+
+
+def visible(word: str) -> str:
+    """The word without the invisible characters that may sit inside it ("back\u200blog" -> "backlog")."""
+    return word.translate(_INVISIBLE)
 
 
 def fold(word: str) -> str:

@@ -13,21 +13,28 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from spacy.attrs import IDX, LENGTH
+from spacy.attrs import IDX, LENGTH, SPACY
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from .keys import carries_meaning, key_of
+from .keys import carries_meaning, key_of, visible
 
 TOKENIZER_FILE = "tokenizer.bin"
 LEMMAS_FILE = "lemmas.tsv.gz"  # "form<TAB>lemma" lines: loads twice as fast as JSON
 LINE_BREAK = "\n"  # the key of spaces holding a line break: phrases do not run across lines
+# spaCy's tokenizer takes time quadratic in the length of a run without spaces made of its
+# prefixes and suffixes (16,000 "?" take 17 s): such runs are tokenized in bounded pieces
+LONGEST_RUN = 100
+RUN_PIECE = 64
+_LONG_RUN = re.compile(r"\S{%d,}" % LONGEST_RUN)
+_WORD_CHARACTER = re.compile(r"\w")
 
 
 class KeyTable:
@@ -44,6 +51,18 @@ class KeyTable:
             found = self.numbers[key] = len(self.keys)
             self.keys.append(key)
         return found
+
+
+class CodeOf:
+    """A key's code in a mapping, `default` for the keys it lacks: a `KeyCodes` function that
+    pickles, as a lambda would not."""
+
+    def __init__(self, codes: dict[str, int], default: int):
+        self.codes = codes
+        self.default = default
+
+    def __call__(self, key: str) -> int:
+        return self.codes.get(key, self.default)
 
 
 class KeyCodes:
@@ -118,6 +137,10 @@ class Analyzer:
         self.table = KeyTable()
         self.vocab, self.tokenizer = self._new_tokenizer()
 
+    def __reduce__(self):
+        """Pickled as what it is built from: the unpickled one starts on a fresh vocabulary."""
+        return type(self), (self.tokenizer_bytes, self.lemmas)
+
     def _new_tokenizer(self) -> tuple[Vocab, Tokenizer]:
         vocab = Vocab()
         return vocab, Tokenizer(vocab).from_bytes(self.tokenizer_bytes)
@@ -135,7 +158,7 @@ class Analyzer:
         line break or nothing."""
         if word.isspace():
             return LINE_BREAK if "\n" in word else ""
-        lower = word.lower()
+        lower = visible(word).lower()
         return key_of(self.lemmas.get(lower, lower))
 
     def _number(self, word: str) -> int:
@@ -147,8 +170,29 @@ class Analyzer:
             self._numbers[word] = found
         return found
 
+    def tokenize(self, text: str) -> Doc:
+        """spaCy's tokens of the text, in time linear in its length: a run of more than
+        LONGEST_RUN characters without a space is cut into pieces of RUN_PIECE characters, each
+        tokenized alone, or taken as one token when it is mostly punctuation or symbols (which
+        spaCy would make one token per character); the Doc is the same text, so token offsets
+        index it."""
+        if _LONG_RUN.search(text) is None:
+            return self.tokenizer(text)
+        words: list[str] = []
+        spaces: list[bool] = []
+        for piece in _bounded_pieces(text):
+            if len(piece) == RUN_PIECE and len(_WORD_CHARACTER.findall(piece)) * 2 < RUN_PIECE:
+                words.append(piece)  # a piece of a run of mostly punctuation or symbols: one token
+                spaces.append(False)
+                continue
+            # arrays, not Token objects: no work for the garbage collector
+            starts, lengths, spaced = self.tokenizer(piece).to_array([IDX, LENGTH, SPACY]).T.tolist()
+            words += [piece[start:start + length] for start, length in zip(starts, lengths)]
+            spaces += map(bool, spaced)
+        return Doc(self.vocab, words=words, spaces=spaces)
+
     def __call__(self, text: str) -> Tokens:
-        doc = self.tokenizer(text)
+        doc = self.tokenize(text)
         if not len(doc):
             return Tokens(text, doc, np.zeros(0, np.int64), [], [], np.zeros(0, bool), self.table)
         starts, lengths = doc.to_array([IDX, LENGTH]).T.tolist()
@@ -186,3 +230,16 @@ class Analyzer:
         tokenizer_bytes = (directory / TOKENIZER_FILE).read_bytes()
         parts = gzip.decompress((directory / LEMMAS_FILE).read_bytes()).decode("utf-8").replace("\t", "\n").split("\n")
         return cls(tokenizer_bytes, dict(zip(parts[::2], parts[1::2])))
+
+
+def _bounded_pieces(text: str):
+    """The text cut in consecutive pieces: the stretches between long runs without spaces, and
+    each long run in pieces of RUN_PIECE characters."""
+    at = 0
+    for run in _LONG_RUN.finditer(text):
+        if run.start() > at:
+            yield text[at:run.start()]
+        yield from (text[i:min(i + RUN_PIECE, run.end())] for i in range(run.start(), run.end(), RUN_PIECE))
+        at = run.end()
+    if at < len(text):
+        yield text[at:]

@@ -22,7 +22,7 @@ from spacy.matcher import PhraseMatcher
 
 from .errors import RulesError
 from .keys import STOP_KEYS
-from .nlp import KeyCodes, Tokens
+from .nlp import CodeOf, KeyCodes, Tokens
 from .sections import SECTIONS_FILE
 
 CLASSES = ("CPO", "PO", "PM", "OTHER")
@@ -217,8 +217,7 @@ class RuleMatcher:
         self.is_single = np.zeros(next_code, dtype=bool)
         self.is_single[list(self.by_code)] = True
         self.first_pairs = np.array(sorted(self.by_pair), dtype=np.int64)
-        codes = self.codes
-        self.key_codes = KeyCodes(lambda key: codes.get(key, _OTHER))
+        self.key_codes = KeyCodes(CodeOf(self.codes, _OTHER))
 
     def renew_vocab(self) -> None:
         """Follow the analyzer onto a fresh vocabulary (long batch runs)."""

@@ -20,7 +20,7 @@ from itertools import repeat
 
 import numpy as np
 
-from .nlp import KeyCodes, Tokens
+from .nlp import CodeOf, KeyCodes, Tokens
 
 NO_KEY = -1  # second key of a single-key term
 
@@ -51,8 +51,7 @@ class LinearTermScorer:
         order = np.argsort(pair_codes)
         self._pair_codes = pair_codes[order]
         self._pair_column = np.flatnonzero(~single)[order]
-        codes = self._codes
-        self._key_codes = KeyCodes(lambda key: codes.get(key, 0))
+        self._key_codes = KeyCodes(CodeOf(self._codes, 0))
 
     @classmethod
     def from_vocabulary(cls, classes: list[str], vocabulary: dict[str, int], idf: np.ndarray, coef: np.ndarray,

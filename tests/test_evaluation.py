@@ -1,0 +1,49 @@
+"""Evaluation metrics: scikit-learn's numbers, and our calibration error."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn import metrics as sk
+
+from classifier.evaluation import expected_calibration_error, metrics
+
+CLASSES = ["CPO", "PO", "PM", "OTHER"]
+
+
+def _sample(seed: int, n: int = 300):
+    rng = np.random.default_rng(seed)
+    probabilities = rng.dirichlet(np.full(4, 0.4), size=n)
+    truth = np.where(rng.random(n) < 0.7, probabilities.argmax(axis=1), rng.integers(0, 4, n))
+    probabilities[0] = [1.0, 0.0, 0.0, 0.0]  # certain and wrong: log loss clipped as scikit-learn clips
+    truth[0] = 1
+    return [CLASSES[i] for i in truth], truth, probabilities
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_metrics_are_scikit_learns(seed):
+    labels, truth, probabilities = _sample(seed)
+    found = metrics(labels, probabilities, CLASSES)
+    predicted = probabilities.argmax(axis=1)
+    precision, recall, f1, support = sk.precision_recall_fscore_support(truth, predicted, labels=range(4), zero_division=0)
+    for i, label in enumerate(CLASSES):
+        assert found["per_class"][label] == pytest.approx(
+            {"precision": precision[i], "recall": recall[i], "f1": f1[i], "support": support[i]})
+    assert found["macro_f1"] == pytest.approx(sk.f1_score(truth, predicted, average="macro"))
+    assert found["accuracy"] == pytest.approx(sk.accuracy_score(truth, predicted))
+    assert found["confusion"] == sk.confusion_matrix(truth, predicted, labels=range(4)).tolist()
+    assert found["log_loss"] == pytest.approx(sk.log_loss(truth, probabilities, labels=range(4)))
+    onehot = np.eye(4)[truth]
+    assert found["brier"] == pytest.approx(((probabilities - onehot) ** 2).sum(axis=1).mean())
+    assert set(found) == {"n", "accuracy", "macro_f1", "per_class", "confusion", "ece", "brier", "log_loss"}
+
+
+def test_a_class_never_predicted_scores_zero_not_nan():
+    found = metrics(["PO", "PM"], np.array([[0.1, 0.7, 0.1, 0.1], [0.1, 0.7, 0.1, 0.1]]), CLASSES)
+    assert found["per_class"]["PM"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 1}
+    assert found["per_class"]["CPO"]["support"] == 0
+
+
+def test_expected_calibration_error_by_hand():
+    # two bins: confidence 0.9 with 1 of 2 right (gap 0.4), confidence 0.6 with 2 of 2 right (gap 0.4)
+    probabilities = np.array([[0.9, 0.1], [0.9, 0.1], [0.6, 0.4], [0.6, 0.4]])
+    assert expected_calibration_error(np.array([0, 1, 0, 0]), probabilities) == pytest.approx(0.4)
