@@ -172,9 +172,11 @@ def _first_word(folded: str) -> str:
 
 
 def _looks_like_title(line: str, words: int) -> bool:
-    """A short line that is no sentence, no list item, no link: a job title at the top of a text."""
+    """A short line of words that is no sentence, no list item, no link, no markup: a job title at the
+    top of a text."""
     stripped = line.strip()
-    return (words <= HEADER_WORDS and not stripped.endswith((":", ".", "!", "?"))
+    letters = sum(c.isalpha() for c in stripped)
+    return (words <= HEADER_WORDS and letters >= len(stripped) / 2 and not stripped.endswith((":", ".", "!", "?"))
             and not stripped.startswith(("-", "•", "*", "[")) and "](" not in stripped)
 
 

@@ -128,3 +128,21 @@ def test_evaluate_reports_text_only_with_title_relabelled_and_by_group(tmp_path)
     bad.write_text("id,label\na1,MAYBE\n", encoding="utf-8")
     refused = run("classify-evaluate", str(data), "--relabel", str(bad))
     assert refused.returncode == 3 and "MAYBE" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_a_line_of_markup_is_no_header(sectioner):
+    for text in ("{% comment ---------------------------------- %}\nWe build login services.",
+                 "<!-- ------------------------------------ -->\nWe build login services.",
+                 "- Vous priorisez le backlog.\nSuite du texte."):
+        assert "header" not in sectioner.sections(text).kinds, text
+
+
+def test_folding_keeps_every_offset():
+    from classifier.sections import fold_in_place
+
+    text = "Données Personnelles › Accueil – d’autres œuvres İstanbul 😀 MENTIONS LÉGALES"
+    folded = fold_in_place(text)
+    assert len(folded) == len(text)
+    assert folded.startswith("donnees personnelles") and folded.endswith("mentions legales")
+    assert "d'autres" in folded
+    assert folded[text.index("›")] != folded[text.index("–")]  # the breadcrumb is not any other mark
