@@ -84,7 +84,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--large-rows", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=3, help="rounds of (a), (c) --jobs 1 and (c) --jobs 2")
-    parser.add_argument("--write", type=Path, help="also write the report (Markdown) to this file")
+    parser.add_argument("--write", type=Path, help="also write the report (Markdown) at the head of this file, "
+                        "keeping the other benchmarks' sections")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     items = postings(args.rows)
@@ -125,8 +126,12 @@ def main() -> None:
     ]
     report = "\n".join(lines) + "\n"
     print(report)
-    if args.write:
-        args.write.write_text(report, encoding="utf-8")
+    if args.write:  # this report heads the file; the other benchmarks' sections ("## …") after it are kept
+        kept = ""
+        if args.write.exists():
+            old = args.write.read_text(encoding="utf-8")
+            kept = old[old.index("\n## "):] if "\n## " in old else ""
+        args.write.write_text(report + kept, encoding="utf-8")
 
 
 if __name__ == "__main__":

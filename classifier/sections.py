@@ -160,11 +160,11 @@ def load_mention_cues(path: Path) -> MentionCues:
     return MentionCues(*(tuple(_SPACES.sub(" ", fold_in_place(s)).strip() for s in v) for v in lists), window)
 
 
-def _looks_like_heading(line: str) -> bool:
+def _looks_like_heading(line: str, words: int) -> bool:
     """A heading whose words are no cue ("## About project?") ends the section before it."""
     stripped = line.strip()
     return (stripped.startswith("#") or (stripped.startswith("**") and stripped.endswith("**"))
-            or (len(stripped.split()) <= HEADING_WORDS and stripped.endswith((":", "?"))))
+            or (words <= HEADING_WORDS and stripped.endswith((":", "?"))))
 
 
 def _first_word(folded: str) -> str:
@@ -241,7 +241,7 @@ class Sectioner:
                 parts = folded_text[at:end if short else at + HEAD_CHARS].split()
                 words = len(parts) if short else NO_LIMIT
                 folded = " ".join(parts).strip(_MARKUP)
-                heading = self._heading(folded, words) or (POSTING if _looks_like_heading(line) else None)
+                heading = self._heading(folded, words) or (POSTING if _looks_like_heading(line, words) else None)
                 if heading:
                     current = kind = heading
                 if words <= SHORT_LINE_WORDS and folded.strip(" .!?") in self._short:
