@@ -54,9 +54,18 @@ const ResultView = (() => {
     return kept;
   }
 
+  const SECTIONS = {
+    title: "titre", header: "en-tête", posting: "annonce", company: "présentation de l'entreprise",
+    benefits: "avantages", process: "recrutement", legal: "mentions légales", navigation: "navigation du site",
+    other_offers: "autres offres",
+  };
+
   function describe(found) {
     const { label, rule, hit } = found;
+    const where = SECTIONS[hit.section] || hit.section || "";
+    const ignored = rule.family === "boilerplate" ? ", hors annonce : sans poids" : "";
     return `${rule.rule_id} (${label}) — poids ${rule.weight}, contribution ${signed(rule.contribution)}` +
+      (where ? ` — ${where}${ignored}` : "") +
       (hit.sentence ? ` — « ${hit.sentence.replace(/\s+/g, " ").trim()} »` : "");
   }
 
@@ -69,7 +78,8 @@ const ResultView = (() => {
       const { label, hit } = found;
       posting.append(characters.slice(at, hit.start).join(""));
       const mark = element("mark", {
-        class: `hit C-${label}`, tabindex: "0", "data-label": label, "data-rule": found.rule.rule_id,
+        class: `hit C-${label}${found.rule.family === "boilerplate" ? " ignored" : ""}`, tabindex: "0",
+        "data-label": label, "data-rule": found.rule.rule_id, "data-section": hit.section || "",
         "aria-describedby": tip.id, "data-n": String(n), text: characters.slice(hit.start, hit.end).join(""),
       });
       const show = () => {
