@@ -1,26 +1,23 @@
 """Combine: rule evidence and the model's scores in one score per class, then probabilities.
 
-score[c] = model * sum of the model's term contributions to c
-           + sum over rules r of class c fired, per family f: factor[f] * weight[r]
+score[c] = model * gate * sum of the model's term contributions to c
+           + sum over the families f: factor[f] * weights of the distinct rules of c fired in f
            + prior[c]
-The families are `title` (hits in the title), `declared` (role names in the text's header line, where
-pages repeat the title, or right after "en tant que", "we're hiring a"…), `role_name` and `activity`
-(hits in the posting's own sections), and `mention` (role names after "avec", "work with"… or listed
-with others: a colleague's role, not the job's). Hits in
-boilerplate (navigation, company blurb, benefits, legal text, lists of other offers) weigh nothing.
-Each rule counts once per family, but for role names in the posting's sections, which count
-sublinearly with their hits (weight * (1 + ln n)): a posting repeats its own role, a passing mention
-of a colleague's does not.
 
-The model's terms count only once the rules support some product role (one of its role names or
-activities in the title or the posting's own sections): the model
-then weighs the roles against each other and against OTHER; with no such evidence the prior and the
-rules decide, and the answer is OTHER whatever words the model would lean on. The prior is where OTHER's head start lives, and it holds only while no product role is named:
-prior[c] = offset[c] when neither the title nor the posting's own sections name a product role (CPO,
-PO, PM), 0 when one does. So OTHER is what is left when no product role is supported, and once a
-role is named the evidence alone decides (the model's intercepts are part of the offsets, not of
-the scores). Factors and offsets are fitted on out-of-fold predictions of the training split (see
-`training`).
+The families are `title` (hits in the title), `declared` (role names on the text's header line,
+where pages repeat the title, or right after "en tant que", "we're hiring a"…), `role_name` and
+`activity` (hits in the posting's own sections), and `mention` (role names after "avec", "work
+with"… or listed with others: a colleague's role, not the job's). Hits in boilerplate (navigation,
+company blurb, benefits, legal text, lists of other offers) weigh nothing. Each rule counts once per
+family, but role names in the posting's sections count sublinearly with their hits (weight *
+(1 + ln n)): a posting repeats its own role, a passing mention of a colleague's does not.
+
+OTHER is what is left when no product role is supported. The gate lets the model's terms count only
+once some rule of a product role fires in the title or the posting's own sections; before, the prior
+and the rules decide, whatever words the model would lean on. The prior, where OTHER's head start
+lives, holds only while no product role is named there: prior[c] = offset[c], then 0, and the
+evidence alone decides (the model's intercepts are part of the offsets, not of the scores). Factors
+and offsets are fitted on out-of-fold predictions of the training split (see `training`).
 """
 from __future__ import annotations
 

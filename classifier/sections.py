@@ -95,8 +95,9 @@ def load_section_cues(path: Path) -> list[SectionCues]:
     return cues
 
 
-_ENUMERATION = re.compile(r"\s*(?:,|;|&|\.|\band\b|\bet\b|\bor\b|\bou\b)[\s,]*(?:(?:and|et|or|ou|the|a|an|les|des|de|du|la|le|un|une)\s+)*$",
-                          re.I)
+# what may stand between two role names that are only listed: "designers, developers and the product owner"
+_ENUMERATION = re.compile(r"\s*(?:,|;|&|\.|\band\b|\bet\b|\bor\b|\bou\b)[\s,]*"
+                          r"(?:(?:and|et|or|ou|the|a|an|les|des|de|du|la|le|un|une)\s+)*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -272,9 +273,6 @@ class Sections:
 
     def at(self, offset: int) -> str:
         return self.kinds[bisect.bisect_right(self.starts, offset) - 1] if self.kinds else POSTING
-
-    def is_boilerplate(self, offset: int) -> bool:
-        return self.at(offset) in self.boilerplate
 
     def header(self, text: str) -> tuple[int, int] | None:
         """Where the header line stands in `text` (without its spaces), if the text has one."""
