@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import random
 import string
-import time
 
 import pytest
 
 from classifier.errors import InputError
+from classifier.nlp import LONGEST_RUN
 from classifier.normalise import MAX_POSTING_CHARACTERS, looks_like_html, normalise
 from test_classify import corpus
 
@@ -31,25 +31,6 @@ def test_constructs_left_open_run_to_the_end_and_show_nothing():
     assert normalise('<p>Product Owner</p><a href="x') == "Product Owner"
 
 
-def _seconds(work, text: str) -> float:
-    """The best of three runs: the machine may be busy."""
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        work(text)
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
-def _normal_posting(size: int) -> str:
-    text = ""
-    for row in corpus("train"):
-        text += row["text"] + "\n\n"
-        if len(text) >= size:
-            return text[:size]
-    return text
-
-
 def _random_run(characters: str, length: int) -> str:
     """A run without spaces that spaCy's tokenizer has never seen (its cache does not help)."""
     rng = random.Random(length)
@@ -70,12 +51,30 @@ HOSTILE = {
 
 
 @pytest.mark.parametrize("name", list(HOSTILE))
-def test_hostile_postings_cost_no_more_than_normal_ones(classifier, name):
-    """Before: 16,000 "?" took 17 s in spaCy's tokenizer, 60,000 unclosed tags hours in a parser."""
-    size = 100_000
-    normal = _seconds(classifier.classify, _normal_posting(size))
-    hostile = HOSTILE[name](size)
-    assert _seconds(classifier.classify, hostile) <= 3 * normal + 0.05, name
+def test_hostile_postings_reach_spacy_in_bounded_pieces(classifier, name, monkeypatch):
+    """Before: 16,000 "?" took 17 s in spaCy's tokenizer, 60,000 unclosed tags hours in a parser.
+    What keeps the time linear is checked here (the time itself is measured by benchmarks/hostile.py,
+    not asserted in a test): the HTML reader leaves a bounded text, and spaCy's tokenizer never
+    receives a run of more than LONGEST_RUN characters without a space."""
+    analyzer = classifier.model.analyzer
+    given: list[str] = []
+    spacy_tokenizer = analyzer.tokenizer
+
+    def recording(text):
+        given.append(text)
+        return spacy_tokenizer(text)
+
+    monkeypatch.setattr(analyzer, "tokenizer", recording)
+    hostile = HOSTILE[name](100_000)
+    try:
+        result = classifier.classify(hostile)
+    except InputError:
+        result = None
+    longest_run = max((len(run) for text in given for run in text.split()), default=0)
+    assert longest_run <= LONGEST_RUN, name
+    if result is not None:
+        assert result.label in ("CPO", "PO", "PM", "OTHER")
+        assert len(result.text) <= len(hostile)
 
 
 def test_long_runs_are_tokenized_in_pieces_with_offsets_into_the_text(classifier):
@@ -104,13 +103,16 @@ def test_a_posting_without_words_is_an_empty_posting(classifier, text):
         classifier.classify(text)
 
 
-def test_a_posting_over_the_limit_is_refused_before_any_work(classifier):
+def test_a_posting_over_the_limit_is_refused_before_any_work(classifier, monkeypatch):
     too_long = "Product Owner backlog. " * (MAX_POSTING_CHARACTERS // 23 + 1)
-    start = time.perf_counter()
+    analyzer = classifier.model.analyzer
+    tokenized: list[str] = []
+    spacy_tokenizer = analyzer.tokenizer
+    monkeypatch.setattr(analyzer, "tokenizer", lambda text: tokenized.append(text) or spacy_tokenizer(text))
     with pytest.raises(InputError, match="posting too long"):
         classifier.classify(too_long)
-    assert time.perf_counter() - start < 0.5
     assert isinstance(classifier.classify_rows([(too_long, None)])[0], InputError)
+    assert tokenized == []  # refused before spaCy saw a word of it
 
 
 def test_the_vocabulary_stays_bounded_on_texts_of_never_seen_words(classifier):
