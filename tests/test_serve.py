@@ -186,12 +186,11 @@ def test_a_slow_request_does_not_stall_the_others(service):
     worker = threading.Thread(target=slow)
     worker.start()
     started.wait()
-    time.sleep(0.3)
-    t0 = time.monotonic()
+    time.sleep(0.3)  # the long posting is being classified
     assert service.request("GET", "/healthz").status == 200
-    quick = time.monotonic() - t0
+    answered_during = worker.is_alive()  # a blocked event loop would answer only once the long one is done
     worker.join()
-    assert quick < 1.0, f"/healthz took {quick:.2f} s while a long posting was classified"
+    assert answered_during, "/healthz waited for the long posting"
 
 
 def test_no_posting_is_logged(service, log_path):
