@@ -13,8 +13,9 @@ family, but role names in the posting's sections count sublinearly with their hi
 (1 + ln n)): a posting repeats its own role, a passing mention of a colleague's does not.
 
 OTHER is what is left when no product role is supported. The gate lets the model's terms count only
-once some rule of a product role fires in the title or the posting's own sections; before, the prior
-and the rules decide, whatever words the model would lean on. The prior, where OTHER's head start
+for OTHER and the product roles some rule supports (one of their role names or activities fires in
+the title or the posting's own sections): the model weighs the roles the evidence puts forward, and
+with no such evidence the prior and the rules decide, whatever words the model would lean on. The prior, where OTHER's head start
 lives, holds only while no product role is named there: prior[c] = offset[c], then 0, and the
 evidence alone decides (the model's intercepts are part of the offsets, not of the scores). Factors
 and offsets are fitted on out-of-fold predictions of the training split (see `training`).
@@ -104,16 +105,20 @@ def names_product_role(hits: list[RuleHit]) -> bool:
                for h in hits)
 
 
-def supports_product_role(hits: list[RuleHit]) -> bool:
-    """True when some rule of a product role fires in the title or the posting's own sections (a
-    mention of a colleague's role does not count)."""
-    return any(h.label != NO_ROLE and family(h) in ("title", "declared", "role_name", "activity") for h in hits)
+def supported_roles(hits: list[RuleHit]) -> set[str]:
+    """The product roles some rule supports in the title or the posting's own sections (a mention
+    of a colleague's role does not count)."""
+    return {h.label for h in hits if h.label != NO_ROLE and family(h) in ("title", "declared", "role_name", "activity")}
 
 
 def model_gates(hits: list[RuleHit], classes: list[str]) -> np.ndarray:
-    """Per class, 1 where the model's terms count and 0 where they do not: every class's once the
-    rules support some product role, none before (the prior and the rules then decide)."""
-    return np.full(len(classes), 1.0 if supports_product_role(hits) else 0.0)
+    """Per class, 1 where the model's terms count and 0 where they do not: OTHER's and those of the
+    product roles the rules support, once they support one; none before (the prior and the rules
+    then decide)."""
+    supported = supported_roles(hits)
+    if not supported:
+        return np.zeros(len(classes))
+    return np.array([1.0 if c in supported or c == NO_ROLE else 0.0 for c in classes])
 
 
 NAMED, GATE = len(FAMILIES), len(FAMILIES) + 1  # rows of `rule_features` after the families'

@@ -146,3 +146,18 @@ def test_folding_keeps_every_offset():
     assert folded.startswith("donnees personnelles") and folded.endswith("mentions legales")
     assert "d'autres" in folded
     assert folded[text.index("›")] != folded[text.index("–")]  # the breadcrumb is not any other mark
+
+
+def test_the_model_speaks_for_the_roles_the_rules_put_forward(classifier):
+    """Only OTHER's terms and those of the product roles some rule supports count; with no rule of a
+    product role, no term counts at all."""
+    po_only = classifier.classify("Vous rédigez les user stories et priorisez le backlog avec l'équipe Scrum.")
+    assert po_only.label == "PO"
+    for label in ("CPO", "PM"):
+        part = po_only.explanation[label]
+        assert not [r for r in part.rules if r.contribution] and part.other_terms == 0.0
+        assert all(t.contribution == 0.0 for t in part.terms)
+    assert any(t.contribution != 0.0 for t in po_only.explanation["PO"].terms)
+    nothing = classifier.classify("Nous recrutons pour notre magasin de Lyon, poste en CDI, horaires du matin.")
+    assert nothing.label == "OTHER"
+    assert all(t.contribution == 0.0 for part in nothing.explanation.values() for t in part.terms)
