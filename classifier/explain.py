@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 
 import numpy as np
 
-from .combine import Mixing, distinct_rules, model_gates, names_product_role, strength
+from .combine import Mixing, distinct_rules, strength
 from .rules import RuleHit
 from .scorer import LinearTermScorer
 
@@ -130,13 +130,14 @@ class RowResult:
 
 
 def explain_class(index: int, scorer: LinearTermScorer, term_index: np.ndarray, term_contributions: np.ndarray,
-                  hits: list[RuleHit], mixing: Mixing, score: float, probability: float,
+                  hits: list[RuleHit], mixing: Mixing, score: float, probability: float, gate: float, named: bool,
                   quote: bool = True) -> ClassExplanation:
-    """The explanation of class `index` whose combined score is `score`; its terms' `text` is
-    the term itself until the caller puts the posting's words there. With `quote=False` the hits'
-    sentences are left empty (for table rows, which do not show them)."""
+    """The explanation of class `index` whose combined score is `score`, given the class's model gate
+    and whether a product role is named (`combine.model_gates`, `combine.names_product_role`); its
+    terms' `text` is the term itself until the caller puts the posting's words there. With
+    `quote=False` the hits' sentences are left empty (for table rows, which do not show them)."""
     label = scorer.classes[index]
-    contributions = mixing.model * model_gates(hits, scorer.classes)[index] * term_contributions[index]
+    contributions = mixing.model * gate * term_contributions[index]
     magnitude = np.abs(contributions)
     top = np.argpartition(-magnitude, TOP_TERMS)[:TOP_TERMS] if len(magnitude) > TOP_TERMS else np.arange(len(magnitude))
     top = top[np.argsort(-magnitude[top], kind="stable")]
@@ -153,4 +154,4 @@ def explain_class(index: int, scorer: LinearTermScorer, term_index: np.ndarray, 
         rules.append(RuleEvidence(rule_id, first.kind, first.field, found, first.weight,
                                   mixing.factor(first) * strength(found, group),
                                   [Hit(h.matched, h.start, h.end, h.sentence if quote else "", h.section) for h in group]))
-    return ClassExplanation(score, probability, mixing.prior(index, names_product_role(hits)), rules, terms, rest)
+    return ClassExplanation(score, probability, mixing.prior(index, named), rules, terms, rest)

@@ -9,7 +9,7 @@ import numpy as np
 
 from .analysis import Analysis, PostingAnalyzer
 from .errors import InputError
-from .combine import combined_scores, rule_features
+from .combine import combined_scores, model_gates, names_product_role, rule_features
 from .explain import Hit, Result, RowResult, TitleCheck, explain_class
 from .modelstore import StoredModel, load_model
 from .resources import default_model_dir, rules_dir
@@ -71,9 +71,10 @@ class Classifier:
         terms shown by the posting's own words; with `quote=False` (table rows), hits without their
         sentences, and only the terms the summary shows."""
         best = int(scores.argmax())
+        gates, named = model_gates(analysis.hits, self.classes), names_product_role(analysis.hits)
         explanation = {
             label: explain_class(i, self.model.scorer, *terms, analysis.hits, self.model.mixing,
-                                 float(scores[i]), float(probabilities[i]), quote)
+                                 float(scores[i]), float(probabilities[i]), float(gates[i]), named, quote)
             for i, label in enumerate(self.classes) if explain == "all" or i == best
         }
         shown = [t for part in explanation.values() for t in (part.terms if quote else part.strongest_terms())]
