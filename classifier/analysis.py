@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .combine import NO_ROLE
 from .errors import InputError
 from .nlp import Analyzer, Tokens
 from .normalise import MAX_POSTING_CHARACTERS, has_words, normalise
@@ -150,7 +151,7 @@ class PostingAnalyzer:
         (none when the line is masked)."""
         rule = self.sectioner.unnamed
         start, end = span
-        names_one = any(h.kind == "role_name" and h.label != "OTHER" for h in hits)
+        names_one = any(h.kind == "role_name" and h.label != NO_ROLE for h in hits)
         if names_one or ROLE_MASK in text[start:end] or start == end:
             return []
         return [RuleHit(rule.id, rule.label, "role_name", rule.weight, text[start:end], start, end, field, section,

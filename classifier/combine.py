@@ -15,10 +15,11 @@ family, but role names in the posting's sections count sublinearly with their hi
 OTHER is what is left when no product role is supported. The gate lets the model's terms count only
 for OTHER and the product roles some rule supports (one of their role names or activities fires in
 the title or the posting's own sections): the model weighs the roles the evidence puts forward, and
-with no such evidence the prior and the rules decide, whatever words the model would lean on. The prior, where OTHER's head start
-lives, holds only while no product role is named there: prior[c] = offset[c], then 0, and the
-evidence alone decides (the model's intercepts are part of the offsets, not of the scores). Factors
-and offsets are fitted on out-of-fold predictions of the training split (see `training`).
+with no such evidence the prior and the rules decide, whatever words the model would lean on. The
+prior, where OTHER's head start lives, holds only while no product role is named there:
+prior[c] = offset[c], then 0, and the evidence alone decides (the model's intercepts are part of the
+offsets, not of the scores). Factors and offsets are fitted on out-of-fold predictions of the
+training split (see `training`).
 """
 from __future__ import annotations
 

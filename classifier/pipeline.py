@@ -9,7 +9,7 @@ import numpy as np
 
 from .analysis import Analysis, PostingAnalyzer
 from .errors import InputError
-from .combine import combined_scores, model_gates, names_product_role, rule_features
+from .combine import GATE, NAMED, combined_scores, rule_features
 from .explain import Hit, Result, RowResult, TitleCheck, explain_class
 from .modelstore import StoredModel, load_model
 from .resources import default_model_dir, rules_dir
@@ -54,24 +54,25 @@ class Classifier:
 
     # -- scoring -----------------------------------------------------------------------
     def _scored(self, analyses: list[Analysis], body_only: bool = False):
-        """Combined scores of analysed postings, shape (n, n_classes), all in the same NumPy steps,
-        and per posting its terms (columns) with their contributions (n_classes, n_terms).
-        `body_only` scores the descriptions without their titles."""
+        """Combined scores of analysed postings, shape (n, n_classes), all in the same NumPy steps;
+        per posting its terms (columns) with their contributions (n_classes, n_terms); and the rule
+        features (see `combine.rule_features`). `body_only` scores the descriptions without their titles."""
         scorer = self.model.scorer
         posting, index, counts = scorer.term_counts([a.tokens[-1:] if body_only else a.tokens for a in analyses])
         contributions, logits = scorer.contributions(posting, index, counts, len(analyses))
         features = np.stack([rule_features(a.body_hits if body_only else a.hits, scorer.classes) for a in analyses])
         bounds = posting.searchsorted(np.arange(len(analyses) + 1)).tolist()
         terms = [(index[b:e], contributions[:, b:e]) for b, e in zip(bounds, bounds[1:])]
-        return combined_scores(logits - scorer.intercept, features, self.model.mixing), terms
+        return combined_scores(logits - scorer.intercept, features, self.model.mixing), terms, features
 
-    def _explained(self, analysis: Analysis, scores: np.ndarray, probabilities: np.ndarray, terms, explain: str,
-                   quote: bool) -> tuple[int, dict]:
+    def _explained(self, analysis: Analysis, scores: np.ndarray, probabilities: np.ndarray, terms,
+                   features: np.ndarray, explain: str, quote: bool) -> tuple[int, dict]:
         """The label's index and the explanations asked for ("all" classes or the "label"'s), their
         terms shown by the posting's own words; with `quote=False` (table rows), hits without their
-        sentences, and only the terms the summary shows."""
+        sentences, and only the terms the summary shows. The model's gates and whether a product role
+        is named are read from the posting's rule features, as the scores were."""
         best = int(scores.argmax())
-        gates, named = model_gates(analysis.hits, self.classes), names_product_role(analysis.hits)
+        gates, named = features[GATE], bool(features[NAMED, 0])
         explanation = {
             label: explain_class(i, self.model.scorer, *terms, analysis.hits, self.model.mixing,
                                  float(scores[i]), float(probabilities[i]), float(gates[i]), named, quote)
@@ -87,9 +88,9 @@ class Classifier:
         """Per analysed posting, scored together: (scores, probabilities, label index, explanations)."""
         if not analyses:
             return
-        scores, terms = self._scored(analyses)
-        for analysis, row, chances, found in zip(analyses, scores, softmax(scores), terms):
-            yield (row, chances, *self._explained(analysis, row, chances, found, explain, quote))
+        scores, terms, features = self._scored(analyses)
+        for analysis, row, chances, found, evidence in zip(analyses, scores, softmax(scores), terms, features):
+            yield (row, chances, *self._explained(analysis, row, chances, found, evidence, explain, quote))
 
     def from_analyses(self, analyses: list[Analysis], explain: str = "all") -> list[Result]:
         """The results of analysed postings; `explain="label"` explains the label's class only, "all"
@@ -150,7 +151,7 @@ class Classifier:
         if title_label is None:  # a title naming no role cannot contradict the description
             description_label = label
         else:
-            description_scores, _ = self._scored([analysis], body_only=True)
+            description_scores = self._scored([analysis], body_only=True)[0]
             description_label = self.classes[int(description_scores[0].argmax())]
         return TitleCheck(
             title=analysis.title,
