@@ -133,8 +133,9 @@ class PostingAnalyzer:
             hit.boilerplate = hit.section in sections.boilerplate
         roles = [hit for hit in hits if hit.kind == "role_name"]
         for hit in roles:
-            hit.declared = mentions.is_declared(text, hit.start)
-            hit.mention = not hit.declared and mentions.is_mention(text, hit.start)
+            listed = mentions.in_list(text, hit.start)
+            hit.declared = not listed and mentions.is_declared(text, hit.start)
+            hit.mention = listed or (not hit.declared and mentions.is_mention(text, hit.start))
         for first, second in zip(roles, roles[1:]):
             if mentions.listed_together(text, first.end, second.start):
                 first.mention = second.mention = True

@@ -3,13 +3,16 @@
 `X` is a list of term lists (see `terms.terms_of`), so that spaCy runs once per posting however
 many fits cross-validation makes. After `fit`, `scorer_` holds the same model as plain arrays and
 `decision_function` goes through it, so training, evaluation and classification share one
-scoring path (a test checks it agrees with scikit-learn's own `predict_proba`). The vectorizer's
-L2 norm and smoothed idf are fixed, as that path computes them, and a `sublinear_tf` that is not a
-bool (which it would not reproduce) is refused.
+scoring path (a test checks it agrees with scikit-learn's own `predict_proba`). The smoothed idf is
+fixed, as that path computes it, and a `sublinear_tf` that is not a bool (which it would not
+reproduce) is refused. Rows are divided by their L2 norm to the power `norm_power`: 1 is the usual
+normalisation, where a long posting's evidence is spread thin over its many words; below 1, part
+of the length is kept.
 """
 from __future__ import annotations
 
 import numpy as np
+from scipy.sparse import diags
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -38,12 +41,13 @@ class RoleModel(ClassifierMixin, BaseEstimator):
     """TF-IDF + logistic regression over term lists, with per-term explanations."""
 
     def __init__(self, C: float = 8.0, min_df: int = 2, sublinear_tf: bool = True,
-                 class_weight: str | None = "balanced", max_iter: int = 3000):
+                 class_weight: str | None = "balanced", max_iter: int = 3000, norm_power: float = 1.0):
         self.C = C
         self.min_df = min_df
         self.sublinear_tf = sublinear_tf
         self.class_weight = class_weight
         self.max_iter = max_iter
+        self.norm_power = norm_power
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -61,11 +65,10 @@ class RoleModel(ClassifierMixin, BaseEstimator):
         X = term_lists(X)
         check_consistent_length(X, y)
         vectorizer = TfidfVectorizer(analyzer=_identity, min_df=self.min_df, sublinear_tf=self.sublinear_tf,
-                                     lowercase=False, norm="l2", use_idf=True, smooth_idf=True)
-        matrix = vectorizer.fit_transform(X)
+                                     lowercase=False, norm=None, use_idf=True, smooth_idf=True)
+        self.vectorizer_ = vectorizer.fit(X)
         self.linear_ = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter)
-        self.linear_.fit(matrix, y)
-        self.vectorizer_ = vectorizer
+        self.linear_.fit(self.tfidf(X), y)
         self.classes_ = self.linear_.classes_
         coef, intercept = self.linear_.coef_.astype(float), self.linear_.intercept_.astype(float)
         if len(self.classes_) == 2:  # scikit-learn keeps one row for two classes: split it symmetrically
@@ -77,8 +80,16 @@ class RoleModel(ClassifierMixin, BaseEstimator):
             coef=coef,
             intercept=intercept,
             sublinear_tf=self.sublinear_tf,
+            norm_power=float(self.norm_power),
         )
         return self
+
+    def tfidf(self, X):
+        """The rows the linear model reads: TF-IDF, each row divided by its L2 norm to `norm_power`."""
+        check_is_fitted(self, "vectorizer_")
+        matrix = self.vectorizer_.transform(term_lists(X))
+        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+        return diags(1.0 / np.where(norms > 0, norms, 1.0) ** self.norm_power) @ matrix
 
     def decision_function(self, X) -> np.ndarray:
         check_is_fitted(self, "scorer_")

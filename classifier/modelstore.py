@@ -23,7 +23,7 @@ from .nlp import LEMMAS_FILE, TOKENIZER_FILE, Analyzer
 from .scorer import LinearTermScorer
 
 MODEL_FILE = "model.npz"
-MODEL_FORMAT = 3  # 3: five rule families and priors (2: four families, offsets always on; 1: term strings)
+MODEL_FORMAT = 4  # 4: the TF-IDF norm's power (3: five families and priors; 2: four families, offsets always on; 1: term strings)
 MANIFEST_FILE = "manifest.json"
 CHECKED_FILES = (MODEL_FILE, TOKENIZER_FILE, LEMMAS_FILE)
 TRACKED_LIBRARIES = ("scikit-learn", "spacy", "spacy-lookups-data", "numpy")

@@ -34,6 +34,7 @@ class LinearTermScorer:
     coef: np.ndarray  # (n_classes, n_terms)
     intercept: np.ndarray  # (n_classes,)
     sublinear_tf: bool = True
+    norm_power: float = 1.0  # x is divided by its L2 norm to this power: 1 normalises, below 1 keeps some of the length
 
     def __post_init__(self):
         # idf and coefficients side by side, one row per term: a posting's few hundred terms are
@@ -55,14 +56,14 @@ class LinearTermScorer:
 
     @classmethod
     def from_vocabulary(cls, classes: list[str], vocabulary: dict[str, int], idf: np.ndarray, coef: np.ndarray,
-                        intercept: np.ndarray, sublinear_tf: bool = True) -> "LinearTermScorer":
+                        intercept: np.ndarray, sublinear_tf: bool = True, norm_power: float = 1.0) -> "LinearTermScorer":
         """From a term -> column mapping, terms being "key" or "key key" (as `terms.terms_of` makes them)."""
         keys: dict[str, int] = {}
         term_keys = np.full((len(vocabulary), 2), NO_KEY, dtype=np.int64)
         for term, column in vocabulary.items():
             for j, key in enumerate(term.split(" ", 1)):
                 term_keys[column, j] = keys.setdefault(key, len(keys))
-        return cls(classes, list(keys), term_keys, idf, coef, intercept, sublinear_tf)
+        return cls(classes, list(keys), term_keys, idf, coef, intercept, sublinear_tf, norm_power)
 
     def name(self, column: int) -> str:
         """The term of a column, as in "user stor"."""
@@ -109,7 +110,7 @@ class LinearTermScorer:
         tf = 1.0 + np.log(counts) if self.sublinear_tf else counts.astype(float)
         values = tf * rows[:, 0]
         norms = np.sqrt(np.bincount(posting, values * values, minlength=n))
-        values = values / np.where(norms > 0, norms, 1.0)[posting]
+        values = values / np.where(norms > 0, norms, 1.0)[posting] ** self.norm_power
         contributions = (rows[:, 1:] * values[:, None]).T
         logits = self.intercept + np.column_stack([np.bincount(posting, c, minlength=n) for c in contributions])
         return contributions, logits
@@ -132,6 +133,7 @@ class LinearTermScorer:
             "coef": self.coef,
             "intercept": self.intercept,
             "sublinear_tf": np.array(self.sublinear_tf),
+            "norm_power": np.array(self.norm_power),
         }
 
     @classmethod
@@ -144,6 +146,7 @@ class LinearTermScorer:
             coef=data["coef"].astype(float),
             intercept=data["intercept"].astype(float),
             sublinear_tf=bool(data["sublinear_tf"]),
+            norm_power=float(data["norm_power"]) if "norm_power" in data else 1.0,
         )
 
 

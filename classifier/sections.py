@@ -95,6 +95,9 @@ def load_section_cues(path: Path) -> list[SectionCues]:
     return cues
 
 
+# a list's items up to a role name: at least one short item, then a comma (and "and", "et"…)
+_LIST_BEFORE = re.compile(r"(?:^|[,;(:])[^,;:.!?()\n]{1,40}[,;]\s*(?:(?:and|et|or|ou|&)\s+"
+                          r"(?:(?:the|les|des|nos|our|their|leurs|d')\s*)?)?[*_\"“«]*\s*$", re.I)
 # what may stand between two role names that are only listed: "designers, developers and the product owner"
 _ENUMERATION = re.compile(r"\s*(?:,|;|&|\.|\band\b|\bet\b|\bor\b|\bou\b)[\s,]*"
                           r"(?:(?:and|et|or|ou|the|a|an|les|des|de|du|la|le|un|une)\s+)*$", re.I)
@@ -124,6 +127,13 @@ class MentionCues:
 
     def is_mention(self, text: str, start: int) -> bool:
         return self._follows(self._patterns[1], text, start)
+
+    @staticmethod
+    def in_list(text: str, start: int) -> bool:
+        """True when the role name is an item of a list of other words after a comma ("researchers,
+        designers, developers and product managers"): the roles of a team, not the job's."""
+        line_start = text.rfind("\n", 0, start) + 1
+        return _LIST_BEFORE.search(text, max(line_start, start - 80), start) is not None
 
     @staticmethod
     def listed_together(text: str, end: int, start: int) -> bool:
@@ -173,12 +183,13 @@ def _first_word(folded: str) -> str:
 
 
 def _looks_like_title(line: str, words: int) -> bool:
-    """A short line of words that is no sentence, no list item, no link, no markup: a job title at the
-    top of a text."""
+    """A short line of words that is no sentence, no list item, no link, no markup (nor a template
+    tag, "{% if … %}", as career sites' page sources hold): a job title at the top of a text."""
     stripped = line.strip()
     letters = sum(c.isalpha() for c in stripped)
     return (words <= HEADER_WORDS and letters >= len(stripped) / 2 and not stripped.endswith((":", ".", "!", "?"))
-            and not stripped.startswith(("-", "•", "*", "[")) and "](" not in stripped)
+            and not stripped.startswith(("-", "•", "*", "[")) and "](" not in stripped
+            and "{%" not in stripped and "{{" not in stripped)
 
 
 class Sectioner:

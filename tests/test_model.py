@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 from sklearn.base import clone
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from classifier.estimator import RoleModel
 from classifier.scorer import LinearTermScorer
@@ -37,11 +38,19 @@ def test_estimator_follows_the_scikit_learn_contract(terms):
     assert twin.get_params() == model.get_params() and not hasattr(twin, "scorer_")
 
 
-def test_our_scoring_path_agrees_with_scikit_learn(terms):
+@pytest.mark.parametrize("norm_power", [1.0, 0.75, 0.5])
+def test_our_scoring_path_agrees_with_scikit_learn(terms, norm_power):
     X, y = terms
-    model = RoleModel(C=4.0).fit(X, y)
-    matrix = model.vectorizer_.transform(X[:30])
+    model = RoleModel(C=4.0, norm_power=norm_power).fit(X, y)
+    matrix = model.tfidf(X[:30])
     assert np.allclose(model.predict_proba(X[:30]), model.linear_.predict_proba(matrix), atol=1e-10)
+    if norm_power == 1.0:  # the usual L2-normalised TF-IDF
+        usual = TfidfVectorizer(analyzer=lambda t: t, lowercase=False, min_df=model.min_df, sublinear_tf=True)
+        assert np.allclose(matrix.toarray(), usual.fit(X).transform(X[:30]).toarray())
+    else:  # rows keep part of their length: a posting's words said twice weigh more than once
+        rows = model.tfidf([X[0] * 2, X[0]])
+        norms = np.sqrt(np.asarray(rows.multiply(rows).sum(axis=1)).ravel())
+        assert norms[0] > norms[1] > 1.0
 
 
 def test_counting_terms_from_tokens_agrees_with_the_term_lists(classifier):

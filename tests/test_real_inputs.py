@@ -79,6 +79,12 @@ def test_an_unknown_heading_ends_a_boilerplate_section(sectioner):
     ("You will work closely with product managers and designers.", True),
     ("En tant que Product Owner, vous portez le backlog.", False),
     ("We are hiring a Product Manager to own our roadmap.", False),
+    # one of a list of disciplines: the team's roles, not the job's
+    ("Our teams bring together researchers, designers, developers, and product managers.", True),
+    ("Nos pratiques (Design, Recherche, Product Management, Développement) recrutent.", True),
+    ("Vous conseillez la direction des produits sur la stratégie numérique.", True),
+    ("In this role, the Product Manager owns the roadmap.", False),
+    ("Au sein de l'équipe, le Product Owner porte le backlog.", False),
 ])
 def test_a_colleagues_role_is_a_mention_not_the_job(classifier, text, mention):
     hits = [h for h in classifier.analyse(text).hits if h.kind == "role_name"]
@@ -94,6 +100,18 @@ def test_others_head_start_holds_only_while_no_product_role_is_named(classifier)
     assert all(part.prior == 0.0 for part in named.explanation.values())
     assert unnamed.explanation["OTHER"].prior == mixing.offsets[other] != 0.0
     assert unnamed.label == "OTHER"
+
+
+@pytest.mark.parametrize("title, rule_id", [
+    ("Director Product Strategy (f/m/d)", "role.product_adjacent"),
+    ("Director Product & Client Management", "role.product_adjacent"),
+    ("Senior Product Analyst", "role.product_adjacent"),
+    ("Director of Product", "role.cpo"),
+    ("Head of Product Design", "role.designer"),
+])
+def test_titles_built_on_product_are_told_apart_from_the_head_of_product(classifier, title, rule_id):
+    found = [h.rule_id for h in classifier.analyse("Texte.", title).hits if h.field == "title" and h.kind == "role_name"]
+    assert found[0] == rule_id and "role.cpo" not in found[1:]
 
 
 def test_a_role_named_in_the_header_decides_a_short_ad(classifier):
@@ -132,6 +150,7 @@ def test_evaluate_reports_text_only_with_title_relabelled_and_by_group(tmp_path)
 
 def test_a_line_of_markup_is_no_header(sectioner):
     for text in ("{% comment ---------------------------------- %}\nWe build login services.",
+                 "{% if page.state == 'upcoming' %}\nWe build login services.",
                  "<!-- ------------------------------------ -->\nWe build login services.",
                  "- Vous priorisez le backlog.\nSuite du texte."):
         assert "header" not in sectioner.sections(text).kinds, text
