@@ -79,3 +79,16 @@ def test_jsonl_is_built_from_the_drafts():
     for r in ROWS:
         assert {k: v for k, v in r.items() if k not in ("split", "genre")} == \
             {k: v for k, v in drafts[r["id"]].items() if k != "split"}
+
+
+def test_round_4_is_held_out_and_built_from_its_drafts():
+    """Round 4 (government digital services, agencies, start-up boards) is kept out of training, as a
+    team-written set of genres the model never saw: none of its postings or texts is in the corpus."""
+    folder = ROOT / "corpus" / "round4"
+    built = subprocess.run([sys.executable, str(ROOT / "corpus" / "tools" / "drafts_to_jsonl.py"),
+                            *map(str, sorted(folder.glob("r4-*.txt")))], capture_output=True, text=True, check=True)
+    held = [json.loads(line) for line in (folder / "postings.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert held == [json.loads(line) for line in built.stdout.splitlines()]
+    assert len(held) >= 300 and {r["label"] for r in held} == {"CPO", "PO", "PM", "OTHER"}
+    assert not {r["id"] for r in held} & {r["id"] for r in ROWS}
+    assert not {r["text"] for r in held} & {r["text"] for r in ROWS}
