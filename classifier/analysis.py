@@ -153,7 +153,7 @@ class PostingAnalyzer:
         rule = self.sectioner.unnamed
         start, end = span
         names_one = any(h.kind == "role_name" and h.label != NO_ROLE for h in hits)
-        if names_one or ROLE_MASK in text[start:end] or start == end:
+        if names_one or ROLE_MASK in text[start:end] or rule.is_masked(text[start:end]) or start == end:
             return []
         return [RuleHit(rule.id, rule.label, "role_name", rule.weight, text[start:end], start, end, field, section,
                         sentences=Sentences(text))]

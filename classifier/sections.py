@@ -148,6 +148,11 @@ class UnnamedRule:
     id: str
     label: str
     weight: float
+    masks: tuple[str, ...] = ()  # marks that stand for a hidden job title ("■", "[MASK]"): such a line names one
+
+    def is_masked(self, line: str) -> bool:
+        folded = line.casefold()
+        return any(mask in folded for mask in self.masks)
 
 
 def load_unnamed_rule(path: Path) -> UnnamedRule:
@@ -156,7 +161,10 @@ def load_unnamed_rule(path: Path) -> UnnamedRule:
     if not isinstance(entry.get("id"), str) or not isinstance(entry.get("label"), str) or \
             isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 10:
         raise RulesError(f"{path}: [unnamed] needs an 'id', a 'label' and a 'weight' above 0 and at most 10")
-    return UnnamedRule(entry["id"], entry["label"], float(weight))
+    masks = entry.get("masks", [])
+    if not isinstance(masks, list) or not all(isinstance(m, str) and m.strip() for m in masks):
+        raise RulesError(f"{path}: [unnamed] 'masks' must be a list of non-empty strings")
+    return UnnamedRule(entry["id"], entry["label"], float(weight), tuple(m.casefold() for m in masks))
 
 
 def load_mention_cues(path: Path) -> MentionCues:

@@ -180,3 +180,10 @@ def test_the_model_speaks_for_the_roles_the_rules_put_forward(classifier):
     nothing = classifier.classify("Nous recrutons pour notre magasin de Lyon, poste en CDI, horaires du matin.")
     assert nothing.label == "OTHER"
     assert all(t.contribution == 0.0 for part in nothing.explanation.values() for t in part.terms)
+
+
+@pytest.mark.parametrize("title", ["[MASK] (H/F)", "■ – Lyon", "<mask> senior", "XXX - CDI"])
+def test_a_title_masked_by_any_tool_is_not_read_as_naming_no_product_role(classifier, title):
+    hits = classifier.analyse("Vous priorisez le backlog avec les développeurs.", title).hits
+    assert not [h for h in hits if h.rule_id == "title.no_product_role"]
+    assert [h for h in classifier.analyse("Texte.", "Comptable (H/F)").hits if h.rule_id == "title.no_product_role"]
