@@ -96,7 +96,7 @@ def test_invisible_characters_inside_words_do_not_stop_rules(classifier, joiner)
         assert all(result.text[h.start:h.end] == h.matched for h in rule.hits)
 
 
-@pytest.mark.parametrize("text", ["123 456 789", "... !!! ???", "🚀🚀 🎉 2025", "<ul><li></li><li> </li></ul>", "- \n- \n",
+@pytest.mark.parametrize("text", ["123 456 789", "... !!! ???", "🚀🚀 🎉 2025", "<ul><li></li><li> </li></ul>", "- \n- \n", "¼ Ⅻ ²",
                                   "<p>&nbsp;</p>", "• \n• "])
 def test_a_posting_without_words_is_an_empty_posting(classifier, text):
     with pytest.raises(InputError, match="empty posting: no text to classify"):
