@@ -96,8 +96,10 @@ def load_section_cues(path: Path) -> list[SectionCues]:
 
 
 # a list's items up to a role name: at least one short item, then a comma (and "and", "et"…)
-_LIST_BEFORE = re.compile(r"(?:^|[,;(:])[^,;:.!?()\n]{1,40}[,;]\s*(?:(?:and|et|or|ou|&)\s+"
-                          r"(?:(?:the|les|des|nos|our|their|leurs|d')\s*)?)?[*_\"“«]*\s*$", re.I)
+# or an acronym paired with it ("PC et PM", "UX and product owners")
+_LIST_BEFORE = re.compile(r"(?:(?:^|[,;(:])[^,;:.!?()\n]{1,40}[,;]\s*(?:(?:and|et|or|ou|&)\s+"
+                          r"(?:(?:the|les|des|nos|our|their|leurs|d')\s*)?)?[*_\"“«]*"
+                          r"|(?-i:\b[A-Z]{2,5})\s*(?:and|et|&|/))\s*$", re.I)
 # what may stand between two role names that are only listed: "designers, developers and the product owner"
 _ENUMERATION = re.compile(r"\s*(?:,|;|&|\.|\band\b|\bet\b|\bor\b|\bou\b)[\s,]*"
                           r"(?:(?:and|et|or|ou|the|a|an|les|des|de|du|la|le|un|une)\s+)*$", re.I)
@@ -131,7 +133,8 @@ class MentionCues:
     @staticmethod
     def in_list(text: str, start: int) -> bool:
         """True when the role name is an item of a list of other words after a comma ("researchers,
-        designers, developers and product managers"): the roles of a team, not the job's."""
+        designers, developers and product managers") or paired with an acronym ("PC et PM"): the
+        roles of a team, not the job's."""
         line_start = text.rfind("\n", 0, start) + 1
         return _LIST_BEFORE.search(text, max(line_start, start - 80), start) is not None
 

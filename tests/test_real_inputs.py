@@ -83,6 +83,7 @@ def test_an_unknown_heading_ends_a_boilerplate_section(sectioner):
     ("Our teams bring together researchers, designers, developers, and product managers.", True),
     ("Nos pratiques (Design, Recherche, Product Management, Développement) recrutent.", True),
     ("Vous conseillez la direction des produits sur la stratégie numérique.", True),
+    ("Le groupement administre environ 2 600 PC et PM de la base.", True),  # personnels civils et militaires
     ("In this role, the Product Manager owns the roadmap.", False),
     ("Au sein de l'équipe, le Product Owner porte le backlog.", False),
 ])
