@@ -95,10 +95,13 @@ def load_section_cues(path: Path) -> list[SectionCues]:
     return cues
 
 
-# a list's items up to a role name: at least one short item, then a comma (and "and", "et"…)
-# or an acronym paired with it ("PC et PM", "UX and product owners")
-_LIST_BEFORE = re.compile(r"(?:(?:^|[,;(:])[^,;:.!?()\n]{1,40}[,;]\s*(?:(?:and|et|or|ou|&)\s+"
-                          r"(?:(?:the|les|des|nos|our|their|leurs|d')\s*)?)?[*_\"“«]*"
+# a list's items up to a role name: at least one short item and a comma, then the role name right
+# after the comma ("designers, developers, and product managers") or after one more item and "and"
+# ("designers, developers and the product owner"); or an acronym paired with it ("PC et PM")
+_DETERMINER = r"(?:(?:the|a|an|our|their|les|des|nos|leurs|un|une|le|la|l'|d')\s*)?"
+_LIST_BEFORE = re.compile(r"(?:(?:^|[,;(:])[^,;:.!?()\n]{1,40}[,;]\s*"
+                          r"(?:(?:and|et|or|ou|&)\s+" + _DETERMINER + r"|[^,;:.!?()\n]{1,40}?\s(?:and|et|or|ou|&)\s+"
+                          + _DETERMINER + r")?[*_\"“«]*"
                           r"|(?-i:\b[A-Z]{2,5})\s*(?:and|et|&|/))\s*$", re.I)
 # what may stand between two role names that are only listed: "designers, developers and the product owner"
 _ENUMERATION = re.compile(r"\s*(?:,|;|&|\.|\band\b|\bet\b|\bor\b|\bou\b)[\s,]*"

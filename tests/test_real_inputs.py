@@ -83,7 +83,9 @@ def test_an_unknown_heading_ends_a_boilerplate_section(sectioner):
     ("Our teams bring together researchers, designers, developers, and product managers.", True),
     ("Nos pratiques (Design, Recherche, Product Management, Développement) recrutent.", True),
     ("Vous conseillez la direction des produits sur la stratégie numérique.", True),
-    ("Le groupement administre environ 2 600 PC et PM de la base.", True),  # personnels civils et militaires
+    ("Le groupement administre environ 2 600 PC et PM de la base.", True),
+    ("You pair with designers, backend developers, QA and the product owner of your team.", True),
+    ("The team has developers, a tester, a designer and a product owner.", True),  # personnels civils et militaires
     ("In this role, the Product Manager owns the roadmap.", False),
     ("Au sein de l'équipe, le Product Owner porte le backlog.", False),
 ])
@@ -108,6 +110,8 @@ def test_others_head_start_holds_only_while_no_product_role_is_named(classifier)
     ("Director Product & Client Management", "role.product_adjacent"),
     ("Senior Product Analyst", "role.product_adjacent"),
     ("Director of Product", "role.cpo"),
+    ("Director, Product Management (EX-02)", "role.cpo"),
+    ("Director, Product Marketing", "role.product_marketing"),
     ("Head of Product Design", "role.designer"),
 ])
 def test_titles_built_on_product_are_told_apart_from_the_head_of_product(classifier, title, rule_id):
