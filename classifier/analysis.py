@@ -101,7 +101,8 @@ class PostingAnalyzer:
         for start in range(0, len(texts), TEXTS_AT_ONCE):
             with self._lock:
                 part = self._docs(texts[start:start + TEXTS_AT_ONCE])
-                hits += self.matcher.hits_many(part, fields[start:start + TEXTS_AT_ONCE])
+                found_hits = self.matcher.hits_many(part, fields[start:start + TEXTS_AT_ONCE])
+            hits += [self.matcher.without_redefined_acronyms(h, t.text) for h, t in zip(found_hits, part)]
             tokens += part
         found: list[Analysis | InputError] = []
         at = 0

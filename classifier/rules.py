@@ -34,6 +34,7 @@ _JOINERS = frozenset({"-", "'", "’", "/", "&", ")"})  # ")" closes an inclusiv
 # phrases' own keys are coded from 3 up.
 _OTHER, _SKIP, _FUNCTION, _FIRST_PHRASE_CODE = 0, 1, 2, 3
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+_ACRONYM_DEFINED = re.compile(r"\s*\(\s*([A-Z]{2,5})\s*\)")  # right after a job title: "Project Manager (PM)"
 
 
 @dataclass(frozen=True)
@@ -258,6 +259,20 @@ class RuleMatcher:
     def hits(self, tokens: Tokens, field: str = "text") -> list[RuleHit]:
         """The rule hits of a text, the longest kept where they overlap."""
         return self.hits_many([tokens], [field])[0]
+
+    def without_redefined_acronyms(self, hits: list[RuleHit], text: str) -> list[RuleHit]:
+        """The hits, less those of an acronym the text defines as another role's ("Project Manager
+        (PM)": its PM is no product manager)."""
+        defined: dict[str, set[str]] = {}
+        for hit in hits:
+            if hit.kind == "role_name" and not self.rules[hit.rule_id].case_sensitive:
+                definition = _ACRONYM_DEFINED.match(text, hit.end)
+                if definition:
+                    defined.setdefault(definition.group(1), set()).add(hit.label)
+        if not defined:
+            return hits
+        return [h for h in hits if not (self.rules[h.rule_id].case_sensitive and h.matched in defined
+                                        and h.label not in defined[h.matched])]
 
     def hits_many(self, texts: list[Tokens], fields: list[str]) -> list[list[RuleHit]]:
         """The rule hits of each of several texts (`fields` says which is a title), matched together."""

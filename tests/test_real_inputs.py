@@ -192,3 +192,13 @@ def test_a_title_masked_by_any_tool_is_not_read_as_naming_no_product_role(classi
     hits = classifier.analyse("Vous priorisez le backlog avec les développeurs.", title).hits
     assert not [h for h in hits if h.rule_id == "title.no_product_role"]
     assert [h for h in classifier.analyse("Texte.", "Comptable (H/F)").hits if h.rule_id == "title.no_product_role"]
+
+
+def test_an_acronym_the_posting_defines_as_another_role_is_that_roles(classifier):
+    """"Project Manager (PM)" makes the posting's PM a project manager: no hit for the product manager."""
+    def roles(text):
+        return [(h.rule_id, h.matched) for h in classifier.analyse(text).hits if h.kind == "role_name"]
+    assert roles("Le Project Manager (PM) pilote le planning. Le PM anime le COPIL.") == \
+        [("role.chef_de_projet", "Project Manager")]
+    assert roles("Notre Product Manager (PM) porte la vision. Le PM anime la discovery.") == \
+        [("role.pm", "Product Manager"), ("role.pm_acronym", "PM"), ("role.pm_acronym", "PM")]
