@@ -170,6 +170,8 @@ def check_arrays(data, path: Path) -> None:
     for name, shape in (("idf", (n_terms,)), ("coef", (n_classes, n_terms)), ("intercept", (n_classes,))):
         array(name, "fiu", shape)
     array("sublinear_tf", "biu", ())
+    if not 0 < float(array("norm_power", "fiu", ())) <= 1:
+        fail("array 'norm_power' is not a power between 0 and 1")
     factors = 1 + len(FAMILIES)  # the model's, then each rule family's
     for name in ("mixing", "rules_only_mixing"):
         if data[name].shape not in ((factors,), (factors + n_classes,)):

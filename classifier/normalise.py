@@ -109,8 +109,8 @@ def html_to_text(fragment: str) -> str:
 
 def has_words(text: str) -> bool:
     """Whether the text holds a letter: one of only numbers, punctuation, emoji or empty list items
-    has nothing to classify. (`[^\W\d_]` also meets numbers that are not digits, such as "¼" or
-    "Ⅻ", hence the check of each candidate.)"""
+    has nothing to classify. (`_LETTER` also meets numbers that are not digits, such as "¼" or "Ⅻ",
+    hence the check of each candidate.)"""
     return any(m.group().isalpha() for m in _LETTER.finditer(text))
 
 

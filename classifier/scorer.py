@@ -146,7 +146,7 @@ class LinearTermScorer:
             coef=data["coef"].astype(float),
             intercept=data["intercept"].astype(float),
             sublinear_tf=bool(data["sublinear_tf"]),
-            norm_power=float(data["norm_power"]) if "norm_power" in data else 1.0,
+            norm_power=float(data["norm_power"]),
         )
 
 

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from conftest import ROOT, command, run, run_installed
@@ -294,6 +295,7 @@ def rewrite_arrays(model: Path, change) -> None:
     (lambda a: a["term_keys"].__setitem__((0, 0), 10 ** 9), "array 'term_keys' points outside 'keys'"),
     (lambda a: a.update(classes=a["classes"][:1]), "fewer than two classes"),
     (lambda a: a.update(keys=a["keys"][None]), "wrong number of dimensions"),
+    (lambda a: a.update(norm_power=np.array(-0.5)), "array 'norm_power' is not a power between 0 and 1"),
 ])
 def test_a_model_with_malformed_arrays_is_refused(tmp_path, change, words):
     model = copy_model(tmp_path)
