@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import re
 import time
 from collections import Counter
@@ -28,7 +29,7 @@ from .evaluation import analyse_both, evaluate
 from .modelstore import save_model, sha256_of
 from .nlp import Analyzer
 from .rules import CLASSES, rules_digest
-from .tables import open_text, read_csv, read_jsonl
+from .tables import open_text, read_csv, read_jsonl, sniff_delimiter
 
 C_GRID = (4.0, 16.0, 64.0)
 HARD_SHARE = 0.10  # in the market, postings whose title or role names mislead are a minority
@@ -91,7 +92,8 @@ def read_relabelling(path: Path) -> dict[str, str]:
     """Label corrections by id from a CSV with `id` and `label` columns (a review of a data set's labels)."""
     stream, _ = open_text(path, None)
     with stream:
-        rows = list(csv.DictReader(stream))
+        text = stream.read()
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=sniff_delimiter(text.split("\n", 1)[0])))
     if not rows or not {"id", "label"} <= set(rows[0]):
         raise InputError(f"{path}: a relabelling file is a CSV with 'id' and 'label' columns")
     corrections = {}

@@ -9,6 +9,7 @@ import pytest
 from classifier.combine import FAMILIES, names_product_role
 from classifier.resources import rules_dir
 from classifier.sections import Sectioner
+from classifier.training import read_relabelling
 
 from conftest import ROOT, run
 
@@ -202,3 +203,10 @@ def test_an_acronym_the_posting_defines_as_another_role_is_that_roles(classifier
         [("role.chef_de_projet", "Project Manager")]
     assert roles("Notre Product Manager (PM) porte la vision. Le PM anime la discovery.") == \
         [("role.pm", "Product Manager"), ("role.pm_acronym", "PM"), ("role.pm_acronym", "PM")]
+
+
+def test_a_relabelling_file_as_excel_writes_it_is_read(tmp_path):
+    """Semicolons, a BOM, CRLF and a quoted reason over two lines, as the tables' reader takes them."""
+    review = tmp_path / "review.csv"
+    review.write_bytes('\ufeffid;label;reason\r\nd1;pm;"owns the range;\r\nits prices"\r\nd2;OTHER;x\r\n'.encode("utf-8"))
+    assert read_relabelling(review) == {"d1": "PM", "d2": "OTHER"}
