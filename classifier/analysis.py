@@ -13,10 +13,9 @@ from .nlp import Analyzer, Tokens
 from .normalise import MAX_POSTING_CHARACTERS, has_words, normalise
 from .resources import rules_dir
 from .rules import Rule, RuleHit, RuleMatcher, Sentences, load_rules
-from .sections import HEADER, Sectioner, Sections
+from .sections import HEADER, ROLE_MASK, Sectioner, Sections
 from .terms import surface_forms, terms_of
 
-ROLE_MASK = "■"
 RENEW_VOCAB_EVERY = 20_000
 RENEW_VOCAB_AT_STRINGS = 100_000  # and when spaCy's vocabulary holds this many strings (texts of new words)
 TEXTS_AT_ONCE = 512  # texts analysed under one hold of the lock (the vocabulary is renewed between)
@@ -154,11 +153,10 @@ class PostingAnalyzer:
         rule = self.sectioner.unnamed
         start, end = span
         names_one = any(h.kind == "role_name" and h.label != NO_ROLE for h in hits)
-        if names_one or ROLE_MASK in text[start:end] or rule.is_masked(text[start:end]) or start == end:
+        if names_one or rule.is_masked(text[start:end]) or start == end:
             return []
         return [RuleHit(rule.id, rule.label, "role_name", rule.weight, text[start:end], start, end, field, section,
                         sentences=Sentences(text))]
-
 
     def masked(self, text: str, title: str | None = None) -> Analysis:
         """The analysis of the posting with its job titles masked, in title and text."""

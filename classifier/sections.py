@@ -22,6 +22,7 @@ from .errors import RulesError
 
 SECTIONS_FILE = "sections.toml"
 POSTING, HEADER = "posting", "header"
+ROLE_MASK = "■"  # what masking puts in place of a job title (evaluation "masked")
 HEADING_WORDS = 8  # a heading is short
 HEADER_WORDS = 14  # and so is a job title at the top of a text
 SHORT_LINE_WORDS = 6
@@ -154,11 +155,12 @@ class UnnamedRule:
     id: str
     label: str
     weight: float
-    masks: tuple[str, ...] = ()  # marks that stand for a hidden job title ("■", "[MASK]"): such a line names one
+    masks: tuple[str, ...] = ()  # marks that stand for a hidden job title ("[MASK]"): such a line names one
 
     def is_masked(self, line: str) -> bool:
+        """Whether the line holds a masked job title: our own mark (ROLE_MASK) or one of `masks`."""
         folded = line.casefold()
-        return any(mask in folded for mask in self.masks)
+        return ROLE_MASK in folded or any(mask in folded for mask in self.masks)
 
 
 def load_unnamed_rule(path: Path) -> UnnamedRule:
