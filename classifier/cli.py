@@ -271,7 +271,8 @@ def evaluate_command(data, split, label_column, output_format, relabel, group_co
     confusion matrix, calibration; rules only, model only and combined; with the title and on the
     text only, as written and with role names masked; the combined figures per length of text
     and per value of the `--by` column."""
-    from .evaluation import analyse_both, breakdown, evaluate, format_breakdown, format_report, length_bucket
+    from .evaluation import (analyse_both, breakdown, evaluate, format_breakdown, format_report, length_bucket,
+                             score_conditions)
     from .pipeline import Classifier
     from .training import read_examples, read_relabelling
 
@@ -292,11 +293,12 @@ def evaluate_command(data, split, label_column, output_format, relabel, group_co
     rules_mixing = stored.rules_only_mixing()
     analyses = analyse_both(classifier.analyzer, examples, text_only=True)
     labels = [e.label for e in examples]
-    report = evaluate(analyses, labels, stored.scorer, stored.mixing, rules_mixing)
+    scored = score_conditions(analyses, stored.scorer, stored.mixing, rules_mixing)
+    report = evaluate(scored, labels, stored.scorer.classes)
     groups = {"length": [length_bucket(a.text) for a in analyses["as_written"]]}
     if group_column:
         groups[group_column] = [e.group for e in examples]
-    by_group = breakdown(analyses, labels, groups, stored.scorer, stored.mixing, rules_mixing)
+    by_group = breakdown(scored, labels, groups, stored.scorer.classes)
     if output_format == "json":
         click.echo(json.dumps({**report, "by": by_group}, indent=2))
     else:

@@ -96,15 +96,19 @@ def length_bucket(text: str) -> str:
     return next(name for low, high, name in LENGTH_BUCKETS if len(text) >= low and (high is None or len(text) < high))
 
 
-def breakdown(analyses: dict[str, list[Analysis]], labels: list[str], groups: dict[str, list[str]],
-              scorer: LinearTermScorer, mixing: Mixing, rules_mixing: Mixing) -> dict:
+def score_conditions(analyses: dict[str, list[Analysis]], scorer: LinearTermScorer, mixing: Mixing,
+                     rules_mixing: Mixing) -> dict[str, Scored]:
+    """Each condition's postings ("as_written", "masked"…) scored once, for `evaluate` and `breakdown`."""
+    return {condition: score_analyses(items, scorer, mixing, rules_mixing) for condition, items in analyses.items()}
+
+
+def breakdown(scored: dict[str, Scored], labels: list[str], groups: dict[str, list[str]], classes: list[str]) -> dict:
     """The combined figures per group of postings: for each way of grouping (`groups`: name -> each
     posting's group) and each condition, per group its size, accuracy, macro-F1 over the labels
     present, and recall of each label present."""
     report: dict = {}
-    for condition, items in analyses.items():
-        probabilities = score_analyses(items, scorer, mixing, rules_mixing).combined
-        predicted = [scorer.classes[i] for i in probabilities.argmax(axis=1)]
+    for condition, found in scored.items():
+        predicted = [classes[i] for i in found.combined.argmax(axis=1)]
         for name, keys in groups.items():
             for key in sorted(set(keys), key=_group_order):
                 rows = [i for i, k in enumerate(keys) if k == key]
@@ -141,14 +145,10 @@ def format_breakdown(report: dict) -> str:
     return "\n".join(lines)
 
 
-def evaluate(analyses: dict[str, list[Analysis]], labels: list[str], scorer: LinearTermScorer, mixing: Mixing,
-             rules_mixing: Mixing) -> dict:
+def evaluate(scored: dict[str, Scored], labels: list[str], classes: list[str]) -> dict:
     """Metrics per condition ("as_written", "masked") and per mode ("rules", "model", "combined")."""
-    report = {}
-    for condition, items in analyses.items():
-        scored = score_analyses(items, scorer, mixing, rules_mixing)
-        report[condition] = {mode: metrics(labels, getattr(scored, mode), scorer.classes) for mode in MODES}
-    return report
+    return {condition: {mode: metrics(labels, getattr(found, mode), classes) for mode in MODES}
+            for condition, found in scored.items()}
 
 
 def format_report(report: dict, classes: list[str]) -> str:

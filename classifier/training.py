@@ -25,7 +25,7 @@ from .analysis import PostingAnalyzer
 from .combine import FAMILIES, Mixing, combined_scores, rule_features
 from .errors import InputError
 from .estimator import RoleModel
-from .evaluation import analyse_both, evaluate
+from .evaluation import analyse_both, evaluate, score_conditions
 from .modelstore import save_model, sha256_of
 from .nlp import Analyzer
 from .rules import CLASSES, rules_digest
@@ -212,7 +212,8 @@ def train(examples: list[Example], out: Path, rules_directory: Path, seed: int =
     test_report = {}
     if test_set:
         test_labels = [e.label for e in test_set]
-        test_report = evaluate(analyse_both(posting_analyzer, test_set), test_labels, scorer, mixing, rules_mixing)
+        test_report = evaluate(score_conditions(analyse_both(posting_analyzer, test_set), scorer, mixing, rules_mixing),
+                               test_labels, scorer.classes)
     manifest = {
         "model_version": f"{time.strftime('%Y.%m.%d')}-{_digest_examples(examples)[:8]}",
         "seed": seed,
