@@ -71,12 +71,16 @@ def _folded(line: str) -> str:
     return _SPACES.sub(" ", fold_in_place(line)).strip(_MARKUP)
 
 
-def load_section_cues(path: Path) -> list[SectionCues]:
-    """The section cues of a `sections.toml` file; a problem raises RulesError naming the file."""
+def read_cues_file(path: Path) -> dict:
+    """A `sections.toml` file, read and parsed once for the loaders below; RulesError naming the file."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise RulesError(f"{path}: cannot read section cues ({error})") from None
+
+
+def load_section_cues(data: dict, path: Path) -> list[SectionCues]:
+    """The section cues of a parsed `sections.toml` (`path` names it in errors)."""
     cues = []
     for number, entry in enumerate(data.get("section", []), 1):
         kind = entry.get("kind")
@@ -163,8 +167,8 @@ class UnnamedRule:
         return ROLE_MASK in folded or any(mask in folded for mask in self.masks)
 
 
-def load_unnamed_rule(path: Path) -> UnnamedRule:
-    entry = tomllib.loads(path.read_text(encoding="utf-8")).get("unnamed", {})
+def load_unnamed_rule(data: dict, path: Path) -> UnnamedRule:
+    entry = data.get("unnamed", {})
     weight = entry.get("weight")
     if not isinstance(entry.get("id"), str) or not isinstance(entry.get("label"), str) or \
             isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 10:
@@ -175,8 +179,7 @@ def load_unnamed_rule(path: Path) -> UnnamedRule:
     return UnnamedRule(entry["id"], entry["label"], float(weight), tuple(m.casefold() for m in masks))
 
 
-def load_mention_cues(path: Path) -> MentionCues:
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+def load_mention_cues(data: dict, path: Path) -> MentionCues:
     entry = data.get("mentions", {})
     lists = [entry.get(name, []) for name in ("declared", "before")]
     window = entry.get("window", 40)
@@ -228,7 +231,8 @@ class Sectioner:
         """The cues of a rules directory, or those of `fallback` (the shipped rules) when it has none."""
         path = directory / SECTIONS_FILE
         path = path if path.is_file() else fallback / SECTIONS_FILE
-        return cls(load_section_cues(path), load_mention_cues(path), load_unnamed_rule(path))
+        data = read_cues_file(path)
+        return cls(load_section_cues(data, path), load_mention_cues(data, path), load_unnamed_rule(data, path))
 
     def _heading(self, folded: str, words: int) -> str | None:
         for heading, kind in self._headings.get(_first_word(folded), ()):
