@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import EXIT_INTERRUPTED, ClassifierError, OutputError
+from .errors import EXIT_INTERRUPTED, ClassifierError, InputError, OutputError
 from .explain import RowResult
 from .htmlreport import BatchReport
 from .rules import CLASSES
@@ -51,7 +51,7 @@ def classifier_for(model: str | None, rules: str | None):
     return _classifiers[key]
 
 
-def result_cells(outcome: RowResult | ClassifierError | str) -> dict[str, str]:
+def result_cells(outcome: RowResult | ClassifierError) -> dict[str, str]:
     """The result columns of one row; a row that cannot be classified gets only its `error`."""
     cells = dict.fromkeys(RESULT_COLUMNS, "")
     if isinstance(outcome, RowResult):
@@ -68,8 +68,8 @@ def classify_chunk(items: list[tuple[str, str | None, str]], model: str | None =
     postings classified together. It is what `--jobs` runs in each process, and what a distributed
     engine can run per partition."""
     classifier = classifier_for(model, rules)
-    outcomes = iter(classifier.classify_rows([(text, title) for text, title, error in items if not error]))
-    return [result_cells(error or next(outcomes)) for _, _, error in items]
+    rows = [InputError(error) if error else (text, title) for text, title, error in items]
+    return [result_cells(outcome) for outcome in classifier.classify_rows(rows)]
 
 
 def classify_frame(frame, text_column: str, title_column: str | None = None, model: str | None = None,

@@ -112,12 +112,13 @@ class Classifier:
     def from_analysis(self, analysis: Analysis, explain: str = "all") -> Result:
         return self.from_analyses([analysis], explain)[0]
 
-    def classify_rows(self, postings: list[tuple[str, str | None]]) -> list[RowResult | InputError]:
+    def classify_rows(self, postings: list[tuple[str, str | None] | InputError]) -> list[RowResult | InputError]:
         """What table rows show of (text, title) pairs, classified together (ROWS_AT_ONCE at a time,
         so that memory stays flat however many are given): label, probabilities and a one-line
         evidence summary, the same as `classify(...).summary()` gives, without what a row does not
         show (the sentences quoted, the other classes' explanations, the title check). A posting that
-        cannot be classified gets its error, and the others their results."""
+        cannot be classified gets its error, and the others their results; an InputError given in
+        place of a pair (a row the table reader refused) stays in its place."""
         results: list[RowResult | InputError] = []
         for start in range(0, len(postings), ROWS_AT_ONCE):
             results += _in_place(self._analyse_many(postings[start:start + ROWS_AT_ONCE]), self._rows)
