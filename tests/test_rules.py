@@ -43,6 +43,21 @@ def test_rules_meet_inflected_accentless_and_capitalised_forms(classifier, text,
     assert rule_id in fired(classifier, text)
 
 
+def test_owning_the_roadmap_is_the_pms_and_contributing_to_it_the_pos(classifier):
+    """The label guide: a PM owns the vision and roadmap of a product; a PO contributes to it (¶8)."""
+    assert "pm.roadmap" in fired(classifier, "Vous construisez la feuille de route du produit.")
+    assert "en.pm.roadmap" in fired(classifier, "You own the product roadmap.")
+    contributes = fired(classifier, "Vous contribuez à la roadmap avec l'équipe.")
+    assert "po.roadmap" in contributes and "pm.roadmap" not in contributes
+
+
+def test_the_discipline_and_user_needs_are_pm_evidence_but_not_their_look_alikes(classifier):
+    assert "pm.gestion_de_produit" in fired(classifier, "Cinq ans d'expérience en gestion de produits numériques.")
+    assert "pm.utilisateurs" in fired(classifier, "Vous défendez les besoins des utilisateurs.")
+    assert "en.pm.users" in fired(classifier, "You understand user needs.")
+    assert "en.pm.users" not in fired(classifier, "Forms people need to use every day.")
+
+
 def test_acronyms_are_case_sensitive(classifier):
     assert "role.po_acronym" in fired(classifier, "Le PO porte le backlog.")
     assert "role.po_acronym" not in fired(classifier, "le po est un fleuve d'Italie")
