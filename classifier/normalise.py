@@ -23,9 +23,16 @@ from html.entities import html5 as _NAMED_REFERENCES
 
 MAX_POSTING_CHARACTERS = 1_000_000  # a longer text or title is refused (InputError), before any work
 _LETTER = re.compile(r"[^\W\d_]")
-_BLOCK_TAGS = {"p", "div", "br", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section", "article", "header", "footer", "blockquote"}
+# Tags that break lines: blocks of text, and the parts of a saved page (its <title>, menus, buttons,
+# the options of a list) that would otherwise run into each other ("JobsHome | Jobs").
+_BLOCK_TAGS = {"p", "div", "br", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section", "article",
+               "header", "footer", "blockquote", "main", "nav", "aside", "hr", "dl", "dt", "dd", "pre", "html", "body",
+               "head", "title", "form", "fieldset", "legend", "figure", "figcaption", "address", "details", "summary",
+               "caption", "button", "label", "option", "select", "textarea"}
+_CELL_TAGS = {"td", "th"}  # table cells: a space between them ("Salaire" "45 k€" is not "Salaire45 k€")
 _RAW_TEXT_TAGS = {"script", "style"}
-_KNOWN_TAGS = _BLOCK_TAGS | _RAW_TEXT_TAGS | {"li", "strong", "b", "em", "i", "u", "span", "td", "th", "a", "main", "nav", "aside", "hr", "img", "font", "small", "sup", "sub", "dl", "dt", "dd", "pre", "code", "html", "body", "head", "title"}
+_KNOWN_TAGS = _BLOCK_TAGS | _CELL_TAGS | _RAW_TEXT_TAGS | {"li", "strong", "b", "em", "i", "u", "span", "a", "img", "font",
+                                                          "small", "sup", "sub", "code"}
 # a tag: its name, then attributes whose quoted values may hold ">" (possessive: never backtracks)
 _TAG = re.compile(r"<(/?)([a-zA-Z][^\s/>]*)(?:=\s*\"[^\"]*\"|=\s*'[^']*'|[^>])*+>")
 _MARKUP_START = re.compile(r"<[a-zA-Z/!?]")
@@ -91,6 +98,8 @@ class HtmlToText:
             self.parts.append("" if closing else "\n• ")
         elif name in _BLOCK_TAGS:
             self.parts.append("\n")
+        elif name in _CELL_TAGS:
+            self.parts.append(" ")
         if name in _RAW_TEXT_TAGS and not closing:
             close = re.compile(rf"</{name}[\s/>]", re.I).search(fragment, tag.end())
             if close is None:

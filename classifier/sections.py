@@ -31,6 +31,7 @@ HEAD_CHARS = 100  # a longer line is no heading, menu item or title: only its st
 _MARKUP = " \t#*_•·-–—>|:=[](){}\"'«»"
 _SPACES = re.compile(r"\s+")
 _WORD_END = re.compile(r"[^\w']")
+_MENU_SEPARATOR = re.compile(r"\s*[|·•/>»›]\s*")  # "Accueil | Offres d'emploi | Mon compte"
 
 
 @dataclass(frozen=True)
@@ -244,6 +245,17 @@ class Sectioner:
                     return kind
         return None
 
+    def _menu(self, folded: str) -> str | None:
+        """The kind of a short line that is one of `short_lines` ("Postuler"), or a menu of several
+        separated by "|", "/", "›"… ("Home | Jobs | Contact"); None for any other line."""
+        line = folded.strip(" .!?")
+        if len(line.split()) <= SHORT_LINE_WORDS and line in self._short:
+            return self._short[line]
+        items = [item for item in _MENU_SEPARATOR.split(line) if item]
+        if len(items) >= 2 and all(item in self._short for item in items):
+            return self._short[items[0]]
+        return None
+
     def _cued_lines(self, folded_text: str) -> dict[int, list[tuple[str, int]]]:
         """Per line start, the (kind, most words) of the `lines` cues found in that line."""
         found: dict[int, list[tuple[str, int]]] = {}
@@ -276,8 +288,9 @@ class Sectioner:
                 heading = self._heading(folded, words) or (POSTING if _looks_like_heading(line, words) else None)
                 if heading:
                     current = kind = heading
-                if words <= SHORT_LINE_WORDS and folded.strip(" .!?") in self._short:
-                    kind = self._short[folded.strip(" .!?")]
+                menu = self._menu(folded) if short else None
+                if menu:
+                    kind = menu
                 else:
                     for cue_kind, most in cued.get(at, ()):
                         if most == NO_LIMIT or len(line.split()) <= most:

@@ -19,6 +19,14 @@ def test_html_conversion_reads_what_regular_expressions_got_wrong():
     assert normalise("<ul><li>un</li><li>deux</li></ul><script>x<y</script><style>p{}</style>") == "• un\n• deux"
 
 
+def test_the_parts_of_a_saved_page_do_not_run_into_each_other():
+    page = ('<html><head><title>Product Owner H/F - Acme</title></head><body><nav><a href="/">Accueil</a> | '
+            '<a href="/offres">Offres</a></nav><main><table><tr><th>Salaire</th><td>45 k€</td></tr></table>'
+            '<select><option>Paris</option><option>Lyon</option></select><button>Postuler</button></main></body></html>')
+    lines = [line for line in normalise(page).split("\n") if line]
+    assert lines == ["Product Owner H/F - Acme", "Accueil | Offres", "Salaire 45 k€", "Paris", "Lyon", "Postuler"]
+
+
 @pytest.mark.parametrize("text", ["R&D; produit & innovation", "Q&A; P&L", "salaire < 60 k€ > 40 k€"])
 def test_plain_text_with_ampersands_stays_plain_text(text):
     assert not looks_like_html(text)

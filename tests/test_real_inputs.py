@@ -154,6 +154,15 @@ def test_evaluate_reports_text_only_with_title_relabelled_and_by_group(tmp_path)
     assert refused.returncode == 3 and "MAYBE" in refused.stderr and "Traceback" not in refused.stderr
 
 
+def test_a_menu_line_is_navigation_and_no_header(sectioner):
+    text = "Home | Jobs | Contact\nAccueil › Offres d'emploi › Mon compte\nProduct Owner H/F\nVous priorisez le backlog."
+    sections = sectioner.sections(text)
+    assert sections.at(0) == sections.at(text.index("Accueil")) == "navigation"
+    assert sections.header(text) == (text.index("Product Owner"), text.index(" H/F") + 4)
+    # a title with a separator is no menu: not every part of it is a menu item
+    assert "navigation" not in sectioner.sections("Product Owner | Paris\nVous priorisez le backlog.").kinds
+
+
 def test_a_line_of_markup_is_no_header(sectioner):
     for text in ("{% comment ---------------------------------- %}\nWe build login services.",
                  "{% if page.state == 'upcoming' %}\nWe build login services.",
