@@ -28,6 +28,11 @@ HEADER_WORDS = 14  # and so is a job title at the top of a text
 SHORT_LINE_WORDS = 6
 NO_LIMIT = 10**9
 HEAD_CHARS = 100  # a longer line is no heading, menu item or title: only its start is read
+# A longer line is read sentence by sentence (a text whose line breaks were lost, a long paragraph):
+# a legal phrase in it makes its sentence legal, not the whole posting, and "Profil : …" in its
+# middle opens the posting's section (a boilerplate heading there would run to the end of the text).
+LONG_LINE = 1000
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+(?=\S)|\s+(?=[*•▪–-]\s)")
 _MARKUP = " \t#*_•·-–—>|:=[](){}\"'«»"
 _SPACES = re.compile(r"\s+")
 _WORD_END = re.compile(r"[^\w']")
@@ -256,36 +261,58 @@ class Sectioner:
             return self._short[items[0]]
         return None
 
-    def _cued_lines(self, folded_text: str) -> dict[int, list[tuple[str, int]]]:
-        """Per line start, the (kind, most words) of the `lines` cues found in that line."""
+    def _cued_lines(self, folded_text: str, starts: list[int]) -> dict[int, list[tuple[str, int]]]:
+        """Per line start (of `starts`, in order), the (kind, most words) of the `lines` cues found in that line."""
         found: dict[int, list[tuple[str, int]]] = {}
         for cue, kind in self._lines.items():  # str.find per cue: faster than one regular expression of them all
             at = folded_text.find(cue)
             while at >= 0:
-                line_start = folded_text.rfind("\n", 0, at) + 1
-                found.setdefault(line_start, []).append(kind)
-                line_end = folded_text.find("\n", at)
-                at = folded_text.find(cue, line_end) if line_end >= 0 else -1
+                index = bisect.bisect_right(starts, at) - 1
+                found.setdefault(starts[index], []).append(kind)
+                if index + 1 >= len(starts):
+                    break
+                at = folded_text.find(cue, starts[index + 1])
         return found
+
+    @staticmethod
+    def _lines_of(text: str) -> list[tuple[int, int, bool]]:
+        """(start, end, whether it is a whole line) of each line, a line longer than LONG_LINE cut
+        at its sentence ends and before its bullets."""
+        lines: list[tuple[int, int, bool]] = []
+        at = 0
+        for line in text.split("\n"):
+            end = at + len(line)
+            if len(line) <= LONG_LINE:
+                lines.append((at, end, True))
+            else:
+                cuts = [at] + [at + m.end() for m in _SENTENCE_BREAK.finditer(line)] + [end]
+                lines += [(a, b, False) for a, b in zip(cuts, cuts[1:]) if b > a]
+            at = end + 1
+        return lines
 
     def sections(self, text: str) -> "Sections":
         """Each line's section kind, as a `Sections` that answers for any offset. A line is read whole
         only when it is short (a heading, a menu item, a title), else by its first HEAD_CHARS
-        characters; the `lines` cues are found in the whole text, folded once."""
+        characters; a sentence of a long line opens a section of the posting only with a heading
+        and a colon ("Profil : …"). The `lines` cues are found in the whole text, folded once."""
         folded_text = fold_in_place(text)
-        cued = self._cued_lines(folded_text)
+        lines = self._lines_of(text)
+        cued = self._cued_lines(folded_text, [start for start, _, _ in lines])
         starts: list[int] = []
         kinds: list[str] = []
-        current, header_seen, at = POSTING, False, 0
-        for line in text.split("\n"):
-            end = at + len(line)
+        current, header_seen = POSTING, False
+        for at, end, whole in lines:
+            line = text[at:end]
             kind = current
             if line and not line.isspace():
-                short = len(line) <= HEAD_CHARS
+                short = whole and len(line) <= HEAD_CHARS
                 parts = folded_text[at:end if short else at + HEAD_CHARS].split()
                 words = len(parts) if short else NO_LIMIT
                 folded = " ".join(parts).strip(_MARKUP)
-                heading = self._heading(folded, words) or (POSTING if _looks_like_heading(line, words) else None)
+                heading = self._heading(folded, words) or (
+                    POSTING if whole and _looks_like_heading(line, words) else None)
+                if heading in self.boilerplate and not whole:  # no end in sight on a line without breaks
+                    heading = None
                 if heading:
                     current = kind = heading
                 menu = self._menu(folded) if short else None
@@ -303,7 +330,6 @@ class Sectioner:
             if not kinds or kinds[-1] != kind:
                 starts.append(at)
                 kinds.append(kind)
-            at = end + 1
         return Sections(starts, kinds, self.boilerplate)
 
 

@@ -163,6 +163,20 @@ def test_a_menu_line_is_navigation_and_no_header(sectioner):
     assert "navigation" not in sectioner.sections("Product Owner | Paris\nVous priorisez le backlog.").kinds
 
 
+def test_a_text_whose_line_breaks_were_lost_is_read_sentence_by_sentence(sectioner):
+    missions = "Vous priorisez le backlog avec l'équipe et rédigez les user stories de chaque sprint. " * 8
+    flat = (f"Product Owner H/F. Notre mission : simplifier l'assurance. {missions}Nous sommes un employeur "
+            f"garantissant l'égalité des chances, equal opportunity employer. {missions}Profil : cinq ans d'expérience.")
+    sections = sectioner.sections(flat)
+    assert sections.at(flat.index("equal opportunity")) == "legal"  # the legal sentence only…
+    assert sections.at(flat.rindex("Vous priorisez")) == "posting"  # …not the rest of the posting
+    assert sections.at(flat.index("Vous priorisez")) == "posting"  # a company heading mid-line opens nothing
+    assert sections.at(flat.index("cinq ans")) == "posting"
+    # a paragraph of ordinary length stays one line: its legal phrase makes all of it legal
+    paragraph = "Nous sommes equal opportunity employer. Toutes les candidatures sont étudiées."
+    assert sectioner.sections(paragraph).at(paragraph.index("Toutes")) == "legal"
+
+
 def test_a_line_of_markup_is_no_header(sectioner):
     for text in ("{% comment ---------------------------------- %}\nWe build login services.",
                  "{% if page.state == 'upcoming' %}\nWe build login services.",
