@@ -166,11 +166,14 @@ class UnnamedRule:
     label: str
     weight: float
     masks: tuple[str, ...] = ()  # marks that stand for a hidden job title ("[MASK]"): such a line names one
+    mask_pattern: re.Pattern | None = None  # placeholders of any wording ("[poste]", "{{title}}")
 
     def is_masked(self, line: str) -> bool:
-        """Whether the line holds a masked job title: our own mark (ROLE_MASK) or one of `masks`."""
+        """Whether the line holds a masked job title: our own mark (ROLE_MASK), one of `masks` or a
+        placeholder that `mask_pattern` meets."""
         folded = line.casefold()
-        return ROLE_MASK in folded or any(mask in folded for mask in self.masks)
+        return (ROLE_MASK in folded or any(mask in folded for mask in self.masks)
+                or (self.mask_pattern is not None and self.mask_pattern.search(folded) is not None))
 
 
 def load_unnamed_rule(data: dict, path: Path) -> UnnamedRule:
@@ -182,7 +185,14 @@ def load_unnamed_rule(data: dict, path: Path) -> UnnamedRule:
     masks = entry.get("masks", [])
     if not isinstance(masks, list) or not all(isinstance(m, str) and m.strip() for m in masks):
         raise RulesError(f"{path}: [unnamed] 'masks' must be a list of non-empty strings")
-    return UnnamedRule(entry["id"], entry["label"], float(weight), tuple(m.casefold() for m in masks))
+    patterns = entry.get("mask_patterns", [])
+    if not isinstance(patterns, list) or not all(isinstance(p, str) and p for p in patterns):
+        raise RulesError(f"{path}: [unnamed] 'mask_patterns' must be a list of regular expressions")
+    try:
+        pattern = re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+    except re.error as error:
+        raise RulesError(f"{path}: [unnamed] 'mask_patterns': {error}") from None
+    return UnnamedRule(entry["id"], entry["label"], float(weight), tuple(m.casefold() for m in masks), pattern)
 
 
 def load_mention_cues(data: dict, path: Path) -> MentionCues:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from classifier.combine import FAMILIES, names_product_role
+from classifier.errors import RulesError
 from classifier.resources import rules_dir
 from classifier.sections import Sectioner
 from classifier.training import read_relabelling
@@ -211,11 +212,21 @@ def test_the_model_speaks_for_the_roles_the_rules_put_forward(classifier):
     assert all(t.contribution == 0.0 for part in nothing.explanation.values() for t in part.terms)
 
 
-@pytest.mark.parametrize("title", ["[MASK] (H/F)", "■ – Lyon", "<mask> senior", "XXX - CDI"])
+@pytest.mark.parametrize("title", ["[MASK] (H/F)", "■ – Lyon", "<mask> senior", "XXX - CDI", "[poste] (F/H)",
+                                   "Senior <JOB_TITLE>", "{{ intitulé }} – Paris", "___ confirmé·e", "Lead █"])
 def test_a_title_masked_by_any_tool_is_not_read_as_naming_no_product_role(classifier, title):
     hits = classifier.analyse("Vous priorisez le backlog avec les développeurs.", title).hits
     assert not [h for h in hits if h.rule_id == "title.no_product_role"]
     assert [h for h in classifier.analyse("Texte.", "Comptable (H/F)").hits if h.rule_id == "title.no_product_role"]
+
+
+def test_mask_patterns_that_do_not_compile_are_refused(tmp_path):
+    from classifier.sections import read_cues_file, load_unnamed_rule
+
+    path = tmp_path / "sections.toml"
+    path.write_text("[unnamed]\nid = 'u'\nlabel = 'OTHER'\nweight = 1\nmask_patterns = ['[unclosed']\n", encoding="utf-8")
+    with pytest.raises(RulesError, match="mask_patterns"):
+        load_unnamed_rule(read_cues_file(path), path)
 
 
 def test_an_acronym_the_posting_defines_as_another_role_is_that_roles(classifier):
