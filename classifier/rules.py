@@ -29,7 +29,8 @@ CLASSES = ("CPO", "PO", "PM", "OTHER")
 KINDS = ("role_name", "activity")
 ARTICLE_PARAGRAPHS = range(1, 11)
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
-_JOINERS = frozenset({"-", "'", "’", "/", "&", ")"})  # ")" closes an inclusive ending: "chef(fe) de produit"
+_JOINERS = frozenset({"-", "'", "’", "/", ")"})  # ")" closes an inclusive ending: "chef(fe) de produit"
+# "&" is no joiner: "Product & Design" is two things, not "product designer"
 # Key codes in a matched sequence: a key of no phrase, a joiner or space, a function word; the
 # phrases' own keys are coded from 3 up.
 _OTHER, _SKIP, _FUNCTION, _FIRST_PHRASE_CODE = 0, 1, 2, 3

@@ -58,6 +58,18 @@ def test_the_discipline_and_user_needs_are_pm_evidence_but_not_their_look_alikes
     assert "en.pm.users" not in fired(classifier, "Forms people need to use every day.")
 
 
+@pytest.mark.parametrize("title, rule_id", [
+    ("VP Product & Design", "role.cpo"),  # "&" joins two things: not "product designer"
+    ("Head of Product & Design (H/F)", "role.cpo"),
+    ("Product & Client Manager", "role.product_adjacent"),  # a phrase holding "&" still meets it
+    ("Responsable de produit numérique (F/H)", "role.pm"),
+])
+def test_titles_joined_by_an_ampersand_or_a_function_word(classifier, title, rule_id):
+    roles = [h.rule_id for h in classifier.analyse("Texte.", title).hits
+             if h.field == "title" and h.kind == "role_name" and h.rule_id != "title.no_product_role"]
+    assert roles == [rule_id]
+
+
 def test_acronyms_are_case_sensitive(classifier):
     assert "role.po_acronym" in fired(classifier, "Le PO porte le backlog.")
     assert "role.po_acronym" not in fired(classifier, "le po est un fleuve d'Italie")
