@@ -13,6 +13,7 @@ from classifier.resources import rules_dir
 from classifier.rules import load_rule_file, load_rules
 
 ARTICLE = Path(__file__).resolve().parent.parent.parent / "shared" / "seed" / "article-cpo-po-pm.txt"
+ROME = ARTICLE.parent.parent / "data" / "rome" / "appellations_v460.csv"
 
 
 def fired(classifier, text: str) -> dict[str, list[str]]:
@@ -173,3 +174,26 @@ def test_duplicate_ids_across_files_are_refused(tmp_path):
     (tmp_path / "b.toml").write_text(rule, encoding="utf-8")
     with pytest.raises(RulesError, match="same.id: id already used in a.toml"):
         load_rules(tmp_path)
+
+
+@pytest.mark.skipif(not ROME.is_file(), reason=f"the ROME referential is not at {ROME}")
+def test_the_rome_job_titles_of_product_management_and_only_they_are_product_roles(classifier):
+    """France Travail's 13,000 job titles, each as the title of a posting that says nothing: those of
+    product management (M1703 chef de produit, M1709 chef de gamme, M1864 Product Owner) are product
+    roles, but for the label guide's exceptions; any other read as one is a chef de produit of
+    another sector (insurance, banking, tourism…), which the label guide counts as a PM."""
+    import csv
+
+    with ROME.open(encoding="utf-8") as file:
+        titles = [(row["libelle_appellation_long"], row["code_rome"]) for row in csv.DictReader(file)]
+    results = classifier.classify_rows([("Poste en CDI à pourvoir rapidement.", title) for title, _ in titles])
+    guide_exceptions = re.compile(r"chef de marché|chef / cheffe de (marché|marque)|ingénieur / ingénieure produit", re.I)
+    product_family = {"M1703", "M1709", "M1864"}
+    missed = [t for (t, code), r in zip(titles, results)
+              if code in product_family and r.label == "OTHER" and not guide_exceptions.search(t)]
+    assert not missed
+    others = [t for (t, code), r in zip(titles, results) if code not in product_family and r.label != "OTHER"]
+    assert len(titles) > 13_000 and others
+    chef_de_produit = re.compile(r"(chef|cheffe|responsable|gestionnaire) de produits?\b|product manager", re.I)
+    assert [t for t in others if not chef_de_produit.search(t)] == []
+
