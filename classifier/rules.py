@@ -288,10 +288,22 @@ class RuleMatcher:
             text, sentences, kept = tokens.text, Sentences(tokens.text), []
             for rule_id, start, end in _without_overlaps(found, self.rules):
                 rule = self.rules[rule_id]
+                if _stemmer_collision(rule, text[start:end]):
+                    continue
                 kept.append(RuleHit(rule.id, rule.label, rule.kind, rule.weight, text[start:end], start, end, field,
                                     sentences=sentences))
             hits.append(kept)
         return hits
+
+
+# The light stem meets "product" in "production", "productive", "producteur": a rule hit on such a
+# word is the stemmer's, not the posting's ("Production Manager" is no Product Manager). The model's
+# terms keep the shared key; only rule hits are dropped, unless a phrase of the rule holds such a word.
+_PRODUCTION = re.compile(r"\bproduc(?:tions?|tives?|teurs?|trices?)\b", re.IGNORECASE)
+
+
+def _stemmer_collision(rule: Rule, matched: str) -> bool:
+    return _PRODUCTION.search(matched) is not None and not any(_PRODUCTION.search(p) for p in rule.phrases)
 
 
 def _matched_sequence(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

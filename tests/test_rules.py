@@ -64,11 +64,21 @@ def test_the_discipline_and_user_needs_are_pm_evidence_but_not_their_look_alikes
     ("Head of Product & Design (H/F)", "role.cpo"),
     ("Product & Client Manager", "role.product_adjacent"),  # a phrase holding "&" still meets it
     ("Responsable de produit numérique (F/H)", "role.pm"),
+    ("SVP Product", "role.cpo"),
 ])
 def test_titles_joined_by_an_ampersand_or_a_function_word(classifier, title, rule_id):
     roles = [h.rule_id for h in classifier.analyse("Texte.", title).hits
              if h.field == "title" and h.kind == "role_name" and h.rule_id != "title.no_product_role"]
     assert roles == [rule_id]
+
+
+@pytest.mark.parametrize("title", ["Production Manager", "Head of Production", "Production Director",
+                                   "Producteur / Productrice TV", "Responsable de production"])
+def test_production_is_not_product(classifier, title):
+    """The light stem of "production" or "producteur" is "product": their rule hits are dropped."""
+    result = classifier.classify("Poste en CDI à pourvoir rapidement.", title=title)
+    assert result.label == "OTHER"
+    assert not [h for h in classifier.analyse("Texte.", title).hits if h.kind == "role_name" and h.label != "OTHER"]
 
 
 def test_acronyms_are_case_sensitive(classifier):
