@@ -101,7 +101,7 @@ class PostingAnalyzer:
             with self._lock:
                 part = self._docs(texts[start:start + TEXTS_AT_ONCE])
                 found_hits = self.matcher.hits_many(part, fields[start:start + TEXTS_AT_ONCE])
-            hits += [self.matcher.without_redefined_acronyms(h, t.text) for h, t in zip(found_hits, part)]
+            hits += found_hits
             tokens += part
         found: list[Analysis | InputError] = []
         at = 0
@@ -110,6 +110,10 @@ class PostingAnalyzer:
                 found.append(p)
                 continue
             text, title = p
+            if title is not None:
+                hits[at], hits[at + 1] = self._acronyms_as_meant(tokens[at], hits[at], tokens[at + 1], hits[at + 1])
+            else:
+                hits[at] = self._acronyms_as_meant(tokens[at], hits[at])[0]
             body, body_hits = tokens[at], hits[at]
             sections = self._place(body, body_hits)
             if title is None:
@@ -123,6 +127,15 @@ class PostingAnalyzer:
                 found.append(Analysis(text, title, hits[at + 1] + body_hits, body_hits, (tokens[at + 1], body), sections))
                 at += 2
         return found
+
+    def _acronyms_as_meant(self, *texts_and_hits) -> list[list[RuleHit]]:
+        """Each text's hits, less those of acronyms that the title or the text make mean something else."""
+        pairs = list(zip(texts_and_hits[::2], texts_and_hits[1::2]))
+        meanings: dict[str, set] = {}
+        for tokens, hits in pairs:
+            for acronym, labels in self.matcher.acronym_meanings(hits, tokens.text).items():
+                meanings.setdefault(acronym, set()).update(labels)
+        return [self.matcher.without_other_acronyms(hits, tokens.text, meanings) for tokens, hits in pairs]
 
     def _place(self, body: Tokens, hits: list[RuleHit]) -> Sections:
         """The body's sections: each hit told its own, boilerplate tokens made no content words."""

@@ -35,7 +35,11 @@ _JOINERS = frozenset({"-", "'", "’", "/", ")"})  # ")" closes an inclusive end
 # phrases' own keys are coded from 3 up.
 _OTHER, _SKIP, _FUNCTION, _FIRST_PHRASE_CODE = 0, 1, 2, 3
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
-_ACRONYM_DEFINED = re.compile(r"\s*\(\s*([A-Z]{2,5})\s*\)")  # right after a job title: "Project Manager (PM)"
+# An acronym in brackets defines it by what stands before: "Project Manager (PM)", "bons de commande (PO)"
+_BRACKET_BEFORE = re.compile(r"\s*\(\s*$")
+_BRACKET_AFTER = re.compile(r"\s*\)")
+_TIME_BEFORE = re.compile(r"\d[\s\u202f]?$")  # "5 PM", "5PM"
+_INITIALS = re.compile(r"\b[^\W\d_]{3,}")  # the words whose initials spell an acronym ("Project Manager": PM)
 
 
 @dataclass(frozen=True)
@@ -261,19 +265,38 @@ class RuleMatcher:
         """The rule hits of a text, the longest kept where they overlap."""
         return self.hits_many([tokens], [field])[0]
 
-    def without_redefined_acronyms(self, hits: list[RuleHit], text: str) -> list[RuleHit]:
-        """The hits, less those of an acronym the text defines as another role's ("Project Manager
-        (PM)": its PM is no product manager)."""
-        defined: dict[str, set[str]] = {}
+    def acronym_meanings(self, hits: list[RuleHit], text: str) -> dict[str, set[str | None]]:
+        """What a text makes its acronyms mean: the label of the role named before one in brackets
+        ("Project Manager (PM)": OTHER), None when what stands there names no role ("bons de commande
+        (PO)"), and the label of a role whose initials spell it ("Chief Procurement Officer": CPO)."""
+        meanings: dict[str, set[str | None]] = {}
+        acronyms = {h.matched for h in hits if self.rules[h.rule_id].case_sensitive}
+        if not acronyms:
+            return meanings
+        titles = [h for h in hits if h.kind == "role_name" and not self.rules[h.rule_id].case_sensitive]
+        ending = {h.end: h.label for h in titles}
         for hit in hits:
-            if hit.kind == "role_name" and not self.rules[hit.rule_id].case_sensitive:
-                definition = _ACRONYM_DEFINED.match(text, hit.end)
-                if definition:
-                    defined.setdefault(definition.group(1), set()).add(hit.label)
-        if not defined:
-            return hits
-        return [h for h in hits if not (self.rules[h.rule_id].case_sensitive and h.matched in defined
-                                        and h.label not in defined[h.matched])]
+            if hit.matched in acronyms and self.rules[hit.rule_id].case_sensitive:
+                before = _BRACKET_BEFORE.search(text, max(0, hit.start - 8), hit.start)
+                if before and _BRACKET_AFTER.match(text, hit.end):
+                    meanings.setdefault(hit.matched, set()).add(ending.get(before.start()))
+        for title in titles:
+            initials = "".join(word[0] for word in _INITIALS.findall(title.matched)).upper()
+            if initials in acronyms:
+                meanings.setdefault(initials, set()).add(title.label)
+        return meanings
+
+    def without_other_acronyms(self, hits: list[RuleHit], text: str,
+                               meanings: dict[str, set[str | None]]) -> list[RuleHit]:
+        """The hits, less those of an acronym that means something else here (`acronym_meanings`,
+        of the title and the text), and of a "PM" after a number: a time ("9 AM - 5 PM")."""
+        def other(hit: RuleHit) -> bool:
+            if not self.rules[hit.rule_id].case_sensitive:
+                return False
+            if hit.matched in meanings and hit.label not in meanings[hit.matched]:
+                return True
+            return hit.matched == "PM" and _TIME_BEFORE.search(text, max(0, hit.start - 3), hit.start) is not None
+        return [h for h in hits if not other(h)]
 
     def hits_many(self, texts: list[Tokens], fields: list[str]) -> list[list[RuleHit]]:
         """The rule hits of each of several texts (`fields` says which is a title), matched together."""

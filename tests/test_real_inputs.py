@@ -239,6 +239,26 @@ def test_an_acronym_the_posting_defines_as_another_role_is_that_roles(classifier
         [("role.pm", "Product Manager"), ("role.pm_acronym", "PM"), ("role.pm_acronym", "PM")]
 
 
+@pytest.mark.parametrize("title, text, acronym", [
+    ("Chief Procurement Officer (CPO)", "Vous dirigez les achats. Le CPO siège au comité exécutif.", "CPO"),
+    (None, "Vous saisissez les bons de commande (PO) et rapprochez les PO des factures.", "PO"),
+    (None, "Notre Project Manager organise le chantier ; le PM rend compte chaque semaine.", "PM"),
+    ("Customer Service Rep", "Shifts from 9 AM to 5 PM, Monday to Friday.", "PM"),
+])
+def test_an_acronym_that_means_something_else_here_names_no_product_role(classifier, title, text, acronym):
+    """Defined in brackets after something else (in the title or the text), spelt by the initials of
+    another role the posting names, or a time: the acronym is not the product role's."""
+    hits = classifier.analyse(text, title).hits
+    assert acronym in text and not [h for h in hits if h.matched == acronym and h.kind == "role_name"]
+
+
+def test_an_acronym_the_posting_means_as_its_own_role_stays(classifier):
+    hits = classifier.analyse("Le CPO encadre l'équipe produit.", "Chief Product Officer (CPO)").hits
+    assert [h.rule_id for h in hits if h.matched == "CPO"] == ["role.cpo_acronym", "role.cpo_acronym"]
+    assert [h.matched for h in classifier.analyse("Le PO porte le backlog au quotidien.").hits
+            if h.kind == "role_name"] == ["PO"]
+
+
 def test_a_relabelling_file_as_excel_writes_it_is_read(tmp_path):
     """Semicolons, a BOM, CRLF and a quoted reason over two lines, as the tables' reader takes them."""
     review = tmp_path / "review.csv"
