@@ -73,9 +73,11 @@ def test_titles_joined_by_an_ampersand_or_a_function_word(classifier, title, rul
 
 
 @pytest.mark.parametrize("title", ["Production Manager", "Head of Production", "Production Director",
-                                   "Producteur / Productrice TV", "Responsable de production"])
-def test_production_is_not_product(classifier, title):
-    """The light stem of "production" or "producteur" is "product": their rule hits are dropped."""
+                                   "Producteur / Productrice TV", "Responsable de production",
+                                   "Responsable produits frais (H/F)", "Responsable produit traiteur"])
+def test_production_and_food_counters_are_not_product(classifier, title):
+    """The light stem of "production" or "producteur" is "product": their rule hits are dropped; a
+    supermarket's "responsable produits frais" (ROME D1502) runs a counter, not a product."""
     result = classifier.classify("Poste en CDI à pourvoir rapidement.", title=title)
     assert result.label == "OTHER"
     assert not [h for h in classifier.analyse("Texte.", title).hits if h.kind == "role_name" and h.label != "OTHER"]
