@@ -147,8 +147,9 @@ class PostingAnalyzer:
         roles = [hit for hit in hits if hit.kind == "role_name"]
         for hit in roles:
             listed = mentions.in_list(text, hit.start)
-            hit.declared = not listed and mentions.is_declared(text, hit.start)
-            hit.mention = listed or (not hit.declared and mentions.is_mention(text, hit.start))
+            cue = mentions.closest_cue(text, hit.start)
+            hit.declared = not listed and cue == "declared"
+            hit.mention = listed or cue == "mention"
         for first, second in zip(roles, roles[1:]):
             if mentions.listed_together(text, first.end, second.start):
                 first.mention = second.mention = True

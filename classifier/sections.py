@@ -134,15 +134,15 @@ class MentionCues:
         return tuple(re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in cues)
                                 + r")(?![\w'])") for cues in (self.declared, self.before))
 
-    def _follows(self, pattern: re.Pattern, text: str, start: int) -> bool:
+    def closest_cue(self, text: str, start: int) -> str | None:
+        """"declared" or "mention": the kind of the cue that ends nearest before a role name, in its
+        line and within `window` characters ("vous serez le bras droit du PO": a mention); None."""
         line_start = text.rfind("\n", 0, start) + 1
-        return pattern.search(fold_in_place(text[max(line_start, start - self.window):start])) is not None
-
-    def is_declared(self, text: str, start: int) -> bool:
-        return self._follows(self._patterns[0], text, start)
-
-    def is_mention(self, text: str, start: int) -> bool:
-        return self._follows(self._patterns[1], text, start)
+        before = fold_in_place(text[max(line_start, start - self.window):start])
+        ends = [max((m.end() for m in pattern.finditer(before)), default=-1) for pattern in self._patterns]
+        if max(ends) < 0:
+            return None
+        return "declared" if ends[0] >= ends[1] else "mention"  # a tie: "we are hiring" over "hiring"
 
     @staticmethod
     def in_list(text: str, start: int) -> bool:

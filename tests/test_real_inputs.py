@@ -88,6 +88,8 @@ def test_an_unknown_heading_ends_a_boilerplate_section(sectioner):
     ("Le groupement administre environ 2 600 PC et PM de la base.", True),
     ("You pair with designers, backend developers, QA and the product owner of your team.", True),
     ("The team has developers, a tester, a designer and a product owner.", True),  # personnels civils et militaires
+    ("Au sein de la squad, vous serez le bras droit du PO sur les sujets techniques.", True),  # the nearest cue
+    ("Nous recherchons un développeur pour accompagner le Product Owner.", True),
     ("In this role, the Product Manager owns the roadmap.", False),
     ("Au sein de l'équipe, le Product Owner porte le backlog.", False),
 ])
