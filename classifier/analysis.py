@@ -110,10 +110,8 @@ class PostingAnalyzer:
                 found.append(p)
                 continue
             text, title = p
-            if title is not None:
-                hits[at], hits[at + 1] = self._acronyms_as_meant(tokens[at], hits[at], tokens[at + 1], hits[at + 1])
-            else:
-                hits[at] = self._acronyms_as_meant(tokens[at], hits[at])[0]
+            parts = 1 if title is None else 2  # the body's tokens and hits, then the title's
+            hits[at:at + parts] = self._acronyms_as_meant(list(zip(tokens[at:at + parts], hits[at:at + parts])))
             body, body_hits = tokens[at], hits[at]
             sections = self._place(body, body_hits)
             if title is None:
@@ -128,14 +126,14 @@ class PostingAnalyzer:
                 at += 2
         return found
 
-    def _acronyms_as_meant(self, *texts_and_hits) -> list[list[RuleHit]]:
-        """Each text's hits, less those of acronyms that the title or the text make mean something else."""
-        pairs = list(zip(texts_and_hits[::2], texts_and_hits[1::2]))
-        meanings: dict[str, set] = {}
-        for tokens, hits in pairs:
+    def _acronyms_as_meant(self, parts: list[tuple[Tokens, list[RuleHit]]]) -> list[list[RuleHit]]:
+        """The hits of each text of a posting (body, title), less those of acronyms that the title or
+        the body make mean something else."""
+        meanings: dict[str, set[str | None]] = {}
+        for tokens, hits in parts:
             for acronym, labels in self.matcher.acronym_meanings(hits, tokens.text).items():
                 meanings.setdefault(acronym, set()).update(labels)
-        return [self.matcher.without_other_acronyms(hits, tokens.text, meanings) for tokens, hits in pairs]
+        return [self.matcher.without_other_acronyms(hits, tokens.text, meanings) for tokens, hits in parts]
 
     def _place(self, body: Tokens, hits: list[RuleHit]) -> Sections:
         """The body's sections: each hit told its own, boilerplate tokens made no content words."""
