@@ -39,6 +39,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
 _BRACKET_BEFORE = re.compile(r"\s*\(\s*$")
 _BRACKET_AFTER = re.compile(r"\s*\)")
 _TIME_BEFORE = re.compile(r"\d[\s\u202f]?$")  # "5 PM", "5PM"
+_EXCLUDE_REACH = 40  # characters around a hit searched for a rule's `exclude` expressions
 _INITIALS = re.compile(r"\b[^\W\d_]{3,}")  # the words whose initials spell an acronym ("Project Manager": PM)
 
 
@@ -52,6 +53,16 @@ class Rule:
     phrases: tuple[str, ...]
     case_sensitive: bool = False
     file: str = ""
+    # where a phrase's words mean something else ("haut de gamme" is no product range): regular
+    # expressions, any case; a hit inside one of their matches is dropped
+    exclude: re.Pattern | None = dataclasses.field(default=None, compare=False)
+
+    def excludes(self, text: str, start: int, end: int) -> bool:
+        """Whether the hit text[start:end] sits inside a match of `exclude`."""
+        if self.exclude is None:
+            return False
+        return any(m.start() <= start and m.end() >= end
+                   for m in self.exclude.finditer(text, max(0, start - _EXCLUDE_REACH), end + _EXCLUDE_REACH))
 
 
 @dataclass(slots=True)
@@ -82,7 +93,7 @@ def _check(rule: dict, where: str) -> Rule:
     def fail(message: str) -> RulesError:
         return RulesError(f"{where}: {message}")
 
-    unknown = set(rule) - {"id", "label", "kind", "weight", "source", "phrases", "case_sensitive"}
+    unknown = set(rule) - {"id", "label", "kind", "weight", "source", "phrases", "case_sensitive", "exclude"}
     if unknown:
         raise fail(f"unknown key(s) {', '.join(sorted(unknown))}")
     if not isinstance(rule.get("id"), str) or not _ID.match(rule["id"]):
@@ -105,7 +116,15 @@ def _check(rule: dict, where: str) -> Rule:
     case_sensitive = rule.get("case_sensitive", False)
     if not isinstance(case_sensitive, bool):
         raise fail("'case_sensitive' must be true or false")
-    return Rule(rule["id"], rule["label"], rule["kind"], float(weight), source, tuple(phrases), case_sensitive)
+    exclude = rule.get("exclude", [])
+    if not isinstance(exclude, list) or not all(isinstance(p, str) and p for p in exclude):
+        raise fail("'exclude' must be a list of regular expressions")
+    try:
+        pattern = re.compile("|".join(f"(?:{p})" for p in exclude), re.IGNORECASE) if exclude else None
+    except re.error as error:
+        raise fail(f"'exclude': {error}") from None
+    return Rule(rule["id"], rule["label"], rule["kind"], float(weight), source, tuple(phrases), case_sensitive,
+                exclude=pattern)
 
 
 def load_rule_file(path: Path) -> list[Rule]:
@@ -311,7 +330,7 @@ class RuleMatcher:
             text, sentences, kept = tokens.text, Sentences(tokens.text), []
             for rule_id, start, end in _without_overlaps(found, self.rules):
                 rule = self.rules[rule_id]
-                if _stemmer_collision(rule, text[start:end]):
+                if _stemmer_collision(rule, text[start:end]) or rule.excludes(text, start, end):
                     continue
                 kept.append(RuleHit(rule.id, rule.label, rule.kind, rule.weight, text[start:end], start, end, field,
                                     sentences=sentences))

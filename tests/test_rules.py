@@ -83,6 +83,14 @@ def test_production_and_food_counters_are_not_product(classifier, title):
     assert not [h for h in classifier.analyse("Texte.", title).hits if h.kind == "role_name" and h.label != "OTHER"]
 
 
+@pytest.mark.parametrize("text, counted", [
+    ("Vous gérez la gamme et son packaging.", ["gamme", "packaging"]),
+    ("Un hôtel haut de gamme ; un package de rémunération attractif ; des applications packagées.", []),
+])
+def test_a_rules_exclusions_keep_its_words_where_they_mean_something_else(classifier, text, counted):
+    assert [h.matched for h in classifier.analyse(text).hits if h.rule_id == "pm.gamme"] == counted
+
+
 def test_acronyms_are_case_sensitive(classifier):
     assert "role.po_acronym" in fired(classifier, "Le PO porte le backlog.")
     assert "role.po_acronym" not in fired(classifier, "le po est un fleuve d'Italie")
@@ -168,6 +176,7 @@ def test_every_article_rule_meets_its_cited_paragraph(classifier):
     ("[[rule]]\nid = 'a.b'\nlabel = 'PO'\nkind = 'activity'\nweight = 1\nsource = 2\nphrases = []\n", "'phrases' must be"),
     ("[[rule]]\nid = 'A B'\nlabel = 'PO'\nkind = 'activity'\nweight = 1\nsource = 2\nphrases = ['x']\n", "'id' must be"),
     ("[[rule]]\nid = 'a.b'\nlabel = 'PO'\nkind = 'activity'\nweight = 1\nsource = 2\nphrases = ['x']\ncolour = 1\n", "unknown key"),
+    ("[[rule]]\nid = 'a.b'\nlabel = 'PO'\nkind = 'activity'\nweight = 1\nsource = 2\nphrases = ['x']\nexclude = ['(x']\n", "'exclude'"),
     ("[[rule]\nid = 'a.b'\n", "not valid TOML"),
 ])
 def test_broken_rule_file_names_file_rule_and_problem(tmp_path, body, message):
