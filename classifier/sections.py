@@ -37,6 +37,7 @@ _MARKUP = " \t#*_•·-–—>|:=[](){}\"'«»"
 _SPACES = re.compile(r"\s+")
 _WORD_END = re.compile(r"[^\w']")
 _MENU_SEPARATOR = re.compile(r"\s*[|·•/>»›]\s*")  # "Accueil | Offres d'emploi | Mon compte"
+_MENU_MARK = re.compile(r"[|·•/>»›]").search
 
 
 @dataclass(frozen=True)
@@ -129,20 +130,22 @@ class MentionCues:
     window: int
 
     @cached_property
-    def _patterns(self) -> tuple[re.Pattern, re.Pattern]:
-        """The cues of each list as one expression, a cue matching whole words only."""
-        return tuple(re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in cues)
-                                + r")(?![\w'])") for cues in (self.declared, self.before))
+    def _pattern(self) -> re.Pattern:
+        """The cues as one expression, a cue matching whole words only: group `declared` or `mention`
+        (declared cues first, so that "we are hiring" is one, not the mention cue "hiring")."""
+        def alternatives(cues):
+            return "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in cues)
+        return re.compile(rf"(?<![\w'])(?:(?P<declared>{alternatives(self.declared)})|(?P<mention>"
+                          rf"{alternatives(self.before)}))(?![\w'])")
 
     def closest_cue(self, text: str, start: int) -> str | None:
         """"declared" or "mention": the kind of the cue that ends nearest before a role name, in its
         line and within `window` characters ("vous serez le bras droit du PO": a mention); None."""
         line_start = text.rfind("\n", 0, start) + 1
-        before = fold_in_place(text[max(line_start, start - self.window):start])
-        ends = [max((m.end() for m in pattern.finditer(before)), default=-1) for pattern in self._patterns]
-        if max(ends) < 0:
-            return None
-        return "declared" if ends[0] >= ends[1] else "mention"  # a tie: "we are hiring" over "hiring"
+        last = None
+        for last in self._pattern.finditer(fold_in_place(text[max(line_start, start - self.window):start])):
+            pass
+        return last.lastgroup if last else None
 
     @staticmethod
     def in_list(text: str, start: int) -> bool:
@@ -260,12 +263,14 @@ class Sectioner:
                     return kind
         return None
 
-    def _menu(self, folded: str) -> str | None:
-        """The kind of a short line that is one of `short_lines` ("Postuler"), or a menu of several
-        separated by "|", "/", "›"… ("Home | Jobs | Contact"); None for any other line."""
+    def _menu(self, folded: str, words: int) -> str | None:
+        """The kind of a short line (of `words` words) that is one of `short_lines` ("Postuler"), or a
+        menu of several separated by "|", "/", "›"… ("Home | Jobs | Contact"); None for any other line."""
         line = folded.strip(" .!?")
-        if len(line.split()) <= SHORT_LINE_WORDS and line in self._short:
+        if words <= SHORT_LINE_WORDS and line in self._short:
             return self._short[line]
+        if _MENU_MARK(line) is None:
+            return None
         items = [item for item in _MENU_SEPARATOR.split(line) if item]
         if len(items) >= 2 and all(item in self._short for item in items):
             return self._short[items[0]]
@@ -285,19 +290,18 @@ class Sectioner:
         return found
 
     @staticmethod
-    def _lines_of(text: str) -> list[tuple[int, int, bool]]:
-        """(start, end, whether it is a whole line) of each line, a line longer than LONG_LINE cut
+    def _lines_of(text: str) -> list[tuple[str, int, bool]]:
+        """(line, start, whether it is a whole line) of each line, a line longer than LONG_LINE cut
         at its sentence ends and before its bullets."""
-        lines: list[tuple[int, int, bool]] = []
+        lines: list[tuple[str, int, bool]] = []
         at = 0
         for line in text.split("\n"):
-            end = at + len(line)
             if len(line) <= LONG_LINE:
-                lines.append((at, end, True))
+                lines.append((line, at, True))
             else:
-                cuts = [at] + [at + m.end() for m in _SENTENCE_BREAK.finditer(line)] + [end]
-                lines += [(a, b, False) for a, b in zip(cuts, cuts[1:]) if b > a]
-            at = end + 1
+                cuts = [0] + [m.end() for m in _SENTENCE_BREAK.finditer(line)] + [len(line)]
+                lines += [(line[a:b], at + a, False) for a, b in zip(cuts, cuts[1:]) if b > a]
+            at += len(line) + 1
         return lines
 
     def sections(self, text: str) -> "Sections":
@@ -307,12 +311,12 @@ class Sectioner:
         and a colon ("Profil : …"). The `lines` cues are found in the whole text, folded once."""
         folded_text = fold_in_place(text)
         lines = self._lines_of(text)
-        cued = self._cued_lines(folded_text, [start for start, _, _ in lines])
+        cued = self._cued_lines(folded_text, [start for _, start, _ in lines])
         starts: list[int] = []
         kinds: list[str] = []
         current, header_seen = POSTING, False
-        for at, end, whole in lines:
-            line = text[at:end]
+        for line, at, whole in lines:
+            end = at + len(line)
             kind = current
             if line and not line.isspace():
                 short = whole and len(line) <= HEAD_CHARS
@@ -325,7 +329,7 @@ class Sectioner:
                     heading = None
                 if heading:
                     current = kind = heading
-                menu = self._menu(folded) if short else None
+                menu = self._menu(folded, words) if short else None
                 if menu:
                     kind = menu
                 else:
