@@ -1,6 +1,7 @@
 """Analyse a posting: normalise it, run spaCy, match the rules, list the model's terms."""
 from __future__ import annotations
 
+import gc
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,6 +81,7 @@ class PostingAnalyzer:
         if self._analysed >= RENEW_VOCAB_EVERY or len(self.analyzer.vocab.strings) >= RENEW_VOCAB_AT_STRINGS:
             self._analysed = 0
             self.matcher.renew_vocab()
+            gc.collect()  # the old vocabulary and its strings are garbage in cycles: free them now
         self._analysed += len(texts)
         return [self.analyzer(text) for text in texts]
 
