@@ -102,8 +102,7 @@ class PostingAnalyzer:
         for start in range(0, len(texts), TEXTS_AT_ONCE):
             with self._lock:
                 part = self._docs(texts[start:start + TEXTS_AT_ONCE])
-                found_hits = self.matcher.hits_many(part, fields[start:start + TEXTS_AT_ONCE])
-            hits += found_hits
+                hits += self.matcher.hits_many(part, fields[start:start + TEXTS_AT_ONCE])
             tokens += part
         found: list[Analysis | InputError] = []
         at = 0

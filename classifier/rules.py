@@ -23,7 +23,7 @@ from spacy.matcher import PhraseMatcher
 from .errors import RulesError
 from .keys import STOP_KEYS
 from .nlp import CodeOf, KeyCodes, Tokens
-from .sections import SECTIONS_FILE
+from .sections import SECTIONS_FILE, compile_expressions
 
 CLASSES = ("CPO", "PO", "PM", "OTHER")
 KINDS = ("role_name", "activity")
@@ -116,15 +116,9 @@ def _check(rule: dict, where: str) -> Rule:
     case_sensitive = rule.get("case_sensitive", False)
     if not isinstance(case_sensitive, bool):
         raise fail("'case_sensitive' must be true or false")
-    exclude = rule.get("exclude", [])
-    if not isinstance(exclude, list) or not all(isinstance(p, str) and p for p in exclude):
-        raise fail("'exclude' must be a list of regular expressions")
-    try:
-        pattern = re.compile("|".join(f"(?:{p})" for p in exclude), re.IGNORECASE) if exclude else None
-    except re.error as error:
-        raise fail(f"'exclude': {error}") from None
+    exclude = compile_expressions(rule.get("exclude", []), where, "exclude", re.IGNORECASE)
     return Rule(rule["id"], rule["label"], rule["kind"], float(weight), source, tuple(phrases), case_sensitive,
-                exclude=pattern)
+                exclude=exclude)
 
 
 def load_rule_file(path: Path) -> list[Rule]:

@@ -36,8 +36,9 @@ _SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+(?=\S)|\s+(?=[*•▪–-]\s)")
 _MARKUP = " \t#*_•·-–—>|:=[](){}\"'«»"
 _SPACES = re.compile(r"\s+")
 _WORD_END = re.compile(r"[^\w']")
-_MENU_SEPARATOR = re.compile(r"\s*[|·•/>»›]\s*")  # "Accueil | Offres d'emploi | Mon compte"
-_MENU_MARK = re.compile(r"[|·•/>»›]").search
+_MENU_MARKS = "[|·•/>»›]"  # what separates the items of a menu line: "Accueil | Offres d'emploi | Mon compte"
+_MENU_SEPARATOR = re.compile(rf"\s*{_MENU_MARKS}\s*")
+_MENU_MARK = re.compile(_MENU_MARKS).search
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,17 @@ class UnnamedRule:
                 or (self.mask_pattern is not None and self.mask_pattern.search(folded) is not None))
 
 
+def compile_expressions(value, where: str, name: str, flags: int = 0) -> re.Pattern | None:
+    """A list of regular expressions from a rule file (`name` at `where`) as one alternation, None
+    when empty; RulesError when it is not a list of expressions or one does not compile."""
+    if not isinstance(value, list) or not all(isinstance(p, str) and p for p in value):
+        raise RulesError(f"{where}: '{name}' must be a list of regular expressions")
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in value), flags) if value else None
+    except re.error as error:
+        raise RulesError(f"{where}: '{name}': {error}") from None
+
+
 def load_unnamed_rule(data: dict, path: Path) -> UnnamedRule:
     entry = data.get("unnamed", {})
     weight = entry.get("weight")
@@ -188,13 +200,7 @@ def load_unnamed_rule(data: dict, path: Path) -> UnnamedRule:
     masks = entry.get("masks", [])
     if not isinstance(masks, list) or not all(isinstance(m, str) and m.strip() for m in masks):
         raise RulesError(f"{path}: [unnamed] 'masks' must be a list of non-empty strings")
-    patterns = entry.get("mask_patterns", [])
-    if not isinstance(patterns, list) or not all(isinstance(p, str) and p for p in patterns):
-        raise RulesError(f"{path}: [unnamed] 'mask_patterns' must be a list of regular expressions")
-    try:
-        pattern = re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
-    except re.error as error:
-        raise RulesError(f"{path}: [unnamed] 'mask_patterns': {error}") from None
+    pattern = compile_expressions(entry.get("mask_patterns", []), f"{path}: [unnamed]", "mask_patterns")
     return UnnamedRule(entry["id"], entry["label"], float(weight), tuple(m.casefold() for m in masks), pattern)
 
 
