@@ -121,6 +121,7 @@ class PostingAnalyzer:
             else:
                 for hit in hits[at + 1]:
                     hit.section = "title"
+                hits[at + 1] = _product_role_over_other_jobs(hits[at + 1], "title")
                 _leave_role_names_to_the_rules(tokens[at + 1], hits[at + 1])
                 hits[at + 1] += self._unnamed(title, hits[at + 1], (0, len(title)), "title", "title")
                 found.append(Analysis(text, title, hits[at + 1] + body_hits, body_hits, (tokens[at + 1], body), sections))
@@ -148,12 +149,13 @@ class PostingAnalyzer:
             listed = mentions.in_list(text, hit.start)
             cue = mentions.closest_cue(text, hit.start)
             hit.declared = not listed and cue == "declared"
-            hit.mention = listed or cue == "mention"
+            hit.mention = listed or cue == "mention" or (cue is None and mentions.names_a_group(text, hit.end))
         for first, second in zip(roles, roles[1:]):
             if mentions.listed_together(text, first.end, second.start):
                 first.mention = second.mention = True
                 first.declared = second.declared = False
         body.content = body.content & ~sections.boilerplate_mask(body.starts)
+        hits[:] = _product_role_over_other_jobs(hits, HEADER)
         _leave_role_names_to_the_rules(body, hits)
         header = sections.header(text)
         if header:
@@ -183,6 +185,15 @@ class PostingAnalyzer:
         for hit in sorted(hits, key=lambda h: -h.start):
             text = text[: hit.start] + ROLE_MASK + text[hit.end:]
         return text
+
+
+def _product_role_over_other_jobs(hits: list[RuleHit], section: str) -> list[RuleHit]:
+    """The hits, less the other jobs' names on a title or header line (`section`) that names a
+    product role: "Product Owner / Chef de projet digital", "PO & Scrum Master" are the product role."""
+    line = [h for h in hits if h.section == section and h.kind == "role_name"]
+    if not any(h.label != NO_ROLE for h in line):
+        return hits
+    return [h for h in hits if not (h.section == section and h.kind == "role_name" and h.label == NO_ROLE)]
 
 
 def _leave_role_names_to_the_rules(tokens: Tokens, hits: list[RuleHit]) -> None:

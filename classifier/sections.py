@@ -124,29 +124,52 @@ _ENUMERATION = re.compile(r"\s*(?:,|;|&|\.|\band\b|\bet\b|\bor\b|\bou\b)[\s,]*"
 @dataclass(frozen=True)
 class MentionCues:
     """Words that, just before a role name, say it is the job's own role (`declared`) or a
-    colleague's (`before`)."""
+    colleague's (`before`); possessives (`possessive`: "nos Product Owners") say it is a colleague's
+    unless they follow a declared cue ("nous recherchons notre futur Product Owner"); words that,
+    right after one, make it the name of a group (`after`: "the Product Owner team")."""
 
     declared: tuple[str, ...]
     before: tuple[str, ...]
     window: int
+    after: tuple[str, ...] = ()
+    possessive: tuple[str, ...] = ()
 
     @cached_property
     def _pattern(self) -> re.Pattern:
         """The cues as one expression, a cue matching whole words only: group `declared` or `mention`
         (declared cues first, so that "we are hiring" is one, not the mention cue "hiring")."""
         def alternatives(cues):
-            return "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in cues)
-        return re.compile(rf"(?<![\w'])(?:(?P<declared>{alternatives(self.declared)})|(?P<mention>"
-                          rf"{alternatives(self.before)}))(?![\w'])")
+            return "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in cues) or "(?!)"
+        return re.compile(rf"(?<![\w'])(?:(?P<declared>{alternatives(self.declared)})|(?P<possessive>"
+                          rf"{alternatives(self.possessive)})|(?P<mention>{alternatives(self.before)}))(?![\w'])")
 
     def closest_cue(self, text: str, start: int) -> str | None:
         """"declared" or "mention": the kind of the cue that ends nearest before a role name, in its
-        line and within `window` characters ("vous serez le bras droit du PO": a mention); None."""
+        line and within `window` characters ("vous serez le bras droit du PO": a mention); None.
+        A possessive is a mention, or declared right after a declared cue ("devenez notre PO")."""
         line_start = text.rfind("\n", 0, start) + 1
-        last = None
-        for last in self._pattern.finditer(fold_in_place(text[max(line_start, start - self.window):start])):
-            pass
-        return last.lastgroup if last else None
+        before = last = None
+        folded = fold_in_place(text[max(line_start, start - self.window):start])
+        for found in self._pattern.finditer(folded):
+            before, last = last, found
+        if last is None:
+            return None
+        if last.lastgroup == "possessive":
+            declared = before is not None and before.lastgroup == "declared" and not folded[before.end():last.start()].strip()
+            return "declared" if declared else "mention"
+        return last.lastgroup
+
+    @cached_property
+    def _group(self) -> re.Pattern | None:
+        """A word of `after` right after the role name, but not "team lead" (one who leads the team)."""
+        if not self.after:
+            return None
+        words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in self.after)
+        return re.compile(rf"(?:'s)?\s+(?:{words})(?![\w'])(?!\s+lead)")
+
+    def names_a_group(self, text: str, end: int) -> bool:
+        """True when the role name ending at `end` names a group: "member of the Product Owner team"."""
+        return self._group is not None and self._group.match(fold_in_place(text[end:end + 40])) is not None
 
     @staticmethod
     def in_list(text: str, start: int) -> bool:
@@ -206,13 +229,14 @@ def load_unnamed_rule(data: dict, path: Path) -> UnnamedRule:
 
 def load_mention_cues(data: dict, path: Path) -> MentionCues:
     entry = data.get("mentions", {})
-    lists = [entry.get(name, []) for name in ("declared", "before")]
+    lists = [entry.get(name, []) for name in ("declared", "before", "after", "possessive")]
     window = entry.get("window", 40)
     if not all(isinstance(v, list) and all(isinstance(s, str) and s.strip() for s in v) for v in lists) or \
             isinstance(window, bool) or not isinstance(window, int) or window < 1:
-        raise RulesError(f"{path}: [mentions] needs 'declared' and 'before' (lists of words) and 'window' "
-                         "(a positive number)")
-    return MentionCues(*(tuple(_SPACES.sub(" ", fold_in_place(s)).strip() for s in v) for v in lists), window)
+        raise RulesError(f"{path}: [mentions] needs 'declared' and 'before' (lists of words), 'window' "
+                         "(a positive number) and may have 'after' and 'possessive' (lists of words)")
+    declared, before, after, possessive = (tuple(_SPACES.sub(" ", fold_in_place(s)).strip() for s in v) for v in lists)
+    return MentionCues(declared, before, window, after, possessive)
 
 
 def _looks_like_heading(line: str, words: int) -> bool:

@@ -92,10 +92,29 @@ def test_an_unknown_heading_ends_a_boilerplate_section(sectioner):
     ("Nous recherchons un développeur pour accompagner le Product Owner.", True),
     ("In this role, the Product Manager owns the roadmap.", False),
     ("Au sein de l'équipe, le Product Owner porte le backlog.", False),
+    # a role name that names a group: the team's, not the job's
+    ("Serve as member of the EV-CIS Product Owner Team as the technical advisor.", True),
+    ("You will present your findings to the Product Management department.", True),
+    # a possessive right after a declared cue is the job's own role
+    ("We are looking for our next Product Manager to own the roadmap.", False),
+    ("Nous recherchons notre futur·e Product Owner.", False),
+    ("Devenez notre prochain·e Product Owner !", False),
+    ("Nous recherchons un développeur pour accompagner notre Product Owner.", True),
+    ("Vous travaillerez avec nos Product Owners.", True),
+    ("Vous assisterez les Product Owners dans la rédaction des user stories.", True),
+    ("Vous ferez le lien entre les équipes métier et le Product Owner.", True),
 ])
 def test_a_colleagues_role_is_a_mention_not_the_job(classifier, text, mention):
     hits = [h for h in classifier.analyse(text).hits if h.kind == "role_name"]
     assert hits and all(h.mention == mention for h in hits)
+
+
+@pytest.mark.parametrize("line", ["Intitulé du poste : Product Owner", "Votre rôle : Product Manager",
+                                  "Your role as Product Owner", "We need a Product Manager to own our roadmap.",
+                                  "Nous recherchons notre futur·e Product Owner."])
+def test_a_role_the_posting_declares_its_own_is_declared(classifier, line):
+    hits = [h for h in classifier.analyse(f"Introduction.\n{line}").hits if h.kind == "role_name"]
+    assert hits and all(h.declared and not h.mention for h in hits)
 
 
 def test_others_head_start_holds_only_while_no_product_role_is_named(classifier):
@@ -121,6 +140,27 @@ def test_others_head_start_holds_only_while_no_product_role_is_named(classifier)
 def test_titles_built_on_product_are_told_apart_from_the_head_of_product(classifier, title, rule_id):
     found = [h.rule_id for h in classifier.analyse("Texte.", title).hits if h.field == "title" and h.kind == "role_name"]
     assert found[0] == rule_id and "role.cpo" not in found[1:]
+
+
+@pytest.mark.parametrize("title, label", [
+    ("PO / Scrum Master", "PO"),
+    ("Business Analyst / Product Owner", "PO"),
+    ("Chef de projet digital / Product Owner (H/F)", "PO"),
+    ("Product Manager / Chef de projet (F/H)", "PM"),
+    ("Scrum Master", "OTHER"),
+])
+def test_a_title_naming_a_product_role_beside_another_job_is_the_product_role(classifier, title, label):
+    body = "CDI à Paris, télétravail partiel. Rejoignez une équipe engagée et bienveillante."
+    assert classifier.classify(body, title=title).label == label
+    assert classifier.classify(f"{title}\n{body}").label == label  # the same title on the text's header line
+    others = [h for h in classifier.analyse(body, title).hits if h.field == "title" and h.label == "OTHER"]
+    assert bool(others) == (label == "OTHER")
+
+
+@pytest.mark.parametrize("title", ["VP of Product Management", "Vice President of Product Management",
+                                   "Responsable du pôle produit (H/F)"])
+def test_heads_of_the_product_function_are_cpo(classifier, title):
+    assert classifier.classify("CDI à Paris, télétravail partiel.", title=title).label == "CPO"
 
 
 def test_a_role_named_in_the_header_decides_a_short_ad(classifier):
