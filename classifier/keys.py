@@ -18,7 +18,8 @@ _SUFFIXES = sorted(
     reverse=True,
 )
 _MIN_STEM = 4
-_INCLUSIVE_MARKS = "·•‧⋅.("  # "développeur·se", "chef.fe", "principal(e"
+_INCLUSIVE_MARKS = "·•‧⋅.("  # "développeur·se", "chef.fe", "principal(e", "directeur·trice"
+_INCLUSIVE_TAIL = 5  # the longest ending dropped after such a mark ("trice")
 # soft hyphen, zero-width space, non-joiner and joiner, word joiner, byte order mark: invisible
 # inside a word, where they would keep it from meeting its phrases
 _INVISIBLE = str.maketrans(dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff")))
@@ -40,7 +41,7 @@ def fold(word: str) -> str:
     word = word.lower()
     for mark in _INCLUSIVE_MARKS:
         head, sep, tail = word.partition(mark)
-        if sep and head and tail and len(tail) <= 4:
+        if sep and head and tail and len(tail) <= _INCLUSIVE_TAIL:
             word = head
     decomposed = unicodedata.normalize("NFKD", word)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("œ", "oe").replace("’", "'")

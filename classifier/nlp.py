@@ -12,6 +12,7 @@ each token up in a dictionary.
 from __future__ import annotations
 
 import gzip
+from bisect import bisect_left
 import json
 import re
 from collections.abc import Callable
@@ -35,6 +36,9 @@ LONGEST_RUN = 100
 RUN_PIECE = 64
 _LONG_RUN = re.compile(r"\S{%d,}" % LONGEST_RUN)
 _WORD_CHARACTER = re.compile(r"\w")
+# an inclusive ending after a hyphen, which the tokenizer makes a word of its own ("chef-fe",
+# "directeur-trice"): it gets the key of spaces, so that "chef-fe de produit" meets "chef de produit"
+_HYPHENATED_ENDING = re.compile(r"(?<=[^\W\d_])-(?:fe|trice|rice|euse|se|e|es|ne|ère|ere|le|lle)(?![\w-])", re.IGNORECASE)
 
 
 class KeyTable:
@@ -199,6 +203,11 @@ class Analyzer:
         ends = [s + n for s, n in zip(starts, lengths)]
         known, number = self._numbers.get, self._number
         numbers = np.array([known(w) or number(w) for w in map(text.__getitem__, map(slice, starts, ends))])
+        if "-" in text:
+            for ending in _HYPHENATED_ENDING.finditer(text):
+                at = bisect_left(starts, ending.start() + 1)
+                if at < len(starts) and starts[at] == ending.start() + 1:
+                    numbers[at] = 0
         return Tokens(text, doc, numbers, starts, ends, self._meaning.of(self.table)[numbers], self.table)
 
     # -- building and storing ------------------------------------------------------------

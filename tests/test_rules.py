@@ -72,6 +72,25 @@ def test_titles_joined_by_an_ampersand_or_a_function_word(classifier, title, rul
     assert roles == [rule_id]
 
 
+@pytest.mark.parametrize("title, rule_id", [
+    ("Directeur·trice produit", "role.cpo"),
+    ("Directeur.trice Produit (H/F)", "role.cpo"),
+    ("Directeur(trice) produit", "role.cpo"),
+    ("Directeur-trice produit", "role.cpo"),
+    ("Chef-fe de produit", "role.pm"),
+    ("Chef(fe) de produit", "role.pm"),
+])
+def test_inclusive_endings_of_every_spelling_meet_the_role(classifier, title, rule_id):
+    roles = [h.rule_id for h in classifier.analyse("Texte.", title).hits if h.field == "title" and h.kind == "role_name"]
+    assert roles == [rule_id]
+
+
+def test_a_hyphen_keeps_words_that_are_no_inclusive_ending():
+    from classifier.keys import fold
+
+    assert fold("Directeur·trice") == "directeur" and fold("full-stack") == "full-stack"
+
+
 @pytest.mark.parametrize("title", ["Production Manager", "Head of Production", "Production Director",
                                    "Producteur / Productrice TV", "Responsable de production",
                                    "Responsable produits frais (H/F)", "Responsable produit traiteur"])
