@@ -12,9 +12,9 @@ each token up in a dictionary.
 from __future__ import annotations
 
 import gzip
-from bisect import bisect_left
 import json
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path

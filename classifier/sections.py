@@ -136,8 +136,8 @@ class MentionCues:
 
     @cached_property
     def _pattern(self) -> re.Pattern:
-        """The cues as one expression, a cue matching whole words only: group `declared` or `mention`
-        (declared cues first, so that "we are hiring" is one, not the mention cue "hiring")."""
+        """The cues as one expression, a cue matching whole words only: group `declared`, `possessive`
+        or `mention` (declared cues first, so that "we are hiring" is one, not the mention cue "hiring")."""
         def alternatives(cues):
             return "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in cues) or "(?!)"
         return re.compile(rf"(?<![\w'])(?:(?P<declared>{alternatives(self.declared)})|(?P<possessive>"
