@@ -105,6 +105,8 @@ def test_an_unknown_heading_ends_a_boilerplate_section(sectioner):
     ("Vous ferez le lien entre les équipes métier et le Product Owner.", True),
     # "la DSI" is a department, not a director listed before the role
     ("Au sein de la DSI, le Product Owner aura pour missions de prioriser le backlog.", False),
+    ("You will present your findings to product managers and designers.", True),
+    ("We are looking for someone to be our next Product Manager.", False),
 ])
 def test_a_colleagues_role_is_a_mention_not_the_job(classifier, text, mention):
     hits = [h for h in classifier.analyse(text).hits if h.kind == "role_name"]
