@@ -110,12 +110,14 @@ def load_section_cues(data: dict, path: Path) -> list[SectionCues]:
 
 # a list's items up to a role name: at least one short item and a comma, then the role name right
 # after the comma ("designers, developers, and product managers") or after one more item and "and"
-# ("designers, developers and the product owner"); or an acronym paired with it ("PC et PM")
+# ("designers, developers and the product owner", "avec des développeurs, des designers et des chefs
+# de produit"); or an acronym paired with it ("PC et PM"). The first item starts a line or follows
+# a comma, a bracket or a colon, unless the list ends with "and" and a second item.
 _DETERMINER = r"(?:(?:the|a|an|our|their|les|des|nos|leurs|un|une|le|la|l'|d')\s*)?"
-_LIST_BEFORE = re.compile(r"(?:(?:^|[,;(:])[^,;:.!?()\n]{1,40}[,;]\s*"
-                          r"(?:(?:and|et|or|ou|&)\s+" + _DETERMINER + r"|[^,;:.!?()\n]{1,40}?\s(?:and|et|or|ou|&)\s+"
-                          + _DETERMINER + r")?[*_\"“«]*"
-                          r"|(?-i:\b[A-Z]{2,5})\s*(?:and|et|&|/))\s*$", re.I)
+_ITEM = r"[^,;:.!?()\n]{1,40}"
+_LIST_BEFORE = re.compile(r"(?:(?:(?<![^\n])|[,;(:])" + _ITEM + r"[,;]\s*(?:(?:and|et|or|ou|&)\s+" + _DETERMINER + r")?"
+                          r"[*_\"“«]*|" + _ITEM + r"[,;]\s*" + _ITEM + r"?\s(?:and|et|or|ou|&)\s+" + _DETERMINER
+                          + r"[*_\"“«]*|(?-i:\b[A-Z]{2,5})\s*(?:and|et|&|/))\s*$", re.I)
 # what may stand between two role names that are only listed: "designers, developers and the product owner"
 _ENUMERATION = re.compile(r"\s*(?:,|;|&|\.|\band\b|\bet\b|\bor\b|\bou\b)[\s,]*"
                           r"(?:(?:and|et|or|ou|the|a|an|les|des|de|du|la|le|un|une)\s+)*$", re.I)

@@ -107,6 +107,11 @@ def test_an_unknown_heading_ends_a_boilerplate_section(sectioner):
     ("Au sein de la DSI, le Product Owner aura pour missions de prioriser le backlog.", False),
     ("You will present your findings to product managers and designers.", True),
     ("We are looking for someone to be our next Product Manager.", False),
+    # lists whose first item starts the line, or that end with "and" and a second item
+    ("- Teaching or mentoring developers, product managers, clients or other non-designers.", True),
+    ("En collaborant avec des développeurs, des designers de contenu et des chefs de produit.", True),
+    ("We're hiring for a Senior Product Manager.", False),
+    ("TTS is looking for talented product managers who will help our partners.", False),
 ])
 def test_a_colleagues_role_is_a_mention_not_the_job(classifier, text, mention):
     hits = [h for h in classifier.analyse(text).hits if h.kind == "role_name"]

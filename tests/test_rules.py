@@ -85,6 +85,13 @@ def test_inclusive_endings_of_every_spelling_meet_the_role(classifier, title, ru
     assert roles == [rule_id]
 
 
+def test_project_management_is_a_discipline_not_a_project_managers_title(classifier):
+    """"manager" and "management" share a stem: the discipline names no job."""
+    found = [h.rule_id for h in classifier.analyse("Sound project management and program management know-how. "
+                                                   "You report to the Project Manager.").hits]
+    assert found.count("role.chef_de_projet") == 1
+
+
 def test_a_hyphen_keeps_words_that_are_no_inclusive_ending():
     from classifier.keys import fold
 
