@@ -333,13 +333,19 @@ class RuleMatcher:
 
 
 # The light stem meets "product" in "production", "productive", "producteur": a rule hit on such a
-# word is the stemmer's, not the posting's ("Production Manager" is no Product Manager). The model's
-# terms keep the shared key; only rule hits are dropped, unless a phrase of the rule holds such a word.
+# word is the stemmer's, not the posting's ("Production Manager" is no Product Manager). It meets
+# "manager" in "management" too: a discipline ("sound project management know-how") is no job
+# title. The model's terms keep the shared key; only rule hits are dropped (for "management", those
+# of job titles), unless a phrase of the rule holds such a word ("Product Management" is role.pm's).
+# ("la Direction Produit", where the stem of "directeur" meets "direction", is a department: the
+# section cues make it a mention, see `sections.MentionCues.departments`.)
 _PRODUCTION = re.compile(r"\bproduc(?:tions?|tives?|teurs?|trices?)\b", re.IGNORECASE)
+_MANAGEMENT = re.compile(r"\bmanagement\b", re.IGNORECASE)
 
 
 def _stemmer_collision(rule: Rule, matched: str) -> bool:
-    return _PRODUCTION.search(matched) is not None and not any(_PRODUCTION.search(p) for p in rule.phrases)
+    return any(word.search(matched) is not None and not any(word.search(p) for p in rule.phrases)
+               for word in ((_PRODUCTION, _MANAGEMENT) if rule.kind == "role_name" else (_PRODUCTION,)))
 
 
 def _matched_sequence(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -135,6 +135,7 @@ class MentionCues:
     window: int
     after: tuple[str, ...] = ()
     possessive: tuple[str, ...] = ()
+    departments: tuple[str, ...] = ()  # first words that make a role name's match a department ("Direction Produit")
 
     @cached_property
     def _pattern(self) -> re.Pattern:
@@ -169,8 +170,11 @@ class MentionCues:
         words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in self.after)
         return re.compile(rf"(?:'s)?\s+(?:{words})(?![\w'])(?!\s+lead)")
 
-    def names_a_group(self, text: str, end: int) -> bool:
-        """True when the role name ending at `end` names a group: "member of the Product Owner team"."""
+    def names_a_group(self, text: str, start: int, end: int) -> bool:
+        """True when the role name at text[start:end] names a group: "member of the Product Owner
+        team", or a department ("la Direction Produit", which the stem of "directeur" meets)."""
+        if _first_word(fold_in_place(text[start:end])) in self.departments:
+            return True
         return self._group is not None and self._group.match(fold_in_place(text[end:end + 40])) is not None
 
     @staticmethod
@@ -231,14 +235,15 @@ def load_unnamed_rule(data: dict, path: Path) -> UnnamedRule:
 
 def load_mention_cues(data: dict, path: Path) -> MentionCues:
     entry = data.get("mentions", {})
-    lists = [entry.get(name, []) for name in ("declared", "before", "after", "possessive")]
+    lists = [entry.get(name, []) for name in ("declared", "before", "after", "possessive", "departments")]
     window = entry.get("window", 40)
     if not all(isinstance(v, list) and all(isinstance(s, str) and s.strip() for s in v) for v in lists) or \
             isinstance(window, bool) or not isinstance(window, int) or window < 1:
         raise RulesError(f"{path}: [mentions] needs 'declared' and 'before' (lists of words), 'window' "
-                         "(a positive number) and may have 'after' and 'possessive' (lists of words)")
-    declared, before, after, possessive = (tuple(_SPACES.sub(" ", fold_in_place(s)).strip() for s in v) for v in lists)
-    return MentionCues(declared, before, window, after, possessive)
+                         "(a positive number) and may have 'after', 'possessive' and 'departments' (lists of words)")
+    declared, before, after, possessive, departments = (tuple(_SPACES.sub(" ", fold_in_place(s)).strip() for s in v)
+                                                        for v in lists)
+    return MentionCues(declared, before, window, after, possessive, departments)
 
 
 def _looks_like_heading(line: str, words: int) -> bool:

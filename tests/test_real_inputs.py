@@ -112,6 +112,8 @@ def test_an_unknown_heading_ends_a_boilerplate_section(sectioner):
     ("En collaborant avec des développeurs, des designers de contenu et des chefs de produit.", True),
     ("We're hiring for a Senior Product Manager.", False),
     ("TTS is looking for talented product managers who will help our partners.", False),
+    # a department, which the stem of "directeur" meets: the product organisation, not the job
+    ("Au sein de la Direction Produit, vous pilotez le backlog.", True),
 ])
 def test_a_colleagues_role_is_a_mention_not_the_job(classifier, text, mention):
     hits = [h for h in classifier.analyse(text).hits if h.kind == "role_name"]

@@ -87,9 +87,24 @@ def test_inclusive_endings_of_every_spelling_meet_the_role(classifier, title, ru
 
 def test_project_management_is_a_discipline_not_a_project_managers_title(classifier):
     """"manager" and "management" share a stem: the discipline names no job."""
-    found = [h.rule_id for h in classifier.analyse("Sound project management and program management know-how. "
-                                                   "You report to the Project Manager.").hits]
-    assert found.count("role.chef_de_projet") == 1
+    found = [h.rule_id for h in classifier.analyse("Sound project management and program management know-how, "
+                                                   "key account management, engineering management. "
+                                                   "You report to the Project Manager.").hits if h.kind == "role_name"]
+    assert found == ["role.chef_de_projet"]
+    # a rule whose phrases hold "management" keeps it
+    assert [h.rule_id for h in classifier.analyse("Head of Product Management").hits][0] == "role.cpo"
+
+
+@pytest.mark.parametrize("text", ["Expérience en product design, UX design et UX research.",
+                                  "Vous participez au coaching agile des équipes.", "Agile coaching experience."])
+def test_disciplines_that_share_a_job_titles_stem_name_no_job(classifier, text):
+    assert not [h for h in classifier.analyse(text).hits if h.kind == "role_name"]
+
+
+@pytest.mark.parametrize("title, rule_id", [("Product Designer", "role.designer"), ("UX Researcher", "role.designer"),
+                                            ("Head of Product Design", "role.designer"), ("Agile Coach", "role.scrum_master")])
+def test_the_job_titles_themselves_still_match(classifier, title, rule_id):
+    assert [h.rule_id for h in classifier.analyse("Texte.", title).hits if h.field == "title"][0] == rule_id
 
 
 def test_a_hyphen_keeps_words_that_are_no_inclusive_ending():
