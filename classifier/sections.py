@@ -118,6 +118,12 @@ _ITEM = r"[^,;:.!?()\n]{1,40}"
 _LIST_BEFORE = re.compile(r"(?:(?:(?<![^\n])|[,;(:])" + _ITEM + r"[,;]\s*(?:(?:and|et|or|ou|&)\s+" + _DETERMINER + r")?"
                           r"[*_\"“«]*|" + _ITEM + r"[,;]\s*" + _ITEM + r"?\s(?:and|et|or|ou|&)\s+" + _DETERMINER
                           + r"[*_\"“«]*|(?-i:\b[A-Z]{2,5})\s*(?:and|et|&|/))\s*$", re.I)
+# the items after a role name that starts a list: a comma, then one item of three words at most and
+# a comma or "and" ("product management, design and engineering"), not a clause ("Product Owner,
+# you own…", "The Product Manager, who owns…")
+_LIST_AFTER = re.compile(r"[ \t]*[,;](?![ \t]*(?:you|vous|tu|we|nous|they|il|elle|ils|elles|on|your|votre|ton|who|qui"
+                         r"|which|that|together|ensemble)\b)[ \t]*(?:[^\s,;:.!?()]+[ \t]+){0,2}[^\s,;:.!?()]+"
+                         r"(?:[,;]|[ \t]+(?:and|et|or|ou|&)[ \t])", re.I)
 # what may stand between two role names that are only listed: "designers, developers and the product owner"
 _ENUMERATION = re.compile(r"\s*(?:,|;|&|\.|\band\b|\bet\b|\bor\b|\bou\b)[\s,]*"
                           r"(?:(?:and|et|or|ou|the|a|an|les|des|de|du|la|le|un|une)\s+)*$", re.I)
@@ -184,6 +190,12 @@ class MentionCues:
         roles of a team, not the job's."""
         line_start = text.rfind("\n", 0, start) + 1
         return _LIST_BEFORE.search(text, max(line_start, start - 80), start) is not None
+
+    @staticmethod
+    def heads_a_list(text: str, end: int) -> bool:
+        """True when the role name ending at `end` is the first item of a list ("a studio for product
+        management, design and software engineering")."""
+        return _LIST_AFTER.match(text, end) is not None
 
     @staticmethod
     def listed_together(text: str, end: int, start: int) -> bool:

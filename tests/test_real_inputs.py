@@ -114,6 +114,11 @@ def test_an_unknown_heading_ends_a_boilerplate_section(sectioner):
     ("TTS is looking for talented product managers who will help our partners.", False),
     # a department, which the stem of "directeur" meets: the product organisation, not the job
     ("Au sein de la Direction Produit, vous pilotez le backlog.", True),
+    # the first item of a list of disciplines or colleagues, but not the subject of a clause
+    ("SinnerSchrader Swipe is a studio for mobile product management, design and software engineering.", True),
+    ("Present them to the product manager, the designers, the engineers and program leadership.", True),
+    ("The Product Manager, together with the tech lead and the designer, owns delivery.", False),
+    ("Le Product Owner, garant de la vision et du backlog, anime les rituels.", False),
 ])
 def test_a_colleagues_role_is_a_mention_not_the_job(classifier, text, mention):
     hits = [h for h in classifier.analyse(text).hits if h.kind == "role_name"]
