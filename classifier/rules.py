@@ -343,7 +343,12 @@ _PRODUCTION = re.compile(r"\bproduc(?:tions?|tives?|teurs?|trices?)\b", re.IGNOR
 _MANAGEMENT = re.compile(r"\bmanagement\b", re.IGNORECASE)
 
 
+_COLLIDING = re.compile(f"{_PRODUCTION.pattern}|{_MANAGEMENT.pattern}", re.IGNORECASE)  # one search for most hits
+
+
 def _stemmer_collision(rule: Rule, matched: str) -> bool:
+    if _COLLIDING.search(matched) is None:
+        return False
     return any(word.search(matched) is not None and not any(word.search(p) for p in rule.phrases)
                for word in ((_PRODUCTION, _MANAGEMENT) if rule.kind == "role_name" else (_PRODUCTION,)))
 

@@ -114,9 +114,9 @@ def load_section_cues(data: dict, path: Path) -> list[SectionCues]:
 # de produit"); or an acronym paired with it ("PC et PM"). The first item starts a line or follows
 # a comma, a bracket or a colon, unless the list ends with "and" and a second item.
 _DETERMINER = r"(?:(?:the|a|an|our|their|les|des|nos|leurs|un|une|le|la|l'|d')\s*)?"
-_ITEM = r"[^,;:.!?()\n]{1,40}"
-_LIST_BEFORE = re.compile(r"(?:(?:(?<![^\n])|[,;(:])" + _ITEM + r"[,;]\s*(?:(?:and|et|or|ou|&)\s+" + _DETERMINER + r")?"
-                          r"[*_\"“«]*|" + _ITEM + r"[,;]\s*" + _ITEM + r"?\s(?:and|et|or|ou|&)\s+" + _DETERMINER
+_ITEM = r"[^,;:.!?()\n]{1,40}"  # possessive below (no comma inside an item: backtracking never helps)
+_LIST_BEFORE = re.compile(r"(?:(?:(?<![^\n])|[,;(:])" + _ITEM + r"+[,;]\s*(?:(?:and|et|or|ou|&)\s+" + _DETERMINER + r")?"
+                          r"[*_\"“«]*|(?<!\S)" + _ITEM + r"+[,;]\s*" + _ITEM + r"?\s(?:and|et|or|ou|&)\s+" + _DETERMINER
                           + r"[*_\"“«]*|(?-i:\b[A-Z]{2,5})\s*(?:and|et|&|/))\s*$", re.I)
 # the items after a role name that starts a list: a comma, then one item of three words at most and
 # a comma or "and" ("product management, design and engineering"), not a clause ("Product Owner,
