@@ -341,8 +341,6 @@ class RuleMatcher:
 # section cues make it a mention, see `sections.MentionCues.departments`.)
 _PRODUCTION = re.compile(r"\bproduc(?:tions?|tives?|teurs?|trices?)\b", re.IGNORECASE)
 _MANAGEMENT = re.compile(r"\bmanagement\b", re.IGNORECASE)
-
-
 _COLLIDING = re.compile(f"{_PRODUCTION.pattern}|{_MANAGEMENT.pattern}", re.IGNORECASE)  # one search for most hits
 
 

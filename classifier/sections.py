@@ -129,6 +129,12 @@ _ENUMERATION = re.compile(r"\s*(?:,|;|&|\.|\band\b|\bet\b|\bor\b|\bou\b)[\s,]*"
                           r"(?:(?:and|et|or|ou|the|a|an|les|des|de|du|la|le|un|une)\s+)*$", re.I)
 
 
+def _alternatives(cues: tuple[str, ...]) -> str:
+    """Folded cue words as alternatives of a regular expression, any run of spaces between their
+    words; an expression that meets nothing when there are none."""
+    return "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in cues) or "(?!)"
+
+
 @dataclass(frozen=True)
 class MentionCues:
     """Words that, just before a role name, say it is the job's own role (`declared`) or a
@@ -147,10 +153,8 @@ class MentionCues:
     def _pattern(self) -> re.Pattern:
         """The cues as one expression, a cue matching whole words only: group `declared`, `possessive`
         or `mention` (declared cues first, so that "we are hiring" is one, not the mention cue "hiring")."""
-        def alternatives(cues):
-            return "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in cues) or "(?!)"
-        return re.compile(rf"(?<![\w'])(?:(?P<declared>{alternatives(self.declared)})|(?P<possessive>"
-                          rf"{alternatives(self.possessive)})|(?P<mention>{alternatives(self.before)}))(?![\w'])")
+        return re.compile(rf"(?<![\w'])(?:(?P<declared>{_alternatives(self.declared)})|(?P<possessive>"
+                          rf"{_alternatives(self.possessive)})|(?P<mention>{_alternatives(self.before)}))(?![\w'])")
 
     def closest_cue(self, text: str, start: int) -> str | None:
         """"declared" or "mention": the kind of the cue that ends nearest before a role name, in its
@@ -173,8 +177,7 @@ class MentionCues:
         """A word of `after` right after the role name, but not "team lead" (one who leads the team)."""
         if not self.after:
             return None
-        words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in self.after)
-        return re.compile(rf"(?:'s)?\s+(?:{words})(?![\w'])(?!\s+lead)")
+        return re.compile(rf"(?:'s)?\s+(?:{_alternatives(self.after)})(?![\w'])(?!\s+lead)")
 
     def names_a_group(self, text: str, start: int, end: int) -> bool:
         """True when the role name at text[start:end] names a group: "member of the Product Owner
