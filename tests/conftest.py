@@ -60,3 +60,8 @@ def classifier():
     from classifier import Classifier
 
     return Classifier.load()
+
+
+def title_roles(classifier, title: str) -> list[str]:
+    """The ids of the role-name rules that fire on a title (beside a body that names none)."""
+    return [h.rule_id for h in classifier.analyse("Texte.", title).hits if h.field == "title" and h.kind == "role_name"]

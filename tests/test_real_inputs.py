@@ -12,7 +12,7 @@ from classifier.resources import rules_dir
 from classifier.sections import Sectioner
 from classifier.training import read_relabelling
 
-from conftest import ROOT, run
+from conftest import ROOT, run, title_roles
 
 PAGE = (ROOT / "tests" / "data" / "board-page-po.txt").read_text(encoding="utf-8")
 
@@ -154,7 +154,7 @@ def test_others_head_start_holds_only_while_no_product_role_is_named(classifier)
     ("Head of Product Design", "role.designer"),
 ])
 def test_titles_built_on_product_are_told_apart_from_the_head_of_product(classifier, title, rule_id):
-    found = [h.rule_id for h in classifier.analyse("Texte.", title).hits if h.field == "title" and h.kind == "role_name"]
+    found = title_roles(classifier, title)
     assert found[0] == rule_id and "role.cpo" not in found[1:]
 
 

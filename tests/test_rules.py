@@ -12,6 +12,8 @@ from classifier.errors import RulesError
 from classifier.resources import rules_dir
 from classifier.rules import load_rule_file, load_rules
 
+from conftest import title_roles
+
 ARTICLE = Path(__file__).resolve().parent.parent.parent / "shared" / "seed" / "article-cpo-po-pm.txt"
 ROME = ARTICLE.parent.parent / "data" / "rome" / "appellations_v460.csv"
 
@@ -67,9 +69,7 @@ def test_the_discipline_and_user_needs_are_pm_evidence_but_not_their_look_alikes
     ("SVP Product", "role.cpo"),
 ])
 def test_titles_joined_by_an_ampersand_or_a_function_word(classifier, title, rule_id):
-    roles = [h.rule_id for h in classifier.analyse("Texte.", title).hits
-             if h.field == "title" and h.kind == "role_name" and h.rule_id != "title.no_product_role"]
-    assert roles == [rule_id]
+    assert [r for r in title_roles(classifier, title) if r != "title.no_product_role"] == [rule_id]
 
 
 @pytest.mark.parametrize("title, rule_id", [
@@ -81,8 +81,7 @@ def test_titles_joined_by_an_ampersand_or_a_function_word(classifier, title, rul
     ("Chef(fe) de produit", "role.pm"),
 ])
 def test_inclusive_endings_of_every_spelling_meet_the_role(classifier, title, rule_id):
-    roles = [h.rule_id for h in classifier.analyse("Texte.", title).hits if h.field == "title" and h.kind == "role_name"]
-    assert roles == [rule_id]
+    assert title_roles(classifier, title) == [rule_id]
 
 
 def test_project_management_is_a_discipline_not_a_project_managers_title(classifier):
