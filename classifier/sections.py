@@ -261,6 +261,14 @@ def load_mention_cues(data: dict, path: Path) -> MentionCues:
     return MentionCues(declared, before, window, after, possessive, departments)
 
 
+def load_title_fields(data: dict, path: Path) -> tuple[str, ...]:
+    """The `[header]` fields of a parsed `sections.toml`, folded: names of a field that holds the job title."""
+    fields = data.get("header", {}).get("fields", [])
+    if not isinstance(fields, list) or not all(isinstance(f, str) and f.strip() for f in fields):
+        raise RulesError(f"{path}: [header] 'fields' must be a list of words")
+    return tuple(sorted({_folded(f) for f in fields}, key=len, reverse=True))
+
+
 def _looks_like_heading(line: str, words: int) -> bool:
     """A heading whose words are no cue ("## About project?") ends the section before it."""
     stripped = line.strip()
@@ -285,10 +293,14 @@ def _looks_like_title(line: str, words: int) -> bool:
 class Sectioner:
     """Splits texts into sections with the cues of a `sections.toml`."""
 
-    def __init__(self, cues: list[SectionCues], mentions: MentionCues, unnamed: UnnamedRule):
+    def __init__(self, cues: list[SectionCues], mentions: MentionCues, unnamed: UnnamedRule,
+                 title_fields: tuple[str, ...] = ()):
         self.cues = cues
         self.mentions = mentions
         self.unnamed = unnamed
+        self.title_fields = title_fields
+        # "Poste : Chef de secteur H/F" at the top of a text: a field that holds the job title
+        self._title_field = re.compile(rf"[\W_]*(?:{_alternatives(title_fields)})\s*:\s*")
         self.boilerplate = frozenset(c.kind for c in cues if c.boilerplate)
         # by first word, longest heading first, so that "profil recherche" wins over "profil"
         self._headings: dict[str, list[tuple[str, str]]] = {}
@@ -303,7 +315,8 @@ class Sectioner:
         path = directory / SECTIONS_FILE
         path = path if path.is_file() else fallback / SECTIONS_FILE
         data = read_cues_file(path)
-        return cls(load_section_cues(data, path), load_mention_cues(data, path), load_unnamed_rule(data, path))
+        return cls(load_section_cues(data, path), load_mention_cues(data, path), load_unnamed_rule(data, path),
+                   load_title_fields(data, path))
 
     def _heading(self, folded: str, words: int) -> str | None:
         for heading, kind in self._headings.get(_first_word(folded), ()):
@@ -366,7 +379,7 @@ class Sectioner:
         cued = self._cued_lines(folded_text, [start for _, start, _ in lines])
         starts: list[int] = []
         kinds: list[str] = []
-        current, header_seen = POSTING, False
+        current, header_seen, header_start = POSTING, False, None
         for line, at, whole in lines:
             end = at + len(line)
             kind = current
@@ -390,13 +403,17 @@ class Sectioner:
                             kind = cue_kind
                             break
                 if not header_seen and (heading or kind not in self.boilerplate):
-                    header_seen = True
-                    if not heading and short and _looks_like_title(line, words):
+                    field = self._title_field.match(folded_text, at, end) if short else None
+                    value = text[field.end():end].split() if field else []
+                    header_seen = not field or bool(value)  # "Poste :" alone: the title is on the next line
+                    if value and _looks_like_title(" ".join(value), len(value)):
+                        current, kind, header_start = POSTING, HEADER, field.end()
+                    elif not heading and short and _looks_like_title(line, words):
                         kind = HEADER
             if not kinds or kinds[-1] != kind:
                 starts.append(at)
                 kinds.append(kind)
-        return Sections(starts, kinds, self.boilerplate)
+        return Sections(starts, kinds, self.boilerplate, header_start)
 
 
 @dataclass
@@ -406,6 +423,7 @@ class Sections:
     starts: list[int]
     kinds: list[str]
     boilerplate: frozenset[str]
+    header_start: int | None = None  # where the title begins on a header line that names its field ("Poste : …")
 
     def at(self, offset: int) -> str:
         return self.kinds[bisect.bisect_right(self.starts, offset) - 1] if self.kinds else POSTING
@@ -414,7 +432,7 @@ class Sections:
         """Where the header line stands in `text` (without its spaces), if the text has one."""
         if HEADER not in self.kinds:
             return None
-        start = self.starts[self.kinds.index(HEADER)]
+        start = self.header_start if self.header_start is not None else self.starts[self.kinds.index(HEADER)]
         end = text.find("\n", start)
         line = text[start:end if end >= 0 else len(text)]
         begin = start + len(line) - len(line.lstrip())

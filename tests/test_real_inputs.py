@@ -222,6 +222,35 @@ def test_a_menu_line_is_navigation_and_no_header(sectioner):
     assert "navigation" not in sectioner.sections("Product Owner | Paris\nVous priorisez le backlog.").kinds
 
 
+def test_a_header_line_that_names_its_field_gives_the_title(sectioner, classifier):
+    """Job-board exports begin "POSTE : Chef de secteur H/F": the value after the field is the header."""
+    text = "POSTE : Chef de Secteur H/F\nPROFIL : Vous avez une première expérience de la vente.\nDESCRIPTION : …"
+    sections = sectioner.sections(text)
+    assert sections.header(text) == (text.index("Chef"), text.index(" H/F") + 4)
+    assert sections.at(text.index("PROFIL")) == "posting"
+    hits = classifier.analyse(text).hits
+    assert [(h.rule_id, h.matched) for h in hits if h.kind == "role_name"] == [
+        ("title.no_product_role", "Chef de Secteur H/F")]
+    # the field alone on its line: the title is on the next one
+    alone = "Poste :\nProduct Owner H/F\nVous priorisez le backlog."
+    assert sectioner.sections(alone).header(alone) == (alone.index("Product"), alone.index(" H/F") + 4)
+    for text, label in (("Intitulé du poste : Product Owner (H/F)\nMissions : …", "PO"),
+                        ("Job title: Senior Product Manager\nAbout the role", "PM")):
+        analysis = classifier.analyse(text)
+        assert [h.section for h in analysis.hits if h.label == label and h.kind == "role_name"] == ["header"], text
+    # a field whose value is a sentence gives no header
+    sentence = "Poste : vous rejoindrez une équipe de douze personnes pour construire la plateforme de paiement.\nData"
+    assert "header" not in sectioner.sections(sentence).kinds
+
+
+def test_title_fields_must_be_a_list_of_words(tmp_path):
+    shipped = (rules_dir() / "sections.toml").read_text(encoding="utf-8")
+    (tmp_path / "sections.toml").write_text(shipped.replace('fields = ["poste",', 'fields = [3, "poste",'),
+                                            encoding="utf-8")
+    with pytest.raises(RulesError, match=r"\[header\] 'fields'"):
+        Sectioner.load(tmp_path, tmp_path)
+
+
 def test_a_text_whose_line_breaks_were_lost_is_read_sentence_by_sentence(sectioner):
     missions = "Vous priorisez le backlog avec l'équipe et rédigez les user stories de chaque sprint. " * 8
     flat = (f"Product Owner H/F. Notre mission : simplifier l'assurance. {missions}Nous sommes un employeur "
