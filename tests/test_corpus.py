@@ -44,7 +44,7 @@ def _names_a_role(classifier, row) -> bool:
 def test_rounds_1_and_2_teach_the_job_without_its_name(classifier):
     """A third of each class of rounds 1–2 never names its role in the body: the job must be read."""
     for label in ("CPO", "PO", "PM", "OTHER"):
-        in_class = [r for r in ROWS if r["label"] == label and not r["id"].startswith("r3-")]
+        in_class = [r for r in ROWS if r["label"] == label and not r["id"].startswith(("r3-", "r5-"))]
         unnamed = sum(not _names_a_role(classifier, r) for r in in_class)
         assert unnamed >= len(in_class) / 3, (label, unnamed, len(in_class))
 
@@ -59,6 +59,18 @@ def test_round_3_follows_the_market(classifier):
     assert sum(any(t.startswith("hard:") for t in r["tags"]) for r in third) <= 0.12 * len(third)
     assert {r["genre"] for r in third} >= {"board_page", "ats", "public_sector", "france_travail", "career_page",
                                            "fiche_metier", "interview", "short_ad"}
+
+
+def test_round_5_teaches_that_senior_product_managers_own_their_strategy():
+    """Round 5: senior, lead and group PMs whose missions speak of strategy, vision and leading (PM),
+    beside heads of the product function (CPO) and strategy jobs that own no product (OTHER)."""
+    fifth = [r for r in ROWS if r["id"].startswith("r5-")]
+    labels = Counter(r["label"] for r in fifth)
+    assert len(fifth) >= 120 and labels["PM"] >= 0.5 * len(fifth) and labels["CPO"] >= 30 and labels["OTHER"] >= 15
+    assert Counter(r["lang"] for r in fifth)["fr"] >= 0.4 * len(fifth)
+    strategy = [r for r in fifth if r["label"] == "PM" and any(w in r["text"].lower() for w in ("strat", "vision"))]
+    assert len(strategy) >= 0.8 * labels["PM"]
+    assert sum(any(t.startswith("hard:") for t in r["tags"]) for r in fifth) <= 0.12 * len(fifth)
 
 
 def test_formats_and_lengths_are_varied():
