@@ -215,13 +215,38 @@ class UnnamedRule:
     weight: float
     masks: tuple[str, ...] = ()  # marks that stand for a hidden job title ("[MASK]"): such a line names one
     mask_pattern: re.Pattern | None = None  # placeholders of any wording ("[poste]", "{{title}}")
+    seniority: frozenset[str] = frozenset()  # words that qualify a job title ("senior", "lead")
+    marks: frozenset[str] = frozenset()  # words that go with any title ("H/F", "CDI")
 
     def is_masked(self, line: str) -> bool:
-        """Whether the line holds a masked job title: our own mark (ROLE_MASK), one of `masks` or a
-        placeholder that `mask_pattern` meets."""
+        """Whether the line holds a masked job title: our own mark (ROLE_MASK), one of `masks`, a
+        placeholder that `mask_pattern` meets, or what deleting a job title leaves (`is_remnant`)."""
         folded = line.casefold()
         return (ROLE_MASK in folded or any(mask in folded for mask in self.masks)
-                or (self.mask_pattern is not None and self.mask_pattern.search(folded) is not None))
+                or (self.mask_pattern is not None and self.mask_pattern.search(folded) is not None)
+                or self.is_remnant(line))
+
+    def is_remnant(self, line: str) -> bool:
+        """Whether the line is what is left of a title whose job title was deleted: it starts or
+        ends with a separator ("HUD Innovation Fellow - ", " – Partenariats"), holds only seniority
+        words and marks ("Lead ", " (f/m/x)"), or its first part is only seniority words
+        ("Senior  - Partnerships"). No title of the corpus or of the real postings, as written, is one."""
+        line = line.strip()
+        if not line:
+            return False
+        if line[0] in _TITLE_SEPARATORS or (line[-1] in _TITLE_SEPARATORS + "(" and not _ACRONYM_END.search(line)):
+            return True
+        if all(w in self.seniority or w in self.marks for w in _TITLE_WORD.findall(fold_in_place(line))):
+            return True
+        first = _TITLE_PART.split(line, 1)
+        head = _TITLE_WORD.findall(fold_in_place(first[0]))
+        return len(first) > 1 and bool(head) and all(w in self.seniority for w in head)
+
+
+_TITLE_SEPARATORS = "-–—/:|,&+"
+_TITLE_PART = re.compile(r"\s+[-–—|]\s+|\s*:\s+")  # between the parts of a title ("Senior - Partnerships")
+_TITLE_WORD = re.compile(r"\w[\w/]*")
+_ACRONYM_END = re.compile(r"-\s*[\w.]+\s*-$")  # ROME's way of ending a title with its acronym: "… -PGC-"
 
 
 def compile_expressions(value, where: str, name: str, flags: int = 0) -> re.Pattern | None:
@@ -245,7 +270,12 @@ def load_unnamed_rule(data: dict, path: Path) -> UnnamedRule:
     if not isinstance(masks, list) or not all(isinstance(m, str) and m.strip() for m in masks):
         raise RulesError(f"{path}: [unnamed] 'masks' must be a list of non-empty strings")
     pattern = compile_expressions(entry.get("mask_patterns", []), f"{path}: [unnamed]", "mask_patterns")
-    return UnnamedRule(entry["id"], entry["label"], float(weight), tuple(m.casefold() for m in masks), pattern)
+    words = [entry.get(name, []) for name in ("seniority", "marks")]
+    if not all(isinstance(w, list) and all(isinstance(x, str) and x.strip() for x in w) for w in words):
+        raise RulesError(f"{path}: [unnamed] 'seniority' and 'marks' must be lists of words")
+    seniority, marks = (frozenset(fold_in_place(x).strip() for x in w) for w in words)
+    return UnnamedRule(entry["id"], entry["label"], float(weight), tuple(m.casefold() for m in masks), pattern,
+                       seniority, marks)
 
 
 def load_mention_cues(data: dict, path: Path) -> MentionCues:

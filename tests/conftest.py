@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from classifier import cli
 
 ROOT = Path(__file__).resolve().parent.parent
+ROME = ROOT.parent / "shared" / "data" / "rome" / "appellations_v460.csv"  # France Travail's job titles
 BIN = Path(sys.executable).parent
 COMMANDS = {"classify": cli.classify, "classify-train": cli.train_command, "classify-evaluate": cli.evaluate_command}
 

@@ -12,7 +12,7 @@ from classifier.resources import rules_dir
 from classifier.sections import Sectioner
 from classifier.training import read_relabelling
 
-from conftest import ROOT, run, title_roles
+from conftest import ROME, ROOT, run, title_roles
 
 PAGE = (ROOT / "tests" / "data" / "board-page-po.txt").read_text(encoding="utf-8")
 
@@ -248,6 +248,49 @@ def test_title_fields_must_be_a_list_of_words(tmp_path):
     (tmp_path / "sections.toml").write_text(shipped.replace('fields = ["poste",', 'fields = [3, "poste",'),
                                             encoding="utf-8")
     with pytest.raises(RulesError, match=r"\[header\] 'fields'"):
+        Sectioner.load(tmp_path, tmp_path)
+
+
+@pytest.mark.parametrize("title, left", [
+    ("Senior  - Partnerships", True), (" – Partenariats", True), ("HUD Innovation Fellow - ", True), ("Lead ", True),
+    (" (f/m/x)", True), ("(Senior) ", True), ("TTS: ", True), ("Data Engineer", False),
+    ("Assistant commercial - H/F", False), ("(Senior) Business Analyst", False), ("Freelance – Data Engineer", False),
+    ("Backend Developer (Python / Django) - Junior", False), ("Comptable (H/F)", False)])
+def test_what_deleting_a_job_title_leaves_names_no_job(sectioner, title, left):
+    """A title whose role name was deleted ("Senior  - Partnerships") is a masked title, not one that
+    names no product role."""
+    assert sectioner.unnamed.is_remnant(title) is left
+    assert sectioner.unnamed.is_masked(title) is left
+
+
+def test_no_title_as_written_is_taken_for_a_remnant(sectioner):
+    """Neither the corpus's titles nor France Travail's 13,000 ("… -PGC-" ends with an acronym, not a cut)."""
+    import csv
+
+    titles = [json.loads(line).get("title") or "" for path in (ROOT / "corpus" / "postings.jsonl",
+                                                                  ROOT / "corpus" / "round4" / "postings.jsonl")
+              for line in path.read_text(encoding="utf-8").splitlines()]
+    with ROME.open(encoding="utf-8") as file:
+        titles += [row["libelle_appellation_long"] for row in csv.DictReader(file)]
+    assert len(titles) > 15_000
+    assert [t for t in titles if sectioner.unnamed.is_remnant(t)] == []
+
+
+def test_a_deleted_title_leaves_the_posting_to_its_missions(classifier):
+    text = ("Vous définissez la vision et la roadmap du produit, menez la discovery avec les utilisateurs, "
+            "construisez le business case et suivez les KPI avec le marketing et la finance.")
+    unnamed = classifier.analyzer.sectioner.unnamed.id
+    for title in ("Senior  - Paiements", "Senior Product Manager - Paiements"):
+        assert unnamed not in {h.rule_id for h in classifier.analyse(text, title=title).hits}, title
+    assert unnamed in {h.rule_id for h in classifier.analyse(text, title="Comptable - Paiements").hits}
+    assert classifier.classify(text, title="Senior  - Paiements").label == "PM"
+
+
+def test_remnant_words_must_be_lists_of_words(tmp_path):
+    shipped = (rules_dir() / "sections.toml").read_text(encoding="utf-8")
+    (tmp_path / "sections.toml").write_text(shipped.replace('seniority = ["senior",', 'seniority = [1, "senior",'),
+                                            encoding="utf-8")
+    with pytest.raises(RulesError, match="'seniority' and 'marks'"):
         Sectioner.load(tmp_path, tmp_path)
 
 

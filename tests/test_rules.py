@@ -12,10 +12,9 @@ from classifier.errors import RulesError
 from classifier.resources import rules_dir
 from classifier.rules import load_rule_file, load_rules
 
-from conftest import title_roles
+from conftest import ROME, title_roles
 
 ARTICLE = Path(__file__).resolve().parent.parent.parent / "shared" / "seed" / "article-cpo-po-pm.txt"
-ROME = ARTICLE.parent.parent / "data" / "rome" / "appellations_v460.csv"
 
 
 def fired(classifier, text: str) -> dict[str, list[str]]:
