@@ -328,7 +328,6 @@ class Sectioner:
         self.cues = cues
         self.mentions = mentions
         self.unnamed = unnamed
-        self.title_fields = title_fields
         # "Poste : Chef de secteur H/F" at the top of a text: a field that holds the job title
         self._title_field = re.compile(rf"[\W_]*(?:{_alternatives(title_fields)})\s*:\s*")
         self.boilerplate = frozenset(c.kind for c in cues if c.boilerplate)
