@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .explain import Result
-from .render import ROLE_NAMES, as_json, percent
+from .render import ROLE_NAMES, as_json, names_script, percent
 from .rules import CLASSES
 from .tables import Columns, Row
 from .web import asset
@@ -35,7 +35,7 @@ def as_html(result: Result, name: str | None = None) -> str:
     body = (f"<main>\n<h1>{html.escape(heading)}</h1>\n<section id=\"result\" class=\"panel\"></section>\n"
             "<noscript><p>Cette page a besoin de JavaScript pour afficher le résultat.</p></noscript>\n</main>")
     scripts = (f'<script type="application/json" id="result-data">{_inline_json(as_json(result, indent=None))}</script>\n'
-               f"<script>\n{asset('result.js')}</script>\n"
+               f"<script>\n{_inline_json(names_script())}{asset('result.js')}</script>\n"
                "<script>ResultView.render(document.getElementById(\"result\"), "
                "JSON.parse(document.getElementById(\"result-data\").textContent));</script>\n")
     return _page(heading, body, scripts)

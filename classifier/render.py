@@ -21,6 +21,12 @@ SECTION_NAMES = {  # where a hit sits, for recruiters
 }
 
 
+def names_script() -> str:
+    """The role and section names as a script defining `RESULT_NAMES`, for the page's result view."""
+    names = json.dumps({"roles": ROLE_NAMES, "sections": SECTION_NAMES}, ensure_ascii=False)
+    return f"const RESULT_NAMES = {names};\n"
+
+
 def percent(value: float) -> str:
     """A probability for people: never a flat 100 % or 0 %, which no model can claim."""
     if value >= 0.995:

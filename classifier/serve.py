@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException
 from . import __version__
 from .batch import RowWriter, classified_rows, classifier_for
 from .errors import ClassifierError, InputError
-from .render import as_json
+from .render import as_json, names_script
 from .tables import SAMPLE_BYTES, detect_encoding, read_csv, read_jsonl
 from .web import ASSETS
 
@@ -162,6 +162,10 @@ def create_app(model: str | None = None, rules: str | None = None, max_posting_b
     @app.get("/", include_in_schema=False)
     async def page():
         return FileResponse(ASSETS / "index.html", media_type="text/html; charset=utf-8")
+
+    @app.get("/names.js", include_in_schema=False)
+    async def names():
+        return Response(names_script(), media_type="text/javascript; charset=utf-8")
 
     @app.get("/docs", include_in_schema=False)
     async def docs(request: Request):

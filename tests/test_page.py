@@ -13,6 +13,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from classifier.render import ROLE_NAMES, SECTION_NAMES
+
 from conftest import ROOT, run_installed
 from service import running_service
 
@@ -100,12 +102,13 @@ def test_the_page_classifies_a_pasted_posting_and_highlights_the_evidence(browse
     page.get_by_role("button", name="Classer l'offre").click()
     page.wait_for_selector("#verdict")
     assert page.locator("#verdict").get_attribute("data-label") == "PO"
-    assert "Product Owner" in page.locator("#verdict").inner_text()
+    assert ROLE_NAMES["PO"] in page.locator("#verdict").inner_text()  # the text report's names, from names.js
     assert highlighted(page) == text_hits(expected) and ("user stories", "PO") in text_hits(expected)
     marks = page.locator("#posting mark.hit")
     marks.first.focus()  # the keyboard shows what a hover shows
     tip = page.locator("#hit-tip")
     assert tip.is_visible() and marks.first.get_attribute("data-rule") in tip.inner_text()
+    assert SECTION_NAMES[marks.first.get_attribute("data-section")] in tip.inner_text()
     assert page.locator("#terms li").count() > 0
     screenshot(page, "page-product-owner.png")
     assert not errors and not outside, (errors, outside)
@@ -157,6 +160,7 @@ def test_the_html_report_shows_the_same_view_without_a_server(browser, tmp_path)
     page = offline_page(browser, outside)
     page.goto(report.as_uri())
     assert page.locator("#verdict").get_attribute("data-label") == "PO"
+    assert ROLE_NAMES["PO"] in page.locator("#verdict").inner_text()  # names inlined with the view's script
     assert highlighted(page) == text_hits(expected) and text_hits(expected)
     screenshot(page, "report-product-owner.png")
     assert not outside

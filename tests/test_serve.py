@@ -148,6 +148,17 @@ def test_health_and_model(service):
     assert model["rules"]["sha256"] == manifest["rules"]["sha256"]
 
 
+def test_the_page_gets_the_role_and_section_names_of_the_text_report(service):
+    from classifier.render import ROLE_NAMES, SECTION_NAMES
+
+    answer = service.request("GET", "/names.js")
+    assert answer.status == 200 and answer.headers["content-type"].startswith("text/javascript")
+    prefix = "const RESULT_NAMES = "
+    assert answer.text.startswith(prefix)
+    assert json.loads(answer.text[len(prefix):].rstrip().rstrip(";")) == {"roles": ROLE_NAMES,
+                                                                           "sections": SECTION_NAMES}
+
+
 def resolve(document: dict, reference: str):
     assert reference.startswith("#/"), reference
     node = document

@@ -1,15 +1,13 @@
 /* The result view: label, confidence, a bar per class, the posting with every rule hit highlighted
    in its class's colour, the model's strongest terms and the title check. Shared by the service's
-   page and the HTML reports; reads the result JSON by field name and ignores fields it does not know. */
+   page and the HTML reports; reads the result JSON by field name and ignores fields it does not know.
+   The names of the roles and sections come from `RESULT_NAMES`, which `render.names_script` writes
+   (the page loads it as `names.js`, the reports inline it): the text report's names, written once. */
 "use strict";
 const ResultView = (() => {
   const CLASSES = ["CPO", "PO", "PM", "OTHER"];
-  const ROLE_NAMES = {
-    CPO: "CPO — Chief Product Officer / direction produit",
-    PO: "PO — Product Owner",
-    PM: "PM — Product Manager / chef·fe de produit",
-    OTHER: "Autre — ni CPO, ni PO, ni PM",
-  };
+  const ROLE_NAMES = RESULT_NAMES.roles;
+  const SECTIONS = RESULT_NAMES.sections;
 
   /* A probability for people, as the text report gives it: never a flat 100 % or 0 %. */
   function percent(value) {
@@ -53,12 +51,6 @@ const ResultView = (() => {
     }
     return kept;
   }
-
-  const SECTIONS = {
-    title: "titre", header: "en-tête", posting: "annonce", company: "présentation de l'entreprise",
-    benefits: "avantages", process: "recrutement", legal: "mentions légales", navigation: "navigation du site",
-    other_offers: "autres offres",
-  };
 
   function describe(found) {
     const { label, rule, hit } = found;
