@@ -118,10 +118,11 @@ _ITEM = r"[^,;:.!?()\n]{1,40}"  # possessive below (no comma inside an item: bac
 _LIST_BEFORE = re.compile(r"(?:(?:(?<![^\n])|[,;(:])" + _ITEM + r"+[,;]\s*(?:(?:and|et|or|ou|&)\s+" + _DETERMINER + r")?"
                           r"[*_\"“«]*|(?<!\S)" + _ITEM + r"+[,;]\s*" + _ITEM + r"?\s(?:and|et|or|ou|&)\s+" + _DETERMINER
                           + r"[*_\"“«]*|(?-i:\b[A-Z]{2,5})\s*(?:and|et|&|/))\s*$", re.I)
-# the items after a role name that starts a list: a comma, then one item of three words at most and
-# a comma or "and" ("product management, design and engineering"), not a clause ("Product Owner,
-# you own…", "The Product Manager, who owns…")
-_LIST_AFTER = re.compile(r"[ \t]*[,;](?![ \t]*(?:you|vous|tu|we|nous|they|il|elle|ils|elles|on|your|votre|ton|who|qui"
+# the items after a role name that starts a list: a comma (after a bold or italic mark, if any),
+# then one item of three words at most and a comma or "and" ("product management, design and
+# engineering", "**Product Management**; **Strategy**;"), not a clause ("Product Owner, you own…",
+# "The Product Manager, who owns…")
+_LIST_AFTER = re.compile(r"[*_]*[ \t]*[,;](?![ \t]*(?:you|vous|tu|we|nous|they|il|elle|ils|elles|on|your|votre|ton|who|qui"
                          r"|which|that|together|ensemble)\b)[ \t]*(?:[^\s,;:.!?()]+[ \t]+){0,2}[^\s,;:.!?()]+"
                          r"(?:[,;]|[ \t]+(?:and|et|or|ou|&)[ \t])", re.I)
 # what may stand between two role names that are only listed: "designers, developers and the product owner"

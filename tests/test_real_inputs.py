@@ -118,6 +118,9 @@ def test_an_unknown_heading_ends_a_boilerplate_section(sectioner):
     ("SinnerSchrader Swipe is a studio for mobile product management, design and software engineering.", True),
     ("Present them to the product manager, the designers, the engineers and program leadership.", True),
     ("The Product Manager, together with the tech lead and the designer, owns delivery.", False),
+    # the same in bold, as Markdown pages list categories
+    ("Categories: **Product Management**; **Strategy/Consulting**; and **Marketing**.", True),
+    ("**Product Owner**, vous priorisez le backlog de la squad.", False),
     ("Le Product Owner, garant de la vision et du backlog, anime les rituels.", False),
 ])
 def test_a_colleagues_role_is_a_mention_not_the_job(classifier, text, mention):
