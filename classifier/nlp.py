@@ -2,7 +2,7 @@
 
 The tokenizer is spaCy's French tokenizer (prefix, suffix and infix rules, elisions, special
 cases) without its list of hyphenated compounds, whose 1.4 MB regular expression costs two seconds
-to compile at every start. Lemmas come from spaCy's lookup tables (`spacy-lookups-data`), French
+to compile at every start, and with one more suffix rule: a full stop after Markdown emphasis. Lemmas come from spaCy's lookup tables (`spacy-lookups-data`), French
 first, then English. Both are stored in each model directory, built once by `Analyzer.build()`,
 so a start costs milliseconds and nothing is downloaded. Each token's match key (see `keys`) is
 computed once per word, and each text carries its keys as numbers into a table of keys, which
@@ -217,7 +217,12 @@ class Analyzer:
         import spacy
         import spacy_lookups_data
 
-        tokenizer_bytes = spacy.blank("fr").tokenizer.to_bytes(exclude=["token_match"])
+        french = spacy.blank("fr")
+        # a full stop after Markdown emphasis ("un **Product Owner**.") is a suffix of its own, as it
+        # is after a letter; spaCy's rules leave "Owner**." one token, which no phrase meets
+        suffixes = [*french.Defaults.suffixes, r"(?<=[*_])\."]
+        french.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
+        tokenizer_bytes = french.tokenizer.to_bytes(exclude=["token_match"])
         tables = Path(spacy_lookups_data.__file__).parent / "data"
         lemmas: dict[str, str] = {}
         for lang in ("en", "fr"):  # French last: it wins where both tables know a form

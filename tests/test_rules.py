@@ -83,6 +83,17 @@ def test_inclusive_endings_of_every_spelling_meet_the_role(classifier, title, ru
     assert title_roles(classifier, title) == [rule_id]
 
 
+@pytest.mark.parametrize("text, rule_id", [
+    ("Maison Calvet recrute son **CPO**.", "role.cpo_acronym"),
+    ("Nous recherchons un **Product Owner**.", "role.po"),
+    ("Rejoignez-nous comme *Product Manager*.", "role.pm"),
+    ("Poste de __cheffe de produit__.", "role.pm"),
+])
+def test_a_role_in_markdown_emphasis_before_a_full_stop_is_read(classifier, text, rule_id):
+    """spaCy's rules leave "Owner**." one token; the full stop after emphasis is split off, as after a letter."""
+    assert [h.rule_id for h in classifier.analyse(text).hits if h.kind == "role_name"] == [rule_id]
+
+
 def test_project_management_is_a_discipline_not_a_project_managers_title(classifier):
     """"manager" and "management" share a stem: the discipline names no job."""
     found = [h.rule_id for h in classifier.analyse("Sound project management and program management know-how, "
