@@ -2,7 +2,8 @@
 
 The tokenizer is spaCy's French tokenizer (prefix, suffix and infix rules, elisions, special
 cases) without its list of hyphenated compounds, whose 1.4 MB regular expression costs two seconds
-to compile at every start, and with one more suffix rule: a full stop after Markdown emphasis. Lemmas come from spaCy's lookup tables (`spacy-lookups-data`), French
+to compile at every start, and with two more suffix rules: a full stop after Markdown emphasis
+and the English possessive "'s". Lemmas come from spaCy's lookup tables (`spacy-lookups-data`), French
 first, then English. Both are stored in each model directory, built once by `Analyzer.build()`,
 so a start costs milliseconds and nothing is downloaded. Each token's match key (see `keys`) is
 computed once per word, and each text carries its keys as numbers into a table of keys, which
@@ -219,8 +220,9 @@ class Analyzer:
 
         french = spacy.blank("fr")
         # a full stop after Markdown emphasis ("un **Product Owner**.") is a suffix of its own, as it
-        # is after a letter; spaCy's rules leave "Owner**." one token, which no phrase meets
-        suffixes = [*french.Defaults.suffixes, r"(?<=[*_])\."]
+        # is after a letter, and so is the English possessive ("the Product Owner's backlog"): the
+        # French rules leave "Owner**." and "Owner's" one token, which no phrase meets
+        suffixes = [*french.Defaults.suffixes, r"(?<=[*_])\.", r"(?<=\w)['’][sS]"]
         french.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
         tokenizer_bytes = french.tokenizer.to_bytes(exclude=["token_match"])
         tables = Path(spacy_lookups_data.__file__).parent / "data"

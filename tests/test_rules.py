@@ -88,9 +88,12 @@ def test_inclusive_endings_of_every_spelling_meet_the_role(classifier, title, ru
     ("Nous recherchons un **Product Owner**.", "role.po"),
     ("Rejoignez-nous comme *Product Manager*.", "role.pm"),
     ("Poste de __cheffe de produit__.", "role.pm"),
+    ("You will be the Product Owner's right hand.", "role.po"),  # the English possessive, too
+    ("The product manager’s role is to own the roadmap.", "role.pm"),
 ])
-def test_a_role_in_markdown_emphasis_before_a_full_stop_is_read(classifier, text, rule_id):
-    """spaCy's rules leave "Owner**." one token; the full stop after emphasis is split off, as after a letter."""
+def test_a_role_in_markdown_emphasis_or_with_a_possessive_is_read(classifier, text, rule_id):
+    """spaCy's French rules leave "Owner**." and "Owner's" one token; the full stop after emphasis
+    and the possessive are split off."""
     assert [h.rule_id for h in classifier.analyse(text).hits if h.kind == "role_name"] == [rule_id]
 
 
