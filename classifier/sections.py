@@ -87,6 +87,11 @@ def read_cues_file(path: Path) -> dict:
         raise RulesError(f"{path}: cannot read section cues ({error})") from None
 
 
+def _phrases(value) -> bool:
+    """Whether a value read from a cues file is a list of phrases (strings that are not blank)."""
+    return isinstance(value, list) and all(isinstance(s, str) and s.strip() for s in value)
+
+
 def load_section_cues(data: dict, path: Path) -> list[SectionCues]:
     """The section cues of a parsed `sections.toml` (`path` names it in errors)."""
     cues = []
@@ -95,7 +100,7 @@ def load_section_cues(data: dict, path: Path) -> list[SectionCues]:
         if not isinstance(kind, str) or not kind or not isinstance(entry.get("boilerplate"), bool):
             raise RulesError(f"{path}: section #{number}: needs a 'kind' and 'boilerplate = true|false'")
         lists = {name: entry.get(name, []) for name in ("headings", "lines", "short_lines")}
-        if not all(isinstance(v, list) and all(isinstance(s, str) and s.strip() for s in v) for v in lists.values()):
+        if not all(map(_phrases, lists.values())):
             raise RulesError(f"{path}: section {kind}: headings, lines and short_lines are lists of phrases")
         line_words = entry.get("line_words")
         if line_words is not None and (isinstance(line_words, bool) or not isinstance(line_words, int) or line_words < 1):
@@ -268,11 +273,11 @@ def load_unnamed_rule(data: dict, path: Path) -> UnnamedRule:
             isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 10:
         raise RulesError(f"{path}: [unnamed] needs an 'id', a 'label' and a 'weight' above 0 and at most 10")
     masks = entry.get("masks", [])
-    if not isinstance(masks, list) or not all(isinstance(m, str) and m.strip() for m in masks):
+    if not _phrases(masks):
         raise RulesError(f"{path}: [unnamed] 'masks' must be a list of non-empty strings")
     pattern = compile_expressions(entry.get("mask_patterns", []), f"{path}: [unnamed]", "mask_patterns")
     words = [entry.get(name, []) for name in ("seniority", "marks")]
-    if not all(isinstance(w, list) and all(isinstance(x, str) and x.strip() for x in w) for w in words):
+    if not all(map(_phrases, words)):
         raise RulesError(f"{path}: [unnamed] 'seniority' and 'marks' must be lists of words")
     seniority, marks = (frozenset(fold_in_place(x).strip() for x in w) for w in words)
     return UnnamedRule(entry["id"], entry["label"], float(weight), tuple(m.casefold() for m in masks), pattern,
@@ -283,7 +288,7 @@ def load_mention_cues(data: dict, path: Path) -> MentionCues:
     entry = data.get("mentions", {})
     lists = [entry.get(name, []) for name in ("declared", "before", "after", "possessive", "departments")]
     window = entry.get("window", 40)
-    if not all(isinstance(v, list) and all(isinstance(s, str) and s.strip() for s in v) for v in lists) or \
+    if not all(map(_phrases, lists)) or \
             isinstance(window, bool) or not isinstance(window, int) or window < 1:
         raise RulesError(f"{path}: [mentions] needs 'declared' and 'before' (lists of words), 'window' "
                          "(a positive number) and may have 'after', 'possessive' and 'departments' (lists of words)")
@@ -295,7 +300,7 @@ def load_mention_cues(data: dict, path: Path) -> MentionCues:
 def load_title_fields(data: dict, path: Path) -> tuple[str, ...]:
     """The `[header]` fields of a parsed `sections.toml`, folded: names of a field that holds the job title."""
     fields = data.get("header", {}).get("fields", [])
-    if not isinstance(fields, list) or not all(isinstance(f, str) and f.strip() for f in fields):
+    if not _phrases(fields):
         raise RulesError(f"{path}: [header] 'fields' must be a list of words")
     return tuple(sorted({_folded(f) for f in fields}, key=len, reverse=True))
 
