@@ -246,11 +246,15 @@ def test_a_header_line_that_names_its_field_gives_the_title(sectioner, classifie
     assert "header" not in sectioner.sections(sentence).kinds
 
 
-def test_title_fields_must_be_a_list_of_words(tmp_path):
+@pytest.mark.parametrize("shipped_start, broken_start, message", [
+    ('fields = ["poste",', 'fields = [3, "poste",', r"\[header\] 'fields'"),  # the title fields
+    ('seniority = ["senior",', 'seniority = [1, "senior",', "'seniority' and 'marks'"),  # what a deleted title leaves
+])
+def test_word_lists_of_the_cues_must_be_lists_of_words(tmp_path, shipped_start, broken_start, message):
     shipped = (rules_dir() / "sections.toml").read_text(encoding="utf-8")
-    (tmp_path / "sections.toml").write_text(shipped.replace('fields = ["poste",', 'fields = [3, "poste",'),
-                                            encoding="utf-8")
-    with pytest.raises(RulesError, match=r"\[header\] 'fields'"):
+    assert shipped_start in shipped
+    (tmp_path / "sections.toml").write_text(shipped.replace(shipped_start, broken_start), encoding="utf-8")
+    with pytest.raises(RulesError, match=message):
         Sectioner.load(tmp_path, tmp_path)
 
 
@@ -287,14 +291,6 @@ def test_a_deleted_title_leaves_the_posting_to_its_missions(classifier):
         assert unnamed not in {h.rule_id for h in classifier.analyse(text, title=title).hits}, title
     assert unnamed in {h.rule_id for h in classifier.analyse(text, title="Comptable - Paiements").hits}
     assert classifier.classify(text, title="Senior  - Paiements").label == "PM"
-
-
-def test_remnant_words_must_be_lists_of_words(tmp_path):
-    shipped = (rules_dir() / "sections.toml").read_text(encoding="utf-8")
-    (tmp_path / "sections.toml").write_text(shipped.replace('seniority = ["senior",', 'seniority = [1, "senior",'),
-                                            encoding="utf-8")
-    with pytest.raises(RulesError, match="'seniority' and 'marks'"):
-        Sectioner.load(tmp_path, tmp_path)
 
 
 def test_a_text_whose_line_breaks_were_lost_is_read_sentence_by_sentence(sectioner):
