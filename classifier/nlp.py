@@ -2,10 +2,11 @@
 
 The tokenizer is spaCy's French tokenizer (prefix, suffix and infix rules, elisions, special
 cases) without its list of hyphenated compounds, whose 1.4 MB regular expression costs two seconds
-to compile at every start, and with two more suffix rules: a full stop after Markdown emphasis
-and the English possessive "'s". Lemmas come from spaCy's lookup tables (`spacy-lookups-data`), French
-first, then English. Both are stored in each model directory, built once by `Analyzer.build()`,
-so a start costs milliseconds and nothing is downloaded. Each token's match key (see `keys`) is
+to compile at every start, with two more suffix rules (a full stop after Markdown emphasis and the
+English possessive "'s") and one more infix (the "](" between a Markdown link's text and its
+address). Lemmas come from spaCy's lookup tables (`spacy-lookups-data`), French first, then English.
+Both are stored in each model directory, built once by `Analyzer.build()`, so a start costs
+milliseconds and nothing is downloaded. Each token's match key (see `keys`) is
 computed once per word, and each text carries its keys as numbers into a table of keys, which
 the rule matcher and the model's terms map with NumPy arrays (`KeyCodes`) instead of looking
 each token up in a dictionary.
@@ -40,6 +41,9 @@ _WORD_CHARACTER = re.compile(r"\w")
 # an inclusive ending after a hyphen, which the tokenizer makes a word of its own ("chef-fe",
 # "directeur-trice"): it gets the key of spaces, so that "chef-fe de produit" meets "chef de produit"
 _HYPHENATED_ENDING = re.compile(r"(?<=[^\W\d_])-(?:fe|trice|rice|euse|se|e|es|ne|ère|ere|le|lle)(?![\w-])", re.IGNORECASE)
+# a web address, bare or a Markdown link's ("[Voir l'offre](/emploi/product-owner-h-f)"): its tokens
+# get the key of spaces, so that no phrase meets the words of an address
+_ADDRESS = re.compile(r"\]\([^)\s]*\)|\bhttps?://[^\s)\]>\"']+", re.IGNORECASE)
 
 
 class KeyTable:
@@ -209,6 +213,9 @@ class Analyzer:
                 at = bisect_left(starts, ending.start() + 1)
                 if at < len(starts) and starts[at] == ending.start() + 1:
                     numbers[at] = 0
+        if "](" in text or "://" in text:
+            for address in _ADDRESS.finditer(text):
+                numbers[bisect_left(starts, address.start()):bisect_left(starts, address.end())] = 0
         return Tokens(text, doc, numbers, starts, ends, self._meaning.of(self.table)[numbers], self.table)
 
     # -- building and storing ------------------------------------------------------------
@@ -224,6 +231,9 @@ class Analyzer:
         # French rules leave "Owner**." and "Owner's" one token, which no phrase meets
         suffixes = [*french.Defaults.suffixes, r"(?<=[*_])\.", r"(?<=\w)['’][sS]"]
         french.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
+        # a Markdown link's "](" ends its text: "[Product Owner](https://…)" was "Owner](https://…"
+        infixes = [*french.Defaults.infixes, r"(?<=\w)\]\((?=\S)"]
+        french.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
         tokenizer_bytes = french.tokenizer.to_bytes(exclude=["token_match"])
         tables = Path(spacy_lookups_data.__file__).parent / "data"
         lemmas: dict[str, str] = {}

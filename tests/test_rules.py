@@ -97,6 +97,28 @@ def test_a_role_in_markdown_emphasis_or_with_a_possessive_is_read(classifier, te
     assert [h.rule_id for h in classifier.analyse(text).hits if h.kind == "role_name"] == [rule_id]
 
 
+@pytest.mark.parametrize("text, rule_id", [
+    ("Nous recrutons un·e [Product Owner](https://jobs.example.fr/po-123) pour l'équipe.", "role.po"),
+    ("Voir [Chef de produit](/offres/12).", "role.pm"),
+    ("#hiring : notre futur #ProductOwner rejoint la squad.", "role.po"),
+    ("Rejoignez-nous #HeadOfProduct", "role.cpo"),
+])
+def test_a_role_in_a_markdown_link_or_a_hashtag_is_read(classifier, text, rule_id):
+    """spaCy's rules leave "Owner](https://…" one token, and a hashtag is one word."""
+    assert [h.rule_id for h in classifier.analyse(text).hits if h.kind == "role_name"] == [rule_id]
+
+
+@pytest.mark.parametrize("text", [
+    "[Voir l'offre](https://www.example.fr/emploi/product-owner-h-f-1234) et postulez.",
+    "[Voir l'offre](/emploi/chef-de-produit-digital) et postulez.",
+    "Postulez sur https://jobs.example.fr/head-of-product?ref=board.",
+])
+def test_the_words_of_a_web_address_name_no_role(classifier, text):
+    analysis = classifier.analyse(text)
+    assert not [h for h in analysis.hits if h.kind == "role_name"]
+    assert {"postul", "voir"} & set(analysis.terms)  # the words around the address are still read
+
+
 def test_project_management_is_a_discipline_not_a_project_managers_title(classifier):
     """"manager" and "management" share a stem: the discipline names no job."""
     found = [h.rule_id for h in classifier.analyse("Sound project management and program management know-how, "
