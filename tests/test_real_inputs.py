@@ -307,6 +307,19 @@ def test_a_text_whose_line_breaks_were_lost_is_read_sentence_by_sentence(section
     assert sectioner.sections(paragraph).at(paragraph.index("Toutes")) == "legal"
 
 
+@pytest.mark.parametrize("statement", [
+    "Nous accueillons toutes les candidatures, quels que soient l'âge, l'origine ethnique, l'orientation sexuelle "
+    "ou l'identité de genre.",
+    "We welcome applicants regardless of race, religion, sexual orientation, gender identity or veteran status.",
+    "Si vous avez besoin de mesures d’adaptation pendant le processus, écrivez-nous.",
+])
+def test_an_equal_opportunity_statement_without_a_heading_is_legal_text(sectioner, statement):
+    text = f"## Vos missions\nVous priorisez le backlog et rédigez les user stories.\n{statement}\nProfil : trois ans."
+    sections = sectioner.sections(text)
+    assert sections.at(text.index(statement)) == "legal"
+    assert sections.at(text.index("Vous priorisez")) == sections.at(text.index("trois ans")) == "posting"
+
+
 def test_a_line_of_markup_is_no_header(sectioner):
     for text in ("{% comment ---------------------------------- %}\nWe build login services.",
                  "{% if page.state == 'upcoming' %}\nWe build login services.",
