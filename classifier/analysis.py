@@ -159,9 +159,18 @@ class PostingAnalyzer:
         hits[:] = _product_role_over_other_jobs(hits, HEADER)
         _leave_role_names_to_the_rules(body, hits)
         header = sections.header(text)
-        if header:
+        if header and not self._title_under_header(text, hits, sections.top(text)):
             hits += self._unnamed(text, [h for h in hits if h.section == HEADER], header, "text", HEADER)
         return sections
+
+    def _title_under_header(self, text: str, hits: list[RuleHit], top: list[tuple[int, int]]) -> bool:
+        """Whether a line under the header, at the top of the page, names a product role or is a
+        masked title: the header was the site's name or menu ("EmploiCentral.fr", "Accueil · Offres"),
+        and the job's title comes after it."""
+        under = top[1:]
+        return any(h.kind == "role_name" and h.label != NO_ROLE and not h.mention
+                   and any(start <= h.start < end for start, end in under) for h in hits) \
+            or any(self.sectioner.unnamed.is_masked_below(text[start:end]) for start, end in under)
 
     def _unnamed(self, text: str, hits: list[RuleHit], span: tuple[int, int], field: str, section: str) -> list[RuleHit]:
         """A hit of the "no product role named" rule on a title or header line whose hits name none

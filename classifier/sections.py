@@ -25,6 +25,7 @@ POSTING, HEADER = "posting", "header"
 ROLE_MASK = "■"  # what masking puts in place of a job title (evaluation "masked")
 HEADING_WORDS = 8  # a heading is short
 HEADER_WORDS = 14  # and so is a job title at the top of a text
+TOP_LINES = 8  # the header line and the short lines under it: the top of a saved page
 SHORT_LINE_WORDS = 6
 NO_LIMIT = 10**9
 HEAD_CHARS = 100  # a longer line is no heading, menu item or title: only its start is read
@@ -232,6 +233,18 @@ class UnnamedRule:
                 or (self.mask_pattern is not None and self.mask_pattern.search(folded) is not None)
                 or self.is_remnant(line))
 
+    def is_masked_below(self, line: str) -> bool:
+        """Whether a line under a page's header is a masked job title: it holds our mark or one of
+        `masks`, or starts with a placeholder followed by more of the title ("[poste] – Paiements").
+        Buttons are no placeholders ("Accueil › Offres [Se connecter]", "[ Postuler ]  [ Sauvegarder ]"),
+        and wrapped text ends with commas as remnants do."""
+        folded = line.casefold()
+        if ROLE_MASK in folded or any(mask in folded for mask in self.masks):
+            return True
+        folded = folded.lstrip(" \t#>•·")
+        return (self.mask_pattern is not None and self.mask_pattern.match(folded) is not None
+                and _TITLE_WORD.search(_BRACKETED.sub("", folded)) is not None)
+
     def is_remnant(self, line: str) -> bool:
         """Whether the line is what is left of a title whose job title was deleted: it starts or
         ends with a separator ("HUD Innovation Fellow - ", " – Partenariats"), holds only seniority
@@ -252,6 +265,7 @@ class UnnamedRule:
 _TITLE_SEPARATORS = "-–—/:|,&+"
 _TITLE_PART = re.compile(r"\s+[-–—|]\s+|\s*:\s+")  # between the parts of a title ("Senior - Partnerships")
 _TITLE_WORD = re.compile(r"\w[\w/]*")
+_BRACKETED = re.compile(r"\[[^\]\n]*\]")
 _ACRONYM_END = re.compile(r"-\s*[\w.]+\s*-$")  # ROME's way of ending a title with its acronym: "… -PGC-"
 
 
@@ -472,6 +486,29 @@ class Sections:
         line = text[start:end if end >= 0 else len(text)]
         begin = start + len(line) - len(line.lstrip())
         return begin, start + len(line.rstrip())
+
+    def top(self, text: str) -> list[tuple[int, int]]:
+        """The header line and the short lines right under it (at most TOP_LINES, up to the first
+        heading, list, sentence or line of wrapped text): where a saved page shows the job's title
+        after the site's name, its menus and breadcrumb."""
+        header = self.header(text)
+        if header is None:
+            return []
+        found = [header]
+        at = text.find("\n", header[1])
+        while at >= 0 and len(found) < TOP_LINES:
+            end = text.find("\n", at + 1)
+            end = len(text) if end < 0 else end
+            line = text[at + 1:end].strip()
+            words = len(line.split())
+            if words and (words > HEADER_WORDS or _looks_like_heading(line, words) or line[0].islower()
+                          or line.startswith(("-", "•", "*")) or line.endswith((".", "!", "?", ",", ";"))):
+                break  # a heading, a list, a sentence or wrapped text: the posting has begun
+            if words:
+                start = text.index(line, at + 1)
+                found.append((start, start + len(line)))
+            at = end if end < len(text) else -1
+        return found
 
     def boilerplate_mask(self, starts: list[int]) -> np.ndarray:
         """Which of the tokens starting at `starts` sit in boilerplate."""

@@ -320,6 +320,42 @@ def test_an_equal_opportunity_statement_without_a_heading_is_legal_text(sectione
     assert sections.at(text.index("Vous priorisez")) == sections.at(text.index("trois ans")) == "posting"
 
 
+PAGE_TOP = ("EmploiCentral.fr — l'emploi en région\n"
+            "🍪 Ce site utilise des cookies. [J'accepte] [Je refuse]\n"
+            "Accueil › Offres › Informatique\n"
+            "{title}\n"
+            "Maison Verlaine · Lyon · CDI\n"
+            "\n"
+            "## Vos missions\n"
+            "Vous priorisez le backlog de l'équipe, rédigez les user stories et animez les sprints avec les "
+            "développeurs.\n")
+
+
+@pytest.mark.parametrize("title, unnamed", [
+    ("Product Owner – Paiements (H/F)", False),  # the job's title, under the site's name, names a product role
+    ("■ – Paiements (H/F)", False),  # masked
+    ("[poste] – Paiements (H/F)", False),
+    ("Comptable fournisseurs (H/F)", True),  # another job: the rule fires, on the header line
+])
+def test_a_title_under_the_sites_name_decides_whether_the_page_names_a_product_role(classifier, title, unnamed):
+    """A saved page's header is often the site's name: the rule "no product role named" read it as
+    the title and gave OTHER its weight, even where the title under it was masked."""
+    text = PAGE_TOP.format(title=title)
+    rule = classifier.analyzer.sectioner.unnamed.id
+    hits = [h for h in classifier.analyse(text).hits if h.rule_id == rule]
+    assert bool(hits) is unnamed
+    assert all(h.section == "header" and text[h.start:h.end].startswith("EmploiCentral.fr") for h in hits)
+
+
+def test_buttons_wrapped_text_and_a_second_sentence_are_no_title_under_the_header(classifier):
+    rule = classifier.analyzer.sectioner.unnamed.id
+    for text in ("Comptable (H/F)\nAccueil › Offres [Se connecter] [Créer une alerte]\nLyon",
+                 "Comptable (H/F)\n[ Postuler ]   [ ☆ Sauvegarder ]\nLyon",
+                 "Assistant comptable H/F\nOrganisation, gestion des priorités,\nrigueur [poste]",
+                 "Comptable (H/F)\nVous travaillerez avec le Product Owner de l'ERP.\nPO – Finance"):
+        assert rule in {h.rule_id for h in classifier.analyse(text).hits}, text
+
+
 def test_a_line_of_markup_is_no_header(sectioner):
     for text in ("{% comment ---------------------------------- %}\nWe build login services.",
                  "{% if page.state == 'upcoming' %}\nWe build login services.",
