@@ -275,7 +275,8 @@ def test_no_title_as_written_is_taken_for_a_remnant(sectioner):
     import csv
 
     titles = [json.loads(line).get("title") or "" for path in (ROOT / "corpus" / "postings.jsonl",
-                                                                  ROOT / "corpus" / "round4" / "postings.jsonl")
+                                                                  ROOT / "corpus" / "round4" / "postings.jsonl",
+                                                                  ROOT / "corpus" / "round6" / "postings.jsonl")
               for line in path.read_text(encoding="utf-8").splitlines()]
     with ROME.open(encoding="utf-8") as file:
         titles += [row["libelle_appellation_long"] for row in csv.DictReader(file)]
