@@ -47,6 +47,9 @@ def hostile_postings(size: int) -> dict[str, tuple[str, str]]:
         f"one {size:,}-letter word": ("plain", "Product Owner " + "a" * size),
         f"{size:,} random punctuation": ("plain", "Product Owner " + random_run("?!.;:,)(»«-…", size)),
         f"{size:,} random URL-like": ("plain", "Product Owner " + random_run("abcdefgh/.-_=&?", size)),
+        f"{size // 2:,} '](' in a row": ("plain", "Product Owner " + "](" * (size // 2)),
+        f"{size // 4:,} '[a](' in a row": ("plain", "Product Owner " + "[a](" * (size // 4)),
+        f"{size // 7:,} '[a](b) ' links": ("plain", "Product Owner " + "[a](b) " * (size // 7)),
     }
 
 

@@ -159,8 +159,10 @@ class PostingAnalyzer:
         hits[:] = _product_role_over_other_jobs(hits, HEADER)
         _leave_role_names_to_the_rules(body, hits)
         header = sections.header(text)
-        if header and not self._title_under_header(text, hits, sections.top(text)):
-            hits += self._unnamed(text, [h for h in hits if h.section == HEADER], header, "text", HEADER)
+        if header:
+            unnamed = self._unnamed(text, [h for h in hits if h.section == HEADER], header, "text", HEADER)
+            if unnamed and not self._title_under_header(text, hits, sections.top(text)):
+                hits += unnamed
         return sections
 
     def _title_under_header(self, text: str, hits: list[RuleHit], top: list[tuple[int, int]]) -> bool:

@@ -43,7 +43,8 @@ _WORD_CHARACTER = re.compile(r"\w")
 _HYPHENATED_ENDING = re.compile(r"(?<=[^\W\d_])-(?:fe|trice|rice|euse|se|e|es|ne|ère|ere|le|lle)(?![\w-])", re.IGNORECASE)
 # a web address, bare or a Markdown link's ("[Voir l'offre](/emploi/product-owner-h-f)"): its tokens
 # get the key of spaces, so that no phrase meets the words of an address
-_ADDRESS = re.compile(r"\]\([^)\s]*\)|\bhttps?://[^\s)\]>\"']+", re.IGNORECASE)
+# (an address holds no bracket: a run of "](" is scanned once, not to its end from each "](")
+_ADDRESS = re.compile(r"\]\([^()\[\]\s]*\)|\bhttps?://[^\s)\]>\"']+", re.IGNORECASE)
 
 
 class KeyTable:
