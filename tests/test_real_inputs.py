@@ -55,6 +55,25 @@ def test_the_model_does_not_read_the_boilerplate(classifier):
     assert page.terms == with_more_offers.terms  # more lines in "offres similaires": the model sees the same
 
 
+@pytest.mark.parametrize("name, label, title", [
+    ("linkedin-page-developer.txt", "OTHER", "Développeur·se Java confirmé·e"),
+    ("linkedin-page-po.txt", "PO", "Product Owner Paiement H/F"),
+])
+def test_a_page_copied_from_a_professional_network(classifier, sectioner, name, label, title):
+    """Its skip link and menu are navigation, so the job's title is the header; "À propos de l'offre
+    d'emploi" opens the posting, not a company blurb; "Plus d'offres" lists other offers. Before,
+    the developer's page read PM at 0.40, from a Product Manager in that list."""
+    page = (ROOT / "tests" / "data" / name).read_text(encoding="utf-8")
+    sections = sectioner.sections(page)
+    assert sections.at(page.index("Ignorer et passer")) == sections.at(page.index("Accueil")) == "navigation"
+    assert sections.at(page.index(title)) == "header"
+    assert sections.at(page.index("Au sein de")) == "posting"
+    assert sections.at(page.index("Product Manager Mobile")) == "other_offers"
+    result = classifier.classify(page)
+    assert result.label == label
+    assert all(hit.section == "other_offers" for rule in result.explanation["PM"].rules for hit in rule.hits)
+
+
 def test_sections_of_a_page(sectioner):
     sections = sectioner.sections(PAGE)
     at = lambda words: sections.at(PAGE.index(words))  # noqa: E731
