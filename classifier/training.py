@@ -31,7 +31,11 @@ from .nlp import Analyzer
 from .rules import CLASSES, rules_digest
 from .tables import open_text, read_csv, read_jsonl, sniff_delimiter
 
-C_GRID = (4.0, 16.0, 64.0)
+# The inverse regularisation strengths tried. 64 fits the corpus's out-of-fold log-loss about as well
+# as 16 (0.1001 against 0.1011 when last compared) and reads real postings worse (real-dev macro-F1
+# text only 0.863 against 0.918; 0.897 against 0.912 in an earlier comparison): a design choice made
+# on the real development set, as NORM_POWER is; the real texts are not those the corpus is.
+C_GRID = (4.0, 16.0)
 HARD_SHARE = 0.10  # in the market, postings whose title or role names mislead are a minority
 # Role names are evidence by design: a title, a header or the posting's own sections naming a role
 # agree with what the job does about 9 times in 10 in the market, so their factors keep a floor
