@@ -489,8 +489,8 @@ class Sections:
 
     def top(self, text: str) -> list[tuple[int, int]]:
         """The header line and the short lines right under it (at most TOP_LINES, up to the first
-        heading, list, sentence or line of wrapped text): where a saved page shows the job's title
-        after the site's name, its menus and breadcrumb."""
+        heading, list, sentence or line of wrapped text; cookie banners and menus are passed over):
+        where a saved page shows the job's title after the site's name, its menus and breadcrumb."""
         header = self.header(text)
         if header is None:
             return []
@@ -501,10 +501,12 @@ class Sections:
             end = len(text) if end < 0 else end
             line = text[at + 1:end].strip()
             words = len(line.split())
-            if words and (words > HEADER_WORDS or _looks_like_heading(line, words) or line[0].islower()
-                          or line.startswith(("-", "•", "*")) or line.endswith((".", "!", "?", ",", ";"))):
+            if words and self.at(at + 1) in self.boilerplate:
+                pass  # a cookie banner or a menu between the site's name and the title
+            elif words and (words > HEADER_WORDS or _looks_like_heading(line, words) or line[0].islower()
+                            or line.startswith(("-", "•", "*")) or line.endswith((".", "!", "?", ",", ";"))):
                 break  # a heading, a list, a sentence or wrapped text: the posting has begun
-            if words:
+            elif words:
                 start = text.index(line, at + 1)
                 found.append((start, start + len(line)))
             at = end if end < len(text) else -1

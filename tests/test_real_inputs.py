@@ -357,6 +357,8 @@ def test_an_equal_opportunity_statement_without_a_heading_is_legal_text(sectione
 PAGE_TOP = ("EmploiCentral.fr — l'emploi en région\n"
             "🍪 Ce site utilise des cookies. [J'accepte] [Je refuse]\n"
             "Accueil › Offres › Informatique\n"
+            "Nous utilisons des cookies pour mesurer l'audience du site et améliorer votre expérience de "
+            "navigation. En poursuivant, vous acceptez leur utilisation. [Accepter] [Paramétrer]\n"
             "{title}\n"
             "Maison Verlaine · Lyon · CDI\n"
             "\n"
