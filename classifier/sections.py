@@ -25,7 +25,7 @@ POSTING, HEADER = "posting", "header"
 ROLE_MASK = "■"  # what masking puts in place of a job title (evaluation "masked")
 HEADING_WORDS = 8  # a heading is short
 HEADER_WORDS = 14  # and so is a job title at the top of a text
-TOP_LINES = 8  # the header line and the short lines under it: the top of a saved page
+TOP_LINES = 12  # lines read under the header line: the top of a saved page
 SHORT_LINE_WORDS = 6
 NO_LIMIT = 10**9
 HEAD_CHARS = 100  # a longer line is no heading, menu item or title: only its start is read
@@ -488,19 +488,20 @@ class Sections:
         return begin, start + len(line.rstrip())
 
     def top(self, text: str) -> list[tuple[int, int]]:
-        """The header line and the short lines right under it (at most TOP_LINES, up to the first
-        heading, list, sentence or line of wrapped text; cookie banners and menus are passed over):
-        where a saved page shows the job's title after the site's name, its menus and breadcrumb."""
+        """The header line and the short lines right under it (of the TOP_LINES lines read, up to the
+        first heading, list, sentence or line of wrapped text; cookie banners and menus are passed
+        over): where a saved page shows the job's title after the site's name, its menus and breadcrumb."""
         header = self.header(text)
         if header is None:
             return []
         found = [header]
-        at = text.find("\n", header[1])
-        while at >= 0 and len(found) < TOP_LINES:
+        at, read = text.find("\n", header[1]), 0
+        while at >= 0 and read < TOP_LINES:
             end = text.find("\n", at + 1)
             end = len(text) if end < 0 else end
             line = text[at + 1:end].strip()
             words = len(line.split())
+            read += words > 0
             if words and self.at(at + 1) in self.boilerplate:
                 pass  # a cookie banner or a menu between the site's name and the title
             elif words and (words > HEADER_WORDS or _looks_like_heading(line, words) or line[0].islower()
