@@ -17,7 +17,8 @@ def terms_of(*texts: Tokens) -> list[str]:
 
 
 def surface_forms(wanted: set[str], *texts: Tokens) -> dict[str, str]:
-    """For the wanted terms, the words that first showed them ("user stor" -> "user stories")."""
+    """For the wanted terms, the words that first showed them ("user stor" -> "user stories"), the
+    spaces between the words of a pair shown as one (a pair may run across a line break)."""
     forms: dict[str, str] = {}
     content = [(tokens, np.flatnonzero(tokens.content).tolist(), tokens.numbers[tokens.content].tolist())
                for tokens in texts] if wanted else []
@@ -46,5 +47,5 @@ def _first_occurrence(tokens: Tokens, at: list[int], keyed: list[int], first: st
             return None
         if not second:
             return tokens.text[tokens.starts[at[i]]:tokens.ends[at[i]]]
-        if i + 1 < len(keyed) and keyed[i + 1] == b:
-            return tokens.text[tokens.starts[at[i]]:tokens.ends[at[i + 1]]]
+        if i + 1 < len(keyed) and keyed[i + 1] == b:  # on one line, as a report shows it
+            return " ".join(tokens.text[tokens.starts[at[i]]:tokens.ends[at[i + 1]]].split())

@@ -143,3 +143,14 @@ def test_a_model_directory_that_cannot_be_written_is_an_output_error(tmp_path):
     with pytest.raises(OutputError, match="a file/model: cannot write the model: Not a directory"):
         save_model(tmp_path / "a file" / "model", stored.analyzer, stored.scorer, stored.mixing, {},
                    stored.rules_only_mixing())
+
+
+def test_a_term_is_shown_by_the_words_that_made_it_on_one_line(classifier):
+    """A pair of neighbouring content words may run across a line break ("Remote" / "£60,000 … a"):
+    a report shows its words on one line, so the text report's line of terms stays one line."""
+    analysis = classifier.analyse("Poste en télétravail\n\nbacklog produit")
+    pairs = [t for t in analysis.terms if " " in t]
+    forms = analysis.forms(set(pairs))
+    across = [forms[t] for t in pairs if forms[t].startswith("télétravail")]
+    assert across == ["télétravail backlog"]
+    assert forms and all("\n" not in form for form in forms.values())
