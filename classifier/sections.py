@@ -229,7 +229,7 @@ class UnnamedRule:
         """Whether the line holds a masked job title: our own mark (ROLE_MASK), one of `masks`, a
         placeholder that `mask_pattern` meets, or what deleting a job title leaves (`is_remnant`)."""
         folded = line.casefold()
-        return (ROLE_MASK in folded or any(mask in folded for mask in self.masks)
+        return (self._holds_mark(folded)
                 or (self.mask_pattern is not None and self.mask_pattern.search(folded) is not None)
                 or self.is_remnant(line))
 
@@ -239,11 +239,15 @@ class UnnamedRule:
         Buttons are no placeholders ("Accueil › Offres [Se connecter]", "[ Postuler ]  [ Sauvegarder ]"),
         and wrapped text ends with commas as remnants do."""
         folded = line.casefold()
-        if ROLE_MASK in folded or any(mask in folded for mask in self.masks):
+        if self._holds_mark(folded):
             return True
         folded = folded.lstrip(" \t#>•·")
         return (self.mask_pattern is not None and self.mask_pattern.match(folded) is not None
                 and _TITLE_WORD.search(_BRACKETED.sub("", folded)) is not None)
+
+    def _holds_mark(self, folded: str) -> bool:
+        """Whether a casefolded line holds our mark (ROLE_MASK) or one of `masks`."""
+        return ROLE_MASK in folded or any(mask in folded for mask in self.masks)
 
     def is_remnant(self, line: str) -> bool:
         """Whether the line is what is left of a title whose job title was deleted: it starts or
@@ -465,6 +469,16 @@ class Sectioner:
         return Sections(starts, kinds, self.boilerplate, header_start)
 
 
+def _line_span(text: str, start: int) -> tuple[int, int]:
+    """Where the line that begins at `start` stands in `text`, without its spaces (an empty span for
+    a blank line)."""
+    end = text.find("\n", start)
+    line = text[start:end if end >= 0 else len(text)]
+    stripped = line.strip()
+    begin = start + len(line) - len(line.lstrip()) if stripped else start
+    return begin, begin + len(stripped)
+
+
 @dataclass
 class Sections:
     """The sections of one text: where each begins, its kind, and which kinds are boilerplate."""
@@ -481,11 +495,8 @@ class Sections:
         """Where the header line stands in `text` (without its spaces), if the text has one."""
         if HEADER not in self.kinds:
             return None
-        start = self.header_start if self.header_start is not None else self.starts[self.kinds.index(HEADER)]
-        end = text.find("\n", start)
-        line = text[start:end if end >= 0 else len(text)]
-        begin = start + len(line) - len(line.lstrip())
-        return begin, start + len(line.rstrip())
+        return _line_span(text, self.header_start if self.header_start is not None
+                          else self.starts[self.kinds.index(HEADER)])
 
     def top(self, text: str) -> list[tuple[int, int]]:
         """The header line and the short lines right under it (of the TOP_LINES lines read, up to the
@@ -497,9 +508,8 @@ class Sections:
         found = [header]
         at, read = text.find("\n", header[1]), 0
         while at >= 0 and read < TOP_LINES:
-            end = text.find("\n", at + 1)
-            end = len(text) if end < 0 else end
-            line = text[at + 1:end].strip()
+            begin, end = _line_span(text, at + 1)
+            line = text[begin:end]
             words = len(line.split())
             read += words > 0
             if words and self.at(at + 1) in self.boilerplate:
@@ -508,9 +518,8 @@ class Sections:
                             or line.startswith(("-", "•", "*")) or line.endswith((".", "!", "?", ",", ";"))):
                 break  # a heading, a list, a sentence or wrapped text: the posting has begun
             elif words:
-                start = text.index(line, at + 1)
-                found.append((start, start + len(line)))
-            at = end if end < len(text) else -1
+                found.append((begin, end))
+            at = text.find("\n", at + 1)
         return found
 
     def boilerplate_mask(self, starts: list[int]) -> np.ndarray:
