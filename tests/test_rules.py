@@ -60,6 +60,28 @@ def test_the_discipline_and_user_needs_are_pm_evidence_but_not_their_look_alikes
     assert "en.pm.users" not in fired(classifier, "Forms people need to use every day.")
 
 
+@pytest.mark.parametrize("text, rule_id", [
+    ("Vous dirigerez simultanément plusieurs équipes pluridisciplinaires.", "cpo.diriger_des_equipes"),
+    ("Vous encadrerez plusieurs équipes de développement et leurs responsables.", "cpo.diriger_des_equipes"),
+    ("You will coach supervisors and manage managers across the studio.", "en.cpo.lead_teams"),
+    ("As a second-level supervisor, you oversee multiple teams.", "en.cpo.lead_teams"),
+    ("You run the product chapter of the agency.", "en.cpo.lead_product_team"),
+    ("Vous fixez les objectifs de l'éventail de produits de l'unité.", "cpo.portefeuille_produits"),
+])
+def test_leading_several_teams_or_their_managers_is_cpo_evidence(classifier, text, rule_id):
+    """¶4–5 of the article: the CPO manages the product department and steers the teams."""
+    assert rule_id in fired(classifier, text)
+
+
+@pytest.mark.parametrize("text", [
+    "Vous travaillez avec les managers de proximité des magasins.",
+    "Un encadrement managérial bienveillant au quotidien.",
+    "You will lead one team of four engineers.",
+])
+def test_managing_one_team_or_working_with_managers_is_no_cpo_evidence(classifier, text):
+    assert not {"cpo.diriger_des_equipes", "en.cpo.lead_teams"} & set(fired(classifier, text))
+
+
 @pytest.mark.parametrize("title, rule_id", [
     ("VP Product & Design", "role.cpo"),  # "&" joins two things: not "product designer"
     ("Head of Product & Design (H/F)", "role.cpo"),
