@@ -381,21 +381,34 @@ def phrase_variants(codes: list[int]) -> list[list[int]]:
 
 def _without_overlaps(spans: list[tuple[str, int, int]], rules: dict[str, Rule]) -> list[tuple[str, int, int]]:
     """The (rule id, start, end) spans to keep, in text order: where spans overlap, the longest
-    ("Scrum Master" over "Scrum"), then a role name, then the heavier rule, then the first."""
+    ("Scrum Master" over "Scrum"), then a role name, then the heavier rule, then the first; an
+    activity that cuts a role name in two is dropped first."""
     def rank(span: tuple[str, int, int]):
         rule = rules[span[0]]
         return span[1] - span[2], rule.kind != "role_name", -rule.weight, span[0], span[1]
+
+    def cuts_a_role_name(span: tuple[str, int, int], cluster: list[tuple[str, int, int]]) -> bool:
+        """An activity that takes in part of a role name without the whole: "Manager/Product Owner"
+        in "Product Manager/Product Owner" is no "manager les product owners"."""
+        return rules[span[0]].kind != "role_name" and any(
+            rules[other[0]].kind == "role_name" and other[1] < span[2] and span[1] < other[2]
+            and not span[1] <= other[1] <= other[2] <= span[2] for other in cluster)
+
+    def choose(cluster: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+        if len(cluster) > 1:
+            cluster = [span for span in cluster if not cuts_a_role_name(span, cluster)]
+        return _choose(cluster, rank)
 
     kept: list[tuple[str, int, int]] = []
     cluster: list[tuple[str, int, int]] = []  # spans overlapping one another, directly or through others
     reach = 0
     for span in sorted(spans, key=lambda s: s[1]):
         if cluster and span[1] >= reach:
-            kept += _choose(cluster, rank)
+            kept += choose(cluster)
             cluster = []
         cluster.append(span)
         reach = max(reach, span[2]) if len(cluster) > 1 else span[2]
-    return kept + _choose(cluster, rank)
+    return kept + choose(cluster)
 
 
 def _choose(cluster: list[tuple[str, int, int]], rank) -> list[tuple[str, int, int]]:

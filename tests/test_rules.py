@@ -82,6 +82,28 @@ def test_managing_one_team_or_working_with_managers_is_no_cpo_evidence(classifie
     assert not {"cpo.diriger_des_equipes", "en.cpo.lead_teams"} & set(fired(classifier, text))
 
 
+@pytest.mark.parametrize("title", ["Product Manager/Product Owner", "Product Manager / Product Owner (H/F)",
+                                   "Product Manager - Product Owner"])
+def test_a_hybrid_title_is_its_two_roles_not_managing_product_owners(classifier, title):
+    """ "Manager/Product Owner" meets "manager les product owners" (the CPO's), but it cuts the role
+    name "Product Manager" in two: the title names a PM and a PO."""
+    assert title_roles(classifier, title) == ["role.pm", "role.po"]
+
+
+@pytest.mark.parametrize("title, rule_id", [
+    ("CPTO (H/F)", "role.cpo_acronym"),  # Chief Product & Technology Officer
+    ("Directrice du département produit", "role.cpo"),
+    ("Product VP - Marketplace", "role.cpo"),
+])
+def test_heads_of_product_by_other_names(classifier, title, rule_id):
+    assert title_roles(classifier, title) == [rule_id]
+
+
+def test_an_activity_cutting_a_role_name_gives_way_but_one_holding_it_whole_stays(classifier):
+    assert fired(classifier, "Vous travaillerez avec notre directeur technique.") == {"role.cto": ["directeur technique"]}
+    assert "cpo.encadrer_equipe_produit" in fired(classifier, "Vous encadrerez les product managers du groupe.")
+
+
 @pytest.mark.parametrize("title, rule_id", [
     ("VP Product & Design", "role.cpo"),  # "&" joins two things: not "product designer"
     ("Head of Product & Design (H/F)", "role.cpo"),
