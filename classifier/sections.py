@@ -266,6 +266,7 @@ class UnnamedRule:
         return len(first) > 1 and bool(head) and all(w in self.seniority for w in head)
 
 
+_PLURAL = re.compile(r"[sx](?!\w)")  # the plural ending of a heading's last word: "your tasks", "tes responsabilites"
 _TITLE_SEPARATORS = "-–—/:|,&+"
 _TITLE_PART = re.compile(r"\s+[-–—|]\s+|\s*:\s+")  # between the parts of a title ("Senior - Partnerships")
 _TITLE_WORD = re.compile(r"\w[\w/]*")
@@ -375,7 +376,7 @@ class Sectioner:
         for heading, kind in self._headings.get(_first_word(folded), ()):
             if folded.startswith(heading):
                 rest = folded[len(heading):]
-                if rest[:1].isalnum():  # "missionnaire" is not "mission"
+                if rest[:1].isalnum() and not _PLURAL.match(rest):  # "missionnaire" is not "mission"; "missions" is
                     continue
                 if words <= HEADING_WORDS or rest.lstrip(" ?!").startswith(":"):
                     return kind

@@ -109,6 +109,26 @@ def test_an_unknown_heading_ends_a_boilerplate_section(sectioner):
     assert sectioner.sections(text).at(text.index("Nous vendons")) == "company"
 
 
+@pytest.mark.parametrize("heading", ["Your tasks", "Your missions", "Tes missions", "Your responsibilities",
+                                     "What you should bring", "The position", "Votre mission :", "Key objectives"])
+def test_the_jobs_own_heading_after_a_company_blurb_opens_the_posting(sectioner, heading):
+    """Plain headings without markup or colon ("Who we are" / "Your tasks" / "What we offer") as agencies
+    write them: the tasks must not stay in the company blurb, where they weigh nothing."""
+    text = (f"Who we are\n\nWe build apps for retailers.\n\n{heading}\n\n• Own the backlog of the checkout team\n\n"
+            "What we offer\n\n• A learning budget")
+    sections = sectioner.sections(text)
+    assert sections.at(text.index("We build")) == "company"
+    assert sections.at(text.index("Own the backlog")) == "posting"
+    assert sections.at(text.index("A learning budget")) == "benefits"
+
+
+def test_a_headings_plural_is_that_heading_but_a_longer_word_is_not(sectioner):
+    text = "Who we are\n\nWe sell bikes.\n\nYour missions\n\nYou prioritise the backlog."
+    assert sectioner.sections(text).at(text.index("You prioritise")) == "posting"
+    text = "Who we are\n\nWe sell bikes.\n\nMissionnaires du monde\n\nWe send volunteers abroad."
+    assert sectioner.sections(text).at(text.index("We send")) == "company"
+
+
 @pytest.mark.parametrize("text, mention", [
     ("Vous travaillerez en lien avec le Product Owner de la squad.", True),
     ("You will work closely with product managers and designers.", True),
