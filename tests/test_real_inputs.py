@@ -122,6 +122,20 @@ def test_the_jobs_own_heading_after_a_company_blurb_opens_the_posting(sectioner,
     assert sections.at(text.index("A learning budget")) == "benefits"
 
 
+@pytest.mark.parametrize("line, legal", [
+    ("• Garantir la conformité RGPD des parcours d'inscription", False),
+    ("You will write user stories that include GDPR consent and the handling of personal data.", False),
+    ("• Rédiger les conditions générales des nouveaux contrats avec le juridique", False),
+    ("Conformément au RGPD, vos données personnelles sont conservées deux ans.", True),
+    ("Your personal data is processed in accordance with the GDPR.", True),
+])
+def test_a_mission_about_data_protection_is_no_legal_mention(sectioner, line, legal):
+    """Data protection is a product's subject too: only the wording of a notice to applicants makes a
+    line legal text (the missions of a health-data PO weighed nothing)."""
+    text = f"Vos missions\n\n• Prioriser le backlog\n{line}\n• Animer les démos"
+    assert (sectioner.sections(text).at(text.index(line)) == "legal") == legal
+
+
 def test_a_headings_plural_is_that_heading_but_a_longer_word_is_not(sectioner):
     text = "Who we are\n\nWe sell bikes.\n\nYour missions\n\nYou prioritise the backlog."
     assert sectioner.sections(text).at(text.index("You prioritise")) == "posting"

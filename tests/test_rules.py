@@ -99,6 +99,22 @@ def test_heads_of_product_by_other_names(classifier, title, rule_id):
     assert title_roles(classifier, title) == [rule_id]
 
 
+@pytest.mark.parametrize("text, ceremony", [
+    ("Vous animez le daily et la rétrospective.", True),
+    ("Participer aux daily quand c'est utile.", True),
+    ("Cérémonies : planning, daily, revue, rétro.", True),
+    ("Take part in the daily stand-up.", True),
+    ("Run backlog refinement twice a week.", True),
+    ("Refine your product strategy with the data team.", False),
+    ("Daily lunch at the studio.", False),
+    ("You will work closely with engineers daily.", False),
+    ("Our clients use us daily.", False),
+    ("The group publishes a national daily.", False),
+])
+def test_the_daily_and_refinement_are_ceremonies_but_not_in_english_everyday_words(classifier, text, ceremony):
+    assert bool({"po.sprints", "en.po.sprints"} & set(fired(classifier, text))) == ceremony
+
+
 def test_an_activity_cutting_a_role_name_gives_way_but_one_holding_it_whole_stays(classifier):
     assert fired(classifier, "Vous travaillerez avec notre directeur technique.") == {"role.cto": ["directeur technique"]}
     assert "cpo.encadrer_equipe_produit" in fired(classifier, "Vous encadrerez les product managers du groupe.")
