@@ -115,6 +115,19 @@ def test_the_daily_and_refinement_are_ceremonies_but_not_in_english_everyday_wor
     assert bool({"po.sprints", "en.po.sprints"} & set(fired(classifier, text))) == ceremony
 
 
+@pytest.mark.parametrize("text, with_management", [
+    ("Vous travaillez avec la direction et les équipes commerciales.", True),
+    ("Le PM est en relation avec les utilisateurs et avec la direction.", True),
+    ("Vous présentez à la direction les résultats du trimestre.", True),
+    ("Sous l'autorité du directeur de l'usine, vous gérez les stocks.", False),
+    ("Une pratique de la direction d'orchestre est demandée.", False),
+    ("Experience in the planning, management, and direction of a program.", False),
+])
+def test_working_with_management_needs_avec_or_with_not_any_function_word(classifier, text, with_management):
+    """Function words match as one placeholder: "avec la direction" met "du directeur" and "and direction"."""
+    assert ("pm.direction" in fired(classifier, text)) == with_management
+
+
 def test_an_activity_cutting_a_role_name_gives_way_but_one_holding_it_whole_stays(classifier):
     assert fired(classifier, "Vous travaillerez avec notre directeur technique.") == {"role.cto": ["directeur technique"]}
     assert "cpo.encadrer_equipe_produit" in fired(classifier, "Vous encadrerez les product managers du groupe.")
