@@ -155,6 +155,7 @@ class MentionCues:
     after: tuple[str, ...] = ()
     possessive: tuple[str, ...] = ()
     departments: tuple[str, ...] = ()  # first words that make a role name's match a department ("Direction Produit")
+    disciplines: tuple[str, ...] = ()  # last words that make a role name's match a discipline ("Product Management")
 
     @cached_property
     def _pattern(self) -> re.Pattern:
@@ -192,6 +193,16 @@ class MentionCues:
         if _first_word(fold_in_place(text[start:end])) in self.departments:
             return True
         return self._group is not None and self._group.match(fold_in_place(text[end:end + 40])) is not None
+
+    def names_a_discipline(self, text: str, start: int, end: int) -> bool:
+        """True when the role name at text[start:end] is spelled as its field ("a studio for product
+        management and engineering", "experience in product management"): no job's name, unless a
+        capitalised word goes on with the title ("Product Management Supervisor")."""
+        words = fold_in_place(text[start:end]).split()
+        if not words or words[-1] not in self.disciplines:
+            return False
+        following = _NEXT_WORD.match(text, end)
+        return following is None or not following.group(1)[0].isupper()
 
     @staticmethod
     def in_list(text: str, start: int) -> bool:
@@ -266,6 +277,7 @@ class UnnamedRule:
         return len(first) > 1 and bool(head) and all(w in self.seniority for w in head)
 
 
+_NEXT_WORD = re.compile(r"[ \t]+(\w+)")  # the word right after, on the same line
 _PLURAL = re.compile(r"[sx](?!\w)")  # the plural ending of a heading's last word: "your tasks", "tes responsabilites"
 _TITLE_SEPARATORS = "-–—/:|,&+"
 _TITLE_PART = re.compile(r"\s+[-–—|]\s+|\s*:\s+")  # between the parts of a title ("Senior - Partnerships")
@@ -305,15 +317,16 @@ def load_unnamed_rule(data: dict, path: Path) -> UnnamedRule:
 
 def load_mention_cues(data: dict, path: Path) -> MentionCues:
     entry = data.get("mentions", {})
-    lists = [entry.get(name, []) for name in ("declared", "before", "after", "possessive", "departments")]
+    lists = [entry.get(name, []) for name in ("declared", "before", "after", "possessive", "departments", "disciplines")]
     window = entry.get("window", 40)
     if not all(map(_phrases, lists)) or \
             isinstance(window, bool) or not isinstance(window, int) or window < 1:
         raise RulesError(f"{path}: [mentions] needs 'declared' and 'before' (lists of words), 'window' "
-                         "(a positive number) and may have 'after', 'possessive' and 'departments' (lists of words)")
-    declared, before, after, possessive, departments = (tuple(_SPACES.sub(" ", fold_in_place(s)).strip() for s in v)
-                                                        for v in lists)
-    return MentionCues(declared, before, window, after, possessive, departments)
+                         "(a positive number) and may have 'after', 'possessive', 'departments' and 'disciplines' "
+                         "(lists of words)")
+    declared, before, after, possessive, departments, disciplines = (
+        tuple(_SPACES.sub(" ", fold_in_place(s)).strip() for s in v) for v in lists)
+    return MentionCues(declared, before, window, after, possessive, departments, disciplines)
 
 
 def load_title_fields(data: dict, path: Path) -> tuple[str, ...]:

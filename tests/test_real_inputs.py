@@ -195,6 +195,19 @@ def test_a_colleagues_role_is_a_mention_not_the_job(classifier, text, mention):
     assert hits and all(h.mention == mention for h in hits)
 
 
+@pytest.mark.parametrize("text, mention", [
+    ("Our studio sells product management and engineering to retailers.", True),
+    ("Five years of experience in product management.", True),
+    ("As a Product Management Supervisor, you coach the product managers of two portfolios.", False),
+    ("We are hiring: Product Management Intern", False),
+])
+def test_the_field_product_management_is_no_jobs_name(classifier, text, mention):
+    """A role name spelled as its discipline names the field; followed by a capitalised word it is
+    a title ("Product Management Supervisor"). An Android developer's page read PO on the first."""
+    hit = next(h for h in classifier.analyse(text).hits if h.kind == "role_name" and h.label == "PM")
+    assert hit.mention == mention
+
+
 @pytest.mark.parametrize("line", ["Intitulé du poste : Product Owner", "Votre rôle : Product Manager",
                                   "Your role as Product Owner", "We need a Product Manager to own our roadmap.",
                                   "Nous recherchons notre futur·e Product Owner."])
