@@ -40,6 +40,7 @@ def fired(classifier, text: str) -> dict[str, list[str]]:
     ("Vous êtes en contact avec les utilisatrices et utilisateurs.", "pm.utilisateurs"),
     ("You will prioritize the backlog every week.", "en.po.backlog"),
     ("Respect des budgets et du P&L de la gamme.", "pm.budgets"),
+    ("La hiérarchisation des priorités du carnet de produit.", "po.prioriser_besoins"),  # Canadian French
 ])
 def test_rules_meet_inflected_accentless_and_capitalised_forms(classifier, text, rule_id):
     assert rule_id in fired(classifier, text)
