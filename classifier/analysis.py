@@ -149,7 +149,7 @@ class PostingAnalyzer:
             listed = mentions.in_list(text, hit.start)
             cue = mentions.closest_cue(text, hit.start)
             discipline = cue != "declared" and mentions.names_a_discipline(text, hit.start, hit.end)
-            hit.declared = not listed and not discipline and cue == "declared"
+            hit.declared = not listed and cue == "declared"
             hit.mention = listed or discipline or cue == "mention" or (
                 cue is None and (mentions.names_a_group(text, hit.start, hit.end) or mentions.heads_a_list(text, hit.end)))
         for first, second in zip(roles, roles[1:]):

@@ -394,7 +394,7 @@ def _without_overlaps(spans: list[tuple[str, int, int]], rules: dict[str, Rule])
             rules[other[0]].kind == "role_name" and other[1] < span[2] and span[1] < other[2]
             and not span[1] <= other[1] <= other[2] <= span[2] for other in cluster)
 
-    def choose(cluster: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    def chosen(cluster: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
         if len(cluster) > 1:
             cluster = [span for span in cluster if not cuts_a_role_name(span, cluster)]
         return _choose(cluster, rank)
@@ -404,11 +404,11 @@ def _without_overlaps(spans: list[tuple[str, int, int]], rules: dict[str, Rule])
     reach = 0
     for span in sorted(spans, key=lambda s: s[1]):
         if cluster and span[1] >= reach:
-            kept += choose(cluster)
+            kept += chosen(cluster)
             cluster = []
         cluster.append(span)
         reach = max(reach, span[2]) if len(cluster) > 1 else span[2]
-    return kept + choose(cluster)
+    return kept + chosen(cluster)
 
 
 def _choose(cluster: list[tuple[str, int, int]], rank) -> list[tuple[str, int, int]]:
