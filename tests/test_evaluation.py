@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from sklearn import metrics as sk
 
-from classifier.evaluation import expected_calibration_error, metrics
+from classifier.evaluation import expected_calibration_error, macro_f1_interval, metrics
 
 CLASSES = ["CPO", "PO", "PM", "OTHER"]
 
@@ -34,7 +34,8 @@ def test_metrics_are_scikit_learns(seed):
     assert found["log_loss"] == pytest.approx(sk.log_loss(truth, probabilities, labels=range(4)))
     onehot = np.eye(4)[truth]
     assert found["brier"] == pytest.approx(((probabilities - onehot) ** 2).sum(axis=1).mean())
-    assert set(found) == {"n", "accuracy", "macro_f1", "per_class", "confusion", "ece", "brier", "log_loss"}
+    assert set(found) == {"n", "accuracy", "macro_f1", "macro_f1_interval", "per_class", "confusion", "ece", "brier",
+                          "log_loss"}
 
 
 def test_a_class_never_predicted_scores_zero_not_nan():
@@ -47,3 +48,24 @@ def test_expected_calibration_error_by_hand():
     # two bins: confidence 0.9 with 1 of 2 right (gap 0.4), confidence 0.6 with 2 of 2 right (gap 0.4)
     probabilities = np.array([[0.9, 0.1], [0.9, 0.1], [0.6, 0.4], [0.6, 0.4]])
     assert expected_calibration_error(np.array([0, 1, 0, 0]), probabilities) == pytest.approx(0.4)
+
+
+def test_the_interval_of_macro_f1_holds_the_figure_and_narrows_with_more_rows():
+    labels, truth, probabilities = _sample(3, n=300)
+    found = metrics(labels, probabilities, CLASSES)
+    low, high = found["macro_f1_interval"]
+    assert low < found["macro_f1"] < high
+    assert metrics(labels, probabilities, CLASSES)["macro_f1_interval"] == (low, high)  # seeded
+    few = metrics(labels[:40], probabilities[:40], CLASSES)["macro_f1_interval"]
+    assert few[1] - few[0] > high - low
+
+
+def test_the_interval_is_a_point_when_every_answer_is_right_and_matches_a_resample_by_hand():
+    truth = np.array([0, 1, 2, 3] * 5)
+    assert macro_f1_interval(truth, truth, 4) == (1.0, 1.0)
+    predicted = truth.copy()
+    predicted[:3] = 3
+    rng = np.random.default_rng(0)
+    rows = rng.integers(0, len(truth), size=(1, len(truth)))[0]
+    by_hand = sk.f1_score(truth[rows], predicted[rows], labels=range(4), average="macro", zero_division=0)
+    assert macro_f1_interval(truth, predicted, 4, rounds=1) == (pytest.approx(by_hand), pytest.approx(by_hand))
