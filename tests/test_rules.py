@@ -41,6 +41,8 @@ def fired(classifier, text: str) -> dict[str, list[str]]:
     ("You will prioritize the backlog every week.", "en.po.backlog"),
     ("Respect des budgets et du P&L de la gamme.", "pm.budgets"),
     ("La hiérarchisation des priorités du carnet de produit.", "po.prioriser_besoins"),  # Canadian French
+    ("Définir des objectifs mesurables et en rendre compte.", "pm.indicateurs"),
+    ("You track success metrics for every release.", "en.pm.metrics"),
 ])
 def test_rules_meet_inflected_accentless_and_capitalised_forms(classifier, text, rule_id):
     assert rule_id in fired(classifier, text)
