@@ -76,6 +76,17 @@ def test_leading_several_teams_or_their_managers_is_cpo_evidence(classifier, tex
     assert rule_id in fired(classifier, text)
 
 
+@pytest.mark.parametrize("text, department", [
+    ("You will lead the product team of eight product managers.", True),
+    ("You build the product organisation from scratch.", True),
+    ("Lead your product team(s) with empathy through each release.", False),  # a PM's squad
+    ("You join our product design team in Lyon.", False),  # designers
+    ("Work closely with product or design teams.", False),
+])
+def test_the_product_department_is_not_a_pms_squad_or_a_design_team(classifier, text, department):
+    assert ("en.cpo.lead_product_team" in fired(classifier, text)) == department
+
+
 @pytest.mark.parametrize("text", [
     "Vous travaillez avec les managers de proximité des magasins.",
     "Un encadrement managérial bienveillant au quotidien.",
