@@ -124,9 +124,19 @@ def test_heads_of_product_by_other_names(classifier, title, rule_id):
     ("You will work closely with engineers daily.", False),
     ("Our clients use us daily.", False),
     ("The group publishes a national daily.", False),
+    ("You know design thinking and run design sprints with users.", False),  # a workshop method
 ])
 def test_the_daily_and_refinement_are_ceremonies_but_not_in_english_everyday_words(classifier, text, ceremony):
     assert bool({"po.sprints", "en.po.sprints"} & set(fired(classifier, text))) == ceremony
+
+
+@pytest.mark.parametrize("text, owns_revenue", [
+    ("Vous êtes responsable du chiffre d'affaires de la gamme.", True),
+    ("Le groupe réalise un chiffre d'affaires de 2 milliards d'euros.", False),
+    ("Avec 3,2 milliards d'euros de chiffre d'affaires et 7 500 collaborateurs.", False),
+])
+def test_a_companys_revenue_is_no_pl_to_own(classifier, text, owns_revenue):
+    assert ("pm.budgets" in fired(classifier, text)) == owns_revenue
 
 
 @pytest.mark.parametrize("text, with_management", [
