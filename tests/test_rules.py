@@ -69,6 +69,8 @@ def test_the_discipline_and_user_needs_are_pm_evidence_but_not_their_look_alikes
     ("You will coach supervisors and manage managers across the studio.", "en.cpo.lead_teams"),
     ("As a second-level supervisor, you oversee multiple teams.", "en.cpo.lead_teams"),
     ("You run the product chapter of the agency.", "en.cpo.lead_product_team"),
+    ("Vous êtes manager des managers de la tribu.", "cpo.diriger_des_equipes"),  # any department's: the weaker cue
+    ("You are a manager of managers.", "cpo.diriger_des_equipes"),  # keys are shared: one rule holds the phrase
     ("Vous fixez les objectifs de l'éventail de produits de l'unité.", "cpo.portefeuille_produits"),
 ])
 def test_leading_several_teams_or_their_managers_is_cpo_evidence(classifier, text, rule_id):
