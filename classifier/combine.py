@@ -14,7 +14,8 @@ family, but role names in the posting's sections count sublinearly with their hi
 
 OTHER is what is left when no product role is supported. The gate lets the model's terms count only
 for OTHER and the product roles some rule supports (one of their role names or activities fires in
-the title or the posting's own sections): the model weighs the roles the evidence puts forward, and
+the title or the posting's own sections; a rule with `opens_gate = false`, a cue of rank such as
+"lead multiple teams", does not count for this): the model weighs the roles the evidence puts forward, and
 with no such evidence the prior and the rules decide, whatever words the model would lean on. The
 prior, where OTHER's head start lives, holds only while no product role is named there:
 prior[c] = offset[c], then 0, and the evidence alone decides (the model's intercepts are part of the
@@ -108,8 +109,9 @@ def names_product_role(hits: list[RuleHit]) -> bool:
 
 def supported_roles(hits: list[RuleHit]) -> set[str]:
     """The product roles some rule supports in the title or the posting's own sections (a mention
-    of a colleague's role does not count)."""
-    return {h.label for h in hits if h.label != NO_ROLE and family(h) in ("title", "declared", "role_name", "activity")}
+    of a colleague's role does not count, nor a cue of rank whose rule does not open the gate)."""
+    return {h.label for h in hits if h.label != NO_ROLE and h.opens_gate
+            and family(h) in ("title", "declared", "role_name", "activity")}
 
 
 def model_gates(hits: list[RuleHit], classes: list[str]) -> np.ndarray:

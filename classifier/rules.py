@@ -53,6 +53,9 @@ class Rule:
     phrases: tuple[str, ...]
     case_sensitive: bool = False
     file: str = ""
+    # False for a cue of rank rather than of role ("lead multiple teams"): it counts, but does not by
+    # itself let the model's terms in for its class (see `combine.model_gates`)
+    opens_gate: bool = True
     # where a phrase's words mean something else ("haut de gamme" is no product range): regular
     # expressions, any case; a hit inside one of their matches is dropped
     exclude: re.Pattern | None = dataclasses.field(default=None, compare=False)
@@ -81,6 +84,7 @@ class RuleHit:
     boilerplate: bool = False  # in a section around the posting (navigation, legal, other offers…): weighs nothing
     mention: bool = False  # a role name after "avec", "work with"… or in a list: a colleague's role, not the job's
     declared: bool = False  # a role name after "en tant que", "we're hiring a"…: the job's own role
+    opens_gate: bool = True  # its rule's `opens_gate`
     sentences: Sentences | None = dataclasses.field(default=None, repr=False, compare=False)
 
     @property
@@ -93,7 +97,8 @@ def _check(rule: dict, where: str) -> Rule:
     def fail(message: str) -> RulesError:
         return RulesError(f"{where}: {message}")
 
-    unknown = set(rule) - {"id", "label", "kind", "weight", "source", "phrases", "case_sensitive", "exclude"}
+    unknown = set(rule) - {"id", "label", "kind", "weight", "source", "phrases", "case_sensitive", "exclude",
+                           "opens_gate"}
     if unknown:
         raise fail(f"unknown key(s) {', '.join(sorted(unknown))}")
     if not isinstance(rule.get("id"), str) or not _ID.match(rule["id"]):
@@ -116,9 +121,12 @@ def _check(rule: dict, where: str) -> Rule:
     case_sensitive = rule.get("case_sensitive", False)
     if not isinstance(case_sensitive, bool):
         raise fail("'case_sensitive' must be true or false")
+    opens_gate = rule.get("opens_gate", True)
+    if not isinstance(opens_gate, bool):
+        raise fail("'opens_gate' must be true or false")
     exclude = compile_expressions(rule.get("exclude", []), where, "exclude", re.IGNORECASE)
     return Rule(rule["id"], rule["label"], rule["kind"], float(weight), source, tuple(phrases), case_sensitive,
-                exclude=exclude)
+                opens_gate=opens_gate, exclude=exclude)
 
 
 def load_rule_file(path: Path) -> list[Rule]:
@@ -327,7 +335,7 @@ class RuleMatcher:
                 if _stemmer_collision(rule, text[start:end]) or rule.excludes(text, start, end):
                     continue
                 kept.append(RuleHit(rule.id, rule.label, rule.kind, rule.weight, text[start:end], start, end, field,
-                                    sentences=sentences))
+                                    opens_gate=rule.opens_gate, sentences=sentences))
             hits.append(kept)
         return hits
 

@@ -89,6 +89,29 @@ def test_the_product_department_is_not_a_pms_squad_or_a_design_team(classifier, 
     assert ("en.cpo.lead_product_team" in fired(classifier, text)) == department
 
 
+HEAD_OF_DESIGN = """Head of Design
+
+The role
+- Lead the design team of eight designers and researchers
+- Coach design managers: you are a manager of managers
+- Set the design vision and the design system
+- Run user research with the squads
+
+You have
+- 10 years in product design, 3 managing managers
+"""
+
+
+def test_a_cue_of_rank_alone_leaves_the_cpo_gate_shut(classifier):
+    """Leading managers is what any department's head does: without a product cue, the model's
+    CPO terms ("design", "managers") do not count, masked or not."""
+    for text in (HEAD_OF_DESIGN, classifier.mask(HEAD_OF_DESIGN)):
+        result = classifier.classify(text)
+        assert "cpo.diriger_des_equipes" in {r.rule_id for r in result.explanation["CPO"].rules}
+        assert all(term.contribution == 0 for term in result.explanation["CPO"].terms)
+        assert result.label == "OTHER"
+
+
 @pytest.mark.parametrize("text", [
     "Vous travaillez avec les managers de proximité des magasins.",
     "Un encadrement managérial bienveillant au quotidien.",
@@ -344,6 +367,8 @@ def test_every_article_rule_meets_its_cited_paragraph(classifier):
     ("[[rule]]\nid = 'A B'\nlabel = 'PO'\nkind = 'activity'\nweight = 1\nsource = 2\nphrases = ['x']\n", "'id' must be"),
     ("[[rule]]\nid = 'a.b'\nlabel = 'PO'\nkind = 'activity'\nweight = 1\nsource = 2\nphrases = ['x']\ncolour = 1\n", "unknown key"),
     ("[[rule]]\nid = 'a.b'\nlabel = 'PO'\nkind = 'activity'\nweight = 1\nsource = 2\nphrases = ['x']\nexclude = ['(x']\n", "'exclude'"),
+    ("[[rule]]\nid = 'a.b'\nlabel = 'PO'\nkind = 'activity'\nweight = 1\nsource = 2\nphrases = ['x']\nopens_gate = 'no'\n",
+     "'opens_gate' must be true or false"),
     ("[[rule]\nid = 'a.b'\n", "not valid TOML"),
 ])
 def test_broken_rule_file_names_file_rule_and_problem(tmp_path, body, message):
