@@ -150,8 +150,8 @@ class PostingAnalyzer:
             cue = mentions.closest_cue(text, hit.start)
             discipline = cue != "declared" and mentions.names_a_discipline(text, hit.start, hit.end)
             hit.declared = not listed and cue == "declared"
-            hit.mention = listed or discipline or cue == "mention" or (
-                cue is None and (mentions.names_a_group(text, hit.start, hit.end) or mentions.heads_a_list(text, hit.end)))
+            hit.mention = listed or discipline or cue == "mention" or (cue is None and (
+                mentions.names_a_group(text, hit.start, hit.end) or mentions.heads_a_list(text, hit.end)))
         for first, second in zip(roles, roles[1:]):
             if mentions.listed_together(text, first.end, second.start):
                 first.mention = second.mention = True

@@ -268,9 +268,9 @@ def train_command(data, out, seed, label_column, rules, input_format, encoding, 
 def evaluate_command(data, split, label_column, output_format, relabel, group_column, input_format, encoding, delimiter,
                      text_column, title_column, id_column, model, rules):
     """Evaluate a model on labelled postings: per-class precision, recall and F1, macro-F1 with
-    its 95 % bootstrap interval, confusion matrix, calibration, log-loss; rules only, model only and combined; with the title and on the
-    text only, as written and with role names masked; the combined figures per length of text
-    and per value of the `--by` column."""
+    its 95 % bootstrap interval, confusion matrix, calibration, log-loss; rules only, model only and
+    combined; with the title and on the text only, as written and with role names masked; the
+    combined figures per length of text and per value of the `--by` column."""
     from .evaluation import (analyse_both, breakdown, evaluate, format_breakdown, format_report, length_bucket,
                              score_conditions)
     from .pipeline import Classifier

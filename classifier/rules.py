@@ -402,27 +402,24 @@ def _without_overlaps(spans: list[tuple[str, int, int]], rules: dict[str, Rule])
             rules[other[0]].kind == "role_name" and other[1] < span[2] and span[1] < other[2]
             and not span[1] <= other[1] <= other[2] <= span[2] for other in cluster)
 
-    def chosen(cluster: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
-        if len(cluster) > 1:
-            cluster = [span for span in cluster if not cuts_a_role_name(span, cluster)]
-        return _choose(cluster, rank)
-
     kept: list[tuple[str, int, int]] = []
     cluster: list[tuple[str, int, int]] = []  # spans overlapping one another, directly or through others
     reach = 0
     for span in sorted(spans, key=lambda s: s[1]):
         if cluster and span[1] >= reach:
-            kept += chosen(cluster)
+            kept += _choose(cluster, rank, cuts_a_role_name)
             cluster = []
         cluster.append(span)
         reach = max(reach, span[2]) if len(cluster) > 1 else span[2]
-    return kept + chosen(cluster)
+    return kept + _choose(cluster, rank, cuts_a_role_name)
 
 
-def _choose(cluster: list[tuple[str, int, int]], rank) -> list[tuple[str, int, int]]:
-    """The spans kept of a cluster of overlapping spans, best rank first, then in text order."""
+def _choose(cluster: list[tuple[str, int, int]], rank, gives_way) -> list[tuple[str, int, int]]:
+    """The spans kept of a cluster of overlapping spans, those that give way to another of the
+    cluster left out, best rank first, then in text order."""
     if len(cluster) < 2:
         return cluster
+    cluster = [span for span in cluster if not gives_way(span, cluster)]
     chosen: list[tuple[str, int, int]] = []
     for span in sorted(cluster, key=rank):
         if all(span[2] <= other[1] or other[2] <= span[1] for other in chosen):
