@@ -36,6 +36,7 @@ LONG_LINE = 1000
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+(?=\S)|\s+(?=[*•▪–-]\s)")
 _MARKUP = " \t#*_•·-–—>|:=[](){}\"'«»"
 _SPACES = re.compile(r"\s+")
+_FIELD = re.compile(r"[^:]{1,40}:\s*\S")  # a heading with its value on its line ("salaire : 45 k€")
 _WORD_END = re.compile(r"[^\w']")
 _MENU_MARKS = "[|·•/>»›]"  # what separates the items of a menu line: "Accueil | Offres d'emploi | Mon compte"
 _MENU_SEPARATOR = re.compile(rf"\s*{_MENU_MARKS}\s*")
@@ -459,7 +460,9 @@ class Sectioner:
                     POSTING if whole and _looks_like_heading(line, words) else None)
                 if heading in self.boilerplate and not whole:  # no end in sight on a line without breaks
                     heading = None
-                if heading:
+                if heading in self.boilerplate and _FIELD.match(folded):
+                    kind = heading  # "Salary: $97,240 – $126,510": a field of the page's header, not a section
+                elif heading:
                     current = kind = heading
                 menu = self._menu(folded, words) if short else None
                 if menu:

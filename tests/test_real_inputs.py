@@ -88,6 +88,19 @@ def test_a_board_pages_full_description_is_the_posting_after_its_salary_block(cl
                if rule.family == "activity")
 
 
+def test_a_salary_field_marks_its_line_not_the_rest_of_the_page(sectioner):
+    """Government notices open with fields ("Salary: $97,240 – $126,510 per year") and no headings: a
+    boilerplate heading with its value on its line is a field. The job after it stayed in the benefits,
+    where it weighs nothing (a 311 service's product manager read OTHER at 0.99)."""
+    text = ("City of Port Alder\nJob Class: Analyst III\nSalary: $97,240 – $126,510 per year\n\n"
+            "You'll set goals for the service, decide with the team what to build first and keep a public roadmap."
+            "\n\nBenefits\n\nMedical, dental and vision.")
+    sections = sectioner.sections(text)
+    assert sections.at(text.index("$97,240")) == "benefits"
+    assert sections.at(text.index("You'll set goals")) == "posting"
+    assert sections.at(text.index("Medical")) == "benefits"
+
+
 def test_sections_of_a_page(sectioner):
     sections = sectioner.sections(PAGE)
     at = lambda words: sections.at(PAGE.index(words))  # noqa: E731

@@ -182,6 +182,31 @@ def test_an_activity_cutting_a_role_name_gives_way_but_one_holding_it_whole_stay
     assert "cpo.encadrer_equipe_produit" in fired(classifier, "Vous encadrerez les product managers du groupe.")
 
 
+@pytest.mark.parametrize("text, rule_id", [
+    ("Director of Engineering (H/F)", "role.cto"), ("Head of Engineering", "role.cto"),
+    ("Directrice des systèmes d'information", "role.cto"), ("Head of Data (F/H)", "role.department_head"),
+    ("Directeur·rice de la Relation Client", "role.department_head"), ("Director of Delivery", "role.department_head"),
+    ("Directrice commerciale France", "role.department_head"), ("Director of Design", "role.designer")])
+def test_heads_of_other_departments_are_other_jobs(classifier, text, rule_id):
+    """They lead teams of teams and speak of strategy like a head of product; their names say otherwise."""
+    assert rule_id in fired(classifier, text)
+
+
+@pytest.mark.parametrize("text", ["Head of Data Products (H/F)", "Le poste est rattaché à la direction commerciale.",
+                                  "Talk to the Director about it.", "Head of IT Services"])
+def test_no_head_of_another_department_where_none_is_named(classifier, text):
+    """A head of data products is no head of the data department; "direction commerciale" is the sales
+    department (the stem of "directeur" meets "direction"); "IT" is a function word, so "IT Director"
+    would meet any "the Director" and is no phrase."""
+    assert not {"role.department_head", "role.cto"} & set(fired(classifier, text))
+
+
+def test_a_head_of_product_listed_after_another_department_head_is_a_colleague(classifier):
+    text = "- Work with the Director of Engineering and the Director of Product & Design on staffing."
+    heads = [h for h in classifier.analyse(text).hits if h.rule_id == "role.cpo"]
+    assert heads and all(h.mention for h in heads)
+
+
 @pytest.mark.parametrize("title, rule_id", [
     ("VP Product & Design", "role.cpo"),  # "&" joins two things: not "product designer"
     ("Head of Product & Design (H/F)", "role.cpo"),
