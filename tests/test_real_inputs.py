@@ -101,6 +101,15 @@ def test_a_salary_field_marks_its_line_not_the_rest_of_the_page(sectioner):
     assert sections.at(text.index("Medical")) == "benefits"
 
 
+@pytest.mark.parametrize("block", ["**Ces offres peuvent vous intéresser**\n- Chef de produit Maquillage — Paris\n"
+                                   "- Product Manager E-commerce — Paris",
+                                   "Also hiring: Product Manager Marketplace · UX Writer · Data Engineer"])
+def test_other_offers_in_the_words_of_more_boards(sectioner, block):
+    text = f"Vos missions\n\nVous animez la marque et ses campagnes.\n\n{block}"
+    assert sectioner.sections(text).at(text.index("Product Manager")) == "other_offers"
+    assert sectioner.sections(text).at(text.index("Vous animez")) == "posting"
+
+
 def test_sections_of_a_page(sectioner):
     sections = sectioner.sections(PAGE)
     at = lambda words: sections.at(PAGE.index(words))  # noqa: E731
@@ -202,6 +211,11 @@ def test_a_headings_plural_is_that_heading_but_a_longer_word_is_not(sectioner):
     ("Categories: **Product Management**; **Strategy/Consulting**; and **Marketing**.", True),
     ("**Product Owner**, vous priorisez le backlog de la squad.", False),
     ("Le Product Owner, garant de la vision et du backlog, anime les rituels.", False),
+    # a design director partners the head of product; a third party's own team ("ses", "her")
+    ("Vous êtes le ou la partenaire de la Directrice produit, qui décide des priorités.", True),
+    ("La roadmap que tiennent ses PM est publique.", True),
+    ("You are the engineering counterpart of the Head of Product.", True),
+    ("Devenez son Product Owner et priorisez le backlog.", False),
 ])
 def test_a_colleagues_role_is_a_mention_not_the_job(classifier, text, mention):
     hits = [h for h in classifier.analyse(text).hits if h.kind == "role_name"]

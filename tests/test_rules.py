@@ -192,6 +192,15 @@ def test_heads_of_other_departments_are_other_jobs(classifier, text, rule_id):
     assert rule_id in fired(classifier, text)
 
 
+@pytest.mark.parametrize("text", ["Chef de Marque Soins Visage F/H", "Cheffe de marché B2B", "Growth Marketing Manager",
+                                  "Responsable E-commerce (H/F)", "Senior Brand Manager"])
+def test_marketing_jobs_beside_a_range_are_other_jobs(classifier, text):
+    """The label guide files brand and market managers as OTHER; growth and e-commerce managers sell
+    what others own. A brand manager's page read PM on its range's words."""
+    assert "role.marketing" in fired(classifier, text)
+    assert "role.pm" not in fired(classifier, text)
+
+
 @pytest.mark.parametrize("text", ["Head of Data Products (H/F)", "Le poste est rattaché à la direction commerciale.",
                                   "Talk to the Director about it.", "Head of IT Services"])
 def test_no_head_of_another_department_where_none_is_named(classifier, text):
