@@ -144,7 +144,8 @@ class PostingAnalyzer:
         for hit in hits:
             hit.section = sections.at(hit.start)
             hit.boilerplate = hit.section in sections.boilerplate
-        roles = [hit for hit in hits if hit.kind == "role_name"]
+        # role names in boilerplate weigh nothing, whatever their context: only the posting's are read
+        roles = [hit for hit in hits if hit.kind == "role_name" and not hit.boilerplate]
         for hit in roles:
             listed = mentions.in_list(text, hit.start)
             cue = mentions.closest_cue(text, hit.start)
