@@ -39,7 +39,7 @@ C_GRID = (4.0, 16.0)
 # Out-of-fold log-losses within this share of the best are a tie (4 and 16 came within 0.0003 of
 # each other in the last refits, the winner changing with any rule); the larger C then wins, for
 # the same reason as above: at C = 4 the masked real postings read worse in every refit compared
-# (real-dev masked with title 0.695–0.641 against 0.748; rounds 4 and 7 masked lower too).
+# (real-dev masked with title 0.64–0.70 against 0.75; rounds 4 and 7 masked lower too).
 C_TIE = 0.005
 HARD_SHARE = 0.10  # in the market, postings whose title or role names mislead are a minority
 # Role names are evidence by design: a title, a header or the posting's own sections naming a role
