@@ -116,14 +116,21 @@ def load_section_cues(data: dict, path: Path) -> list[SectionCues]:
 
 
 # a list's items up to a role name: at least one short item and a comma, then the role name right
-# after the comma ("designers, developers, and product managers") or after one more item and "and"
+# after the comma ("designers, developers, and product managers"; one qualifying word may stand
+# between them, see _QUALIFIER) or after one more item and "and"
 # ("designers, developers and the product owner", "avec des développeurs, des designers et des chefs
 # de produit"); or an acronym paired with it ("PC et PM"). The first item starts a line or follows
 # a comma, a bracket or a colon, unless the list ends with "and" and a second item.
 _DETERMINER = r"(?:(?:the|a|an|our|their|les|des|nos|leurs|un|une|le|la|l'|d')\s*)?"
 _ITEM = r"[^,;:.!?()\n]{1,40}"  # possessive below (no comma inside an item: backtracking never helps)
+# one lower-case word that qualifies a listed role name ("content strategists, agile project
+# managers"), but no determiner, pronoun or preposition: "Nous recherchons, pour notre équipe, un
+# Product Owner" names the job
+_QUALIFIER = (r"(?:(?!(?:the|a|an|our|their|your|my|its|les|des|nos|leurs|vos|notre|votre|un|une|le|la|du|de|en"
+              r"|au|aux|pour|for|as|comme|we|you|vous|nous|on|il|elle|to|with|avec|is|are|est|sont|que|who|qui)\b)"
+              r"(?-i:[a-zà-öø-ÿ][\w-]{1,20})\s+)?")
 _LIST_BEFORE = re.compile(r"(?:(?:(?<![^\n])|[,;(:])" + _ITEM + r"+[,;]\s*(?:(?:and|et|or|ou|&)\s+" + _DETERMINER + r")?"
-                          r"[*_\"“«]*|(?<!\S)" + _ITEM + r"+[,;]\s*" + _ITEM + r"?\s(?:and|et|or|ou|&)\s+" + _DETERMINER
+                          r"[*_\"“«]*" + _QUALIFIER + r"|(?<!\S)" + _ITEM + r"+[,;]\s*" + _ITEM + r"?\s(?:and|et|or|ou|&)\s+" + _DETERMINER
                           + r"[*_\"“«]*|(?-i:\b[A-Z]{2,5})\s*(?:and|et|&|/))\s*$", re.I)
 # the items after a role name that starts a list: a comma (after a bold or italic mark, if any),
 # then one item of three words at most and a comma or "and" ("product management, design and
@@ -157,6 +164,7 @@ class MentionCues:
     possessive: tuple[str, ...] = ()
     departments: tuple[str, ...] = ()  # first words that make a role name's match a department ("Direction Produit")
     disciplines: tuple[str, ...] = ()  # last words that make a role name's match a discipline ("Product Management")
+    addressing: tuple[str, ...] = ()  # object pronouns that, right after one, make it a colleague acting on the reader
 
     @cached_property
     def _pattern(self) -> re.Pattern:
@@ -168,11 +176,14 @@ class MentionCues:
     def closest_cue(self, text: str, start: int) -> str | None:
         """"declared" or "mention": the kind of the cue that ends nearest before a role name, in its
         line and within `window` characters ("vous serez le bras droit du PO": a mention); None.
-        A possessive is a mention, or declared right after a declared cue ("devenez notre PO")."""
+        A possessive is a mention, or declared right after a declared cue ("devenez notre PO"); one
+        more than a word before the role name is another noun's ("pour notre équipe, un PO"): no cue."""
         line_start = text.rfind("\n", 0, start) + 1
         before = last = None
         folded = fold_in_place(text[max(line_start, start - self.window):start])
         for found in self._pattern.finditer(folded):
+            if found.lastgroup == "possessive" and len(folded[found.end():].split()) > 1:
+                continue
             before, last = last, found
         if last is None:
             return None
@@ -194,6 +205,15 @@ class MentionCues:
         if _first_word(fold_in_place(text[start:end])) in self.departments:
             return True
         return self._group is not None and self._group.match(fold_in_place(text[end:end + 40])) is not None
+
+    @cached_property
+    def _addressing(self) -> re.Pattern | None:
+        return re.compile(rf"[ \t]+(?:{_alternatives(self.addressing)})(?![\w'])") if self.addressing else None
+
+    def addresses_the_reader(self, text: str, end: int) -> bool:
+        """True when the role name ending at `end` is the subject of a clause about the reader ("la
+        cheffe de produit vous aidera à choisir"): a colleague, since the job's own role is "vous"."""
+        return self._addressing is not None and self._addressing.match(fold_in_place(text[end:end + 12])) is not None
 
     def names_a_discipline(self, text: str, start: int, end: int) -> bool:
         """True when the role name at text[start:end] is spelled as its field ("a studio for product
@@ -318,16 +338,18 @@ def load_unnamed_rule(data: dict, path: Path) -> UnnamedRule:
 
 def load_mention_cues(data: dict, path: Path) -> MentionCues:
     entry = data.get("mentions", {})
-    lists = [entry.get(name, []) for name in ("declared", "before", "after", "possessive", "departments", "disciplines")]
+    lists = [entry.get(name, []) for name in ("declared", "before", "after", "possessive", "departments",
+                                                  "disciplines", "addressing")]
     window = entry.get("window", 40)
     if not all(map(_phrases, lists)) or \
             isinstance(window, bool) or not isinstance(window, int) or window < 1:
         raise RulesError(f"{path}: [mentions] needs 'declared' and 'before' (lists of words), 'window' "
-                         "(a positive number) and may have 'after', 'possessive', 'departments' and 'disciplines' "
+                         "(a positive number) and may have 'after', 'possessive', 'departments', 'disciplines' and "
+                         "'addressing' "
                          "(lists of words)")
-    declared, before, after, possessive, departments, disciplines = (
+    declared, before, after, possessive, departments, disciplines, addressing = (
         tuple(_SPACES.sub(" ", fold_in_place(s)).strip() for s in v) for v in lists)
-    return MentionCues(declared, before, window, after, possessive, departments, disciplines)
+    return MentionCues(declared, before, window, after, possessive, departments, disciplines, addressing)
 
 
 def load_title_fields(data: dict, path: Path) -> tuple[str, ...]:

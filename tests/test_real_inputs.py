@@ -216,6 +216,15 @@ def test_a_headings_plural_is_that_heading_but_a_longer_word_is_not(sectioner):
     ("La roadmap que tiennent ses PM est publique.", True),
     ("You are the engineering counterpart of the Head of Product.", True),
     ("Devenez son Product Owner et priorisez le backlog.", False),
+    # one qualifying word inside a list, but no determiner: "un Product Owner" after a comma is the job
+    ("Leading teams of software engineers, content strategists, agile project managers or others.", True),
+    ("Nous recherchons, pour notre équipe Paiement, un Product Owner.", False),
+    ("Nous recherchons pour notre client un Product Owner confirmé.", False),
+    ("Rejoignez-nous, en tant que senior Product Owner.", False),
+    # a possessive before another noun is that noun's; a role acting on "vous" is a colleague
+    ("Chaque équipe vous associera à ses rituels ; la cheffe de produit vous aidera à choisir.", True),
+    ("Le Product Owner te présentera la roadmap.", True),
+    ("En tant que Product Owner vous portez le backlog.", False),
 ])
 def test_a_colleagues_role_is_a_mention_not_the_job(classifier, text, mention):
     hits = [h for h in classifier.analyse(text).hits if h.kind == "role_name"]
