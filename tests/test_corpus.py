@@ -97,7 +97,8 @@ def test_jsonl_is_built_from_the_drafts():
 
 @pytest.mark.parametrize("folder, prefix, at_least", [("round4", "r4", 300), ("round6", "r6", 80),
                                                          ("round7", "r7", 90), ("round9", "r9", 90),
-                                                         ("round10", "r10", 60), ("round11", "r11", 60)])
+                                                         ("round10", "r10", 60), ("round11", "r11", 60),
+                                                         ("round13", "r13", 60)])
 def test_held_out_rounds_are_built_from_their_drafts_and_kept_out_of_training(folder, prefix, at_least):
     """Round 4 (government digital services, agencies, start-up boards), round 6 (long pages
     where the job's work takes a few plain sentences) and round 7 (a blind test written after the
