@@ -165,6 +165,7 @@ class MentionCues:
     departments: tuple[str, ...] = ()  # first words that make a role name's match a department ("Direction Produit")
     disciplines: tuple[str, ...] = ()  # last words that make a role name's match a discipline ("Product Management")
     addressing: tuple[str, ...] = ()  # object pronouns that, right after one, make it a colleague acting on the reader
+    dative: tuple[str, ...] = ()  # words that, right before one, make it the colleague something goes to ("au PO")
 
     @cached_property
     def _pattern(self) -> re.Pattern:
@@ -214,6 +215,16 @@ class MentionCues:
         """True when the role name ending at `end` is the subject of a clause about the reader ("la
         cheffe de produit vous aidera à choisir"): a colleague, since the job's own role is "vous"."""
         return self._addressing is not None and self._addressing.match(fold_in_place(text[end:end + 12])) is not None
+
+    @cached_property
+    def _dative(self) -> re.Pattern | None:
+        return re.compile(rf"(?<![\w'])(?:{_alternatives(self.dative)})[ \t]*(?:<[^<>\n]{{1,40}}>[ \t]*)?$") \
+            if self.dative else None
+
+    def given_to(self, text: str, start: int) -> bool:
+        """True when the role name at `start` is what something is given or reported to ("les
+        transmettre au Product Owner", "rendre compte à la cheffe de produit"): a colleague."""
+        return self._dative is not None and self._dative.search(fold_in_place(text[max(0, start - 60):start])) is not None
 
     def names_a_discipline(self, text: str, start: int, end: int) -> bool:
         """True when the role name at text[start:end] is spelled as its field ("a studio for product
@@ -339,17 +350,17 @@ def load_unnamed_rule(data: dict, path: Path) -> UnnamedRule:
 def load_mention_cues(data: dict, path: Path) -> MentionCues:
     entry = data.get("mentions", {})
     lists = [entry.get(name, []) for name in ("declared", "before", "after", "possessive", "departments",
-                                                  "disciplines", "addressing")]
+                                                  "disciplines", "addressing", "dative")]
     window = entry.get("window", 40)
     if not all(map(_phrases, lists)) or \
             isinstance(window, bool) or not isinstance(window, int) or window < 1:
         raise RulesError(f"{path}: [mentions] needs 'declared' and 'before' (lists of words), 'window' "
-                         "(a positive number) and may have 'after', 'possessive', 'departments', 'disciplines' and "
-                         "'addressing' "
+                         "(a positive number) and may have 'after', 'possessive', 'departments', 'disciplines', "
+                         "'addressing' and 'dative' "
                          "(lists of words)")
-    declared, before, after, possessive, departments, disciplines, addressing = (
+    declared, before, after, possessive, departments, disciplines, addressing, dative = (
         tuple(_SPACES.sub(" ", fold_in_place(s)).strip() for s in v) for v in lists)
-    return MentionCues(declared, before, window, after, possessive, departments, disciplines, addressing)
+    return MentionCues(declared, before, window, after, possessive, departments, disciplines, addressing, dative)
 
 
 def load_title_fields(data: dict, path: Path) -> tuple[str, ...]:

@@ -225,6 +225,11 @@ def test_a_headings_plural_is_that_heading_but_a_longer_word_is_not(sectioner):
     ("Chaque équipe vous associera à ses rituels ; la cheffe de produit vous aidera à choisir.", True),
     ("Le Product Owner te présentera la roadmap.", True),
     ("En tant que Product Owner vous portez le backlog.", False),
+    # what is given or reported to a role is given to a colleague ("au", "à la"), but "au sein de"
+    # is no such thing
+    ("Rédiger les spécifications et les transmettre au Product Owner du lot.", True),
+    ("Rendre compte à la cheffe de produit de l'avancement.", True),
+    ("Faire remonter aux <strong>Product Managers</strong> les besoins des clients.", True),
 ])
 def test_a_colleagues_role_is_a_mention_not_the_job(classifier, text, mention):
     hits = [h for h in classifier.analyse(text).hits if h.kind == "role_name"]
