@@ -165,7 +165,7 @@ class MentionCues:
     departments: tuple[str, ...] = ()  # first words that make a role name's match a department ("Direction Produit")
     disciplines: tuple[str, ...] = ()  # last words that make a role name's match a discipline ("Product Management")
     addressing: tuple[str, ...] = ()  # object pronouns that, right after one, make it a colleague acting on the reader
-    dative: tuple[str, ...] = ()  # words that, right before one, make it the colleague something goes to ("au PO")
+    other_party: tuple[str, ...] = ()  # words that, right before one, make it another party: "au PO", "fixées par le PO"
 
     @cached_property
     def _pattern(self) -> re.Pattern:
@@ -217,14 +217,16 @@ class MentionCues:
         return self._addressing is not None and self._addressing.match(fold_in_place(text[end:end + 12])) is not None
 
     @cached_property
-    def _dative(self) -> re.Pattern | None:
-        return re.compile(rf"(?<![\w'])(?:{_alternatives(self.dative)})[ \t]*(?:<[^<>\n]{{1,40}}>[ \t]*)?$") \
-            if self.dative else None
+    def _other_party(self) -> re.Pattern | None:
+        return re.compile(rf"(?<![\w'])(?:{_alternatives(self.other_party)})[ \t]*(?:<[^<>\n]{{1,40}}>[ \t]*)?$") \
+            if self.other_party else None
 
-    def given_to(self, text: str, start: int) -> bool:
-        """True when the role name at `start` is what something is given or reported to ("les
-        transmettre au Product Owner", "rendre compte à la cheffe de produit"): a colleague."""
-        return self._dative is not None and self._dative.search(fold_in_place(text[max(0, start - 60):start])) is not None
+    def names_another_party(self, text: str, start: int) -> bool:
+        """True when the role name at `start` is what something goes to or who does something to the
+        job ("les transmettre au Product Owner", "les priorités données par le Product Owner", "set
+        by the Product Manager"): a colleague."""
+        return self._other_party is not None and \
+            self._other_party.search(fold_in_place(text[max(0, start - 60):start])) is not None
 
     def names_a_discipline(self, text: str, start: int, end: int) -> bool:
         """True when the role name at text[start:end] is spelled as its field ("a studio for product
@@ -350,17 +352,18 @@ def load_unnamed_rule(data: dict, path: Path) -> UnnamedRule:
 def load_mention_cues(data: dict, path: Path) -> MentionCues:
     entry = data.get("mentions", {})
     lists = [entry.get(name, []) for name in ("declared", "before", "after", "possessive", "departments",
-                                                  "disciplines", "addressing", "dative")]
+                                                  "disciplines", "addressing", "other_party")]
     window = entry.get("window", 40)
     if not all(map(_phrases, lists)) or \
             isinstance(window, bool) or not isinstance(window, int) or window < 1:
         raise RulesError(f"{path}: [mentions] needs 'declared' and 'before' (lists of words), 'window' "
                          "(a positive number) and may have 'after', 'possessive', 'departments', 'disciplines', "
-                         "'addressing' and 'dative' "
+                         "'addressing' and 'other_party' "
                          "(lists of words)")
-    declared, before, after, possessive, departments, disciplines, addressing, dative = (
+    declared, before, after, possessive, departments, disciplines, addressing, other_party = (
         tuple(_SPACES.sub(" ", fold_in_place(s)).strip() for s in v) for v in lists)
-    return MentionCues(declared, before, window, after, possessive, departments, disciplines, addressing, dative)
+    return MentionCues(declared, before, window, after, possessive, departments, disciplines, addressing,
+                       other_party)
 
 
 def load_title_fields(data: dict, path: Path) -> tuple[str, ...]:

@@ -230,6 +230,9 @@ def test_a_headings_plural_is_that_heading_but_a_longer_word_is_not(sectioner):
     ("Rédiger les spécifications et les transmettre au Product Owner du lot.", True),
     ("Rendre compte à la cheffe de produit de l'avancement.", True),
     ("Faire remonter aux <strong>Product Managers</strong> les besoins des clients.", True),
+    # and so is who does something to the job ("par le", "by the")
+    ("Rédiger les user stories à partir des priorités données par le Product Owner de l'équipe.", True),
+    ("The team's scope is set by the Product Manager each quarter.", True),
 ])
 def test_a_colleagues_role_is_a_mention_not_the_job(classifier, text, mention):
     hits = [h for h in classifier.analyse(text).hits if h.kind == "role_name"]
