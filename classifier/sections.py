@@ -351,8 +351,8 @@ def load_unnamed_rule(data: dict, path: Path) -> UnnamedRule:
 
 def load_mention_cues(data: dict, path: Path) -> MentionCues:
     entry = data.get("mentions", {})
-    lists = [entry.get(name, []) for name in ("declared", "before", "after", "possessive", "departments",
-                                                  "disciplines", "addressing", "other_party")]
+    names = ("declared", "before", "after", "possessive", "departments", "disciplines", "addressing", "other_party")
+    lists = [entry.get(name, []) for name in names]
     window = entry.get("window", 40)
     if not all(map(_phrases, lists)) or \
             isinstance(window, bool) or not isinstance(window, int) or window < 1:
