@@ -178,7 +178,11 @@ class MentionCues:
         """"declared" or "mention": the kind of the cue that ends nearest before a role name, in its
         line and within `window` characters ("vous serez le bras droit du PO": a mention); None.
         A possessive is a mention, or declared right after a declared cue ("devenez notre PO"); one
-        more than a word before the role name is another noun's ("pour notre équipe, un PO"): no cue."""
+        more than a word before the role name is another noun's ("pour notre équipe, un PO"): no cue.
+        Another party's cue right before the name is the nearest of all and outranks a declared cue
+        further back ("you'll be supported by a Product Owner": a mention)."""
+        if self.names_another_party(text, start):
+            return "mention"
         line_start = text.rfind("\n", 0, start) + 1
         before = last = None
         folded = fold_in_place(text[max(line_start, start - self.window):start])
