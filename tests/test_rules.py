@@ -186,7 +186,10 @@ def test_an_activity_cutting_a_role_name_gives_way_but_one_holding_it_whole_stay
     ("Director of Engineering (H/F)", "role.cto"), ("Head of Engineering", "role.cto"),
     ("Directrice des systèmes d'information", "role.cto"), ("Head of Data (F/H)", "role.department_head"),
     ("Directeur·rice de la Relation Client", "role.department_head"), ("Director of Delivery", "role.department_head"),
-    ("Directrice commerciale France", "role.department_head"), ("Director of Design", "role.designer")])
+    ("Directrice commerciale France", "role.department_head"), ("Director of Design", "role.designer"),
+    ("Chief Financial Officer", "role.department_head"), ("Directeur Administratif et Financier (H/F)", "role.department_head"),
+    ("Directrice des ressources humaines", "role.department_head"), ("Head of People", "role.department_head"),
+    ("Directrice juridique", "role.department_head"), ("VP Marketing", "role.marketing_director")])
 def test_heads_of_other_departments_are_other_jobs(classifier, text, rule_id):
     """They lead teams of teams and speak of strategy like a head of product; their names say otherwise."""
     assert rule_id in fired(classifier, text)
@@ -202,7 +205,9 @@ def test_marketing_jobs_beside_a_range_are_other_jobs(classifier, text):
 
 
 @pytest.mark.parametrize("text", ["Head of Data Products (H/F)", "Le poste est rattaché à la direction commerciale.",
-                                  "Talk to the Director about it.", "Head of IT Services"])
+                                  "Talk to the Director about it.", "Head of IT Services",
+                                  "Le poste est rattaché à la direction financière.",
+                                  "Au sein de la direction des ressources humaines du groupe."])
 def test_no_head_of_another_department_where_none_is_named(classifier, text):
     """A head of data products is no head of the data department; "direction commerciale" is the sales
     department (the stem of "directeur" meets "direction"); "IT" is a function word, so "IT Director"
