@@ -51,6 +51,7 @@ class SectionCues:
     lines: tuple[str, ...] = ()
     short_lines: frozenset[str] = frozenset()
     line_words: int | None = None  # `lines` count only in lines of at most this many words
+    words_before_colon: int = 0  # words that may stand between a heading and its colon ("Similar jobs on Hatchboard:")
 
 
 def _latin1_folds() -> bytes:
@@ -104,12 +105,14 @@ def load_section_cues(data: dict, path: Path) -> list[SectionCues]:
         lists = {name: entry.get(name, []) for name in ("headings", "lines", "short_lines")}
         if not all(map(_phrases, lists.values())):
             raise RulesError(f"{path}: section {kind}: headings, lines and short_lines are lists of phrases")
-        line_words = entry.get("line_words")
+        line_words, before_colon = entry.get("line_words"), entry.get("words_before_colon", 0)
         if line_words is not None and (isinstance(line_words, bool) or not isinstance(line_words, int) or line_words < 1):
             raise RulesError(f"{path}: section {kind}: 'line_words' must be a positive whole number")
+        if isinstance(before_colon, bool) or not isinstance(before_colon, int) or not 0 <= before_colon <= 5:
+            raise RulesError(f"{path}: section {kind}: 'words_before_colon' must be a whole number from 0 to 5")
         cues.append(SectionCues(kind, entry["boilerplate"], tuple(_folded(s) for s in lists["headings"]),
                                 tuple(fold_in_place(s) for s in lists["lines"]),
-                                frozenset(_folded(s) for s in lists["short_lines"]), line_words))
+                                frozenset(_folded(s) for s in lists["short_lines"]), line_words, before_colon))
     if not cues:
         raise RulesError(f"{path}: no [[section]] entries")
     return cues
@@ -410,10 +413,13 @@ class Sectioner:
         # "Poste : Chef de secteur H/F" at the top of a text: a field that holds the job title
         self._title_field = re.compile(rf"[\W_]*(?:{_alternatives(title_fields)})\s*:\s*")
         self.boilerplate = frozenset(c.kind for c in cues if c.boilerplate)
-        # by first word, longest heading first, so that "profil recherche" wins over "profil"
-        self._headings: dict[str, list[tuple[str, str]]] = {}
-        for heading, kind in sorted(((h, c.kind) for c in cues for h in c.headings), key=lambda p: -len(p[0])):
-            self._headings.setdefault(_first_word(heading), []).append((heading, kind))
+        # by first word, longest heading first, so that "profil recherche" wins over "profil"; with the
+        # pattern of the words that may stand before its colon
+        self._headings: dict[str, list[tuple[str, str, re.Pattern]]] = {}
+        for heading, kind, before in sorted(((h, c.kind, c.words_before_colon) for c in cues for h in c.headings),
+                                            key=lambda p: -len(p[0])):
+            colon = re.compile(rf"(?:[ \t]+[^\s:]+){{0,{before}}}[ \t?!]*:")
+            self._headings.setdefault(_first_word(heading), []).append((heading, kind, colon))
         self._lines = {phrase: (c.kind, c.line_words or NO_LIMIT) for c in reversed(cues) for phrase in c.lines}
         self._short = {line: c.kind for c in cues for line in c.short_lines}
 
@@ -427,12 +433,12 @@ class Sectioner:
                    load_title_fields(data, path))
 
     def _heading(self, folded: str, words: int) -> str | None:
-        for heading, kind in self._headings.get(_first_word(folded), ()):
+        for heading, kind, colon in self._headings.get(_first_word(folded), ()):
             if folded.startswith(heading):
                 rest = folded[len(heading):]
                 if rest[:1].isalnum() and not _PLURAL.match(rest):  # "missionnaire" is not "mission"; "missions" is
                     continue
-                if words <= HEADING_WORDS or rest.lstrip(" ?!").startswith(":"):
+                if words <= HEADING_WORDS or colon.match(rest):
                     return kind
         return None
 

@@ -103,7 +103,10 @@ def test_a_salary_field_marks_its_line_not_the_rest_of_the_page(sectioner):
 
 @pytest.mark.parametrize("block", ["**Ces offres peuvent vous intéresser**\n- Chef de produit Maquillage — Paris\n"
                                    "- Product Manager E-commerce — Paris",
-                                   "Also hiring: Product Manager Marketplace · UX Writer · Data Engineer"])
+                                   "Also hiring: Product Manager Marketplace · UX Writer · Data Engineer",
+                                   # the board or the employer named before the colon, on the list's line
+                                   "Similar jobs on Hatchboard: Product Manager (Remote) · Site Reliability Engineer",
+                                   "Autres offres au siège : Product Manager Paiements (Paris) · Comptable"])
 def test_other_offers_in_the_words_of_more_boards(sectioner, block):
     text = f"Vos missions\n\nVous animez la marque et ses campagnes.\n\n{block}"
     assert sectioner.sections(text).at(text.index("Product Manager")) == "other_offers"
@@ -123,6 +126,13 @@ def test_sections_of_a_page(sectioner):
     assert at("Conformément au RGPD") == "legal"
     assert at("Head of Product – Scale-up") == "other_offers"
     assert at("Mentions légales") == "legal"
+
+
+def test_only_a_few_words_stand_between_a_heading_and_its_colon(sectioner):
+    """"Similar jobs on Hatchboard:" opens a list of other offers; a sentence that starts with the
+    words of a heading and has a colon further on does not."""
+    text = "Vos missions\nVous pilotez le backlog.\nOther jobs in our Lyon product team will help you: the designers."
+    assert sectioner.sections(text).at(text.index("the designers")) == "posting"
 
 
 def test_an_unknown_heading_ends_a_boilerplate_section(sectioner):
@@ -377,6 +387,7 @@ def test_a_header_line_that_names_its_field_gives_the_title(sectioner, classifie
 @pytest.mark.parametrize("shipped_start, broken_start, message", [
     ('fields = ["poste",', 'fields = [3, "poste",', r"\[header\] 'fields'"),  # the title fields
     ('seniority = ["senior",', 'seniority = [1, "senior",', "'seniority' and 'marks'"),  # what a deleted title leaves
+    ("words_before_colon = 3", "words_before_colon = 30", "'words_before_colon'"),  # "Similar jobs on X:"
 ])
 def test_word_lists_of_the_cues_must_be_lists_of_words(tmp_path, shipped_start, broken_start, message):
     shipped = (rules_dir() / "sections.toml").read_text(encoding="utf-8")
