@@ -243,6 +243,9 @@ def test_a_headings_plural_is_that_heading_but_a_longer_word_is_not(sectioner):
     # and so is who does something to the job ("par le", "by the")
     ("Rédiger les user stories à partir des priorités données par le Product Owner de l'équipe.", True),
     ("The team's scope is set by the Product Manager each quarter.", True),
+    # and so is the subject of a relative clause about the job's work
+    ("Rédiger les user stories que la Product Owner priorise ensuite.", True),
+    ("Break the specifications into acceptance criteria that the Product Owner then ranks.", True),
     # right before the name, such a cue outranks a declared cue further back on the line
     ("In your first weeks you'll be supported by a Product Owner from the payments squad.", True),
     ("Vous serez accompagné·e par la Product Owner de l'équipe Paiement.", True),
