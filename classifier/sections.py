@@ -128,8 +128,8 @@ _DETERMINER = r"(?:(?:the|a|an|our|their|les|des|nos|leurs|un|une|le|la|l'|d')\s
 _ITEM = r"[^,;:.!?()\n]{1,40}"  # possessive below (no comma inside an item: backtracking never helps)
 # one lower-case word that qualifies a listed role name ("content strategists, agile project
 # managers"), but no determiner, pronoun or preposition: "Nous recherchons, pour notre équipe, un
-# Product Owner" names the job
-_QUALIFIER = (r"(?:(?!(?:the|a|an|our|their|your|my|its|les|des|nos|leurs|vos|notre|votre|un|une|le|la|du|de|en"
+# Product Owner" names the job; or a count, as a team's members are listed ("4 développeurs, 1 PO")
+_QUALIFIER = (r"(?:\d{1,3}\s+|(?!(?:the|a|an|our|their|your|my|its|les|des|nos|leurs|vos|notre|votre|un|une|le|la|du|de|en"
               r"|au|aux|pour|for|as|comme|we|you|vous|nous|on|il|elle|to|with|avec|is|are|est|sont|que|who|qui)\b)"
               r"(?-i:[a-zà-öø-ÿ][\w-]{1,20})\s+)?")
 _LIST_BEFORE = re.compile(r"(?:(?:(?<![^\n])|[,;(:])" + _ITEM + r"+[,;]\s*(?:(?:and|et|or|ou|&)\s+" + _DETERMINER + r")?"

@@ -243,6 +243,11 @@ def test_a_headings_plural_is_that_heading_but_a_longer_word_is_not(sectioner):
     # and so is who does something to the job ("par le", "by the")
     ("Rédiger les user stories à partir des priorités données par le Product Owner de l'équipe.", True),
     ("The team's scope is set by the Product Manager each quarter.", True),
+    # a helper's verb in its "vous" and "tu" forms; a team's members listed with their counts
+    ("Vous aidez le Product Owner à garder un backlog lisible pendant les sprints.", True),
+    ("Tu épauleras la cheffe de produit lors des ateliers avec les agences.", True),
+    ("The squad has 5 engineers, 1 product manager and 1 designer working on payouts.", True),
+    ("Nous recrutons 2 Product Owners pour nos squads Paiement et Crédit.", False),
     # and so is the subject of a relative clause about the job's work
     ("Rédiger les user stories que la Product Owner priorise ensuite.", True),
     ("Break the specifications into acceptance criteria that the Product Owner then ranks.", True),
