@@ -142,7 +142,8 @@ def test_an_unknown_heading_ends_a_boilerplate_section(sectioner):
 
 
 @pytest.mark.parametrize("heading", ["Your tasks", "Your missions", "Tes missions", "Your responsibilities",
-                                     "What you should bring", "The position", "Votre mission :", "Key objectives"])
+                                     "What you should bring", "The position", "Votre mission :", "Key objectives",
+                                     "Your job", "Description de la mission"])
 def test_the_jobs_own_heading_after_a_company_blurb_opens_the_posting(sectioner, heading):
     """Plain headings without markup or colon ("Who we are" / "Your tasks" / "What we offer") as agencies
     write them: the tasks must not stay in the company blurb, where they weigh nothing."""
