@@ -157,10 +157,12 @@ def test_a_term_is_shown_by_the_words_that_made_it_on_one_line(classifier):
 
 
 def test_a_tie_of_the_cross_validated_loss_goes_to_the_larger_c():
-    """4 and 16 came within 0.0003 of each other, the winner changing with any rule; the larger C reads
-    masked real postings better, so it takes ties, and only ties."""
+    """4 and 16 come within the noise of the comparison (1.5 %), the winner changing with any rule;
+    the larger C takes ties, and only ties."""
     from classifier.training import chosen_fit
 
     assert chosen_fit([(0.0927, {"C": 4.0}), (0.0930, {"C": 16.0})])[1]["C"] == 16.0
     assert chosen_fit([(0.0800, {"C": 4.0}), (0.0930, {"C": 16.0})])[1]["C"] == 4.0
+    assert chosen_fit([(0.0899, {"C": 4.0}), (0.0905, {"C": 16.0})])[1]["C"] == 16.0
+    assert chosen_fit([(0.0899, {"C": 4.0}), (0.0915, {"C": 16.0})])[1]["C"] == 4.0
     assert chosen_fit([(0.0950, {"C": 4.0}), (0.0930, {"C": 16.0})])[1]["C"] == 16.0
