@@ -147,7 +147,7 @@ class PostingAnalyzer:
         # role names in boilerplate weigh nothing, whatever their context: only the posting's are read
         roles = [hit for hit in hits if hit.kind == "role_name" and not hit.boilerplate]
         for hit in roles:
-            listed = mentions.in_list(text, hit.start)
+            listed = mentions.in_list(text, hit.start, hit.end)
             cue = mentions.closest_cue(text, hit.start)
             discipline = cue != "declared" and mentions.names_a_discipline(text, hit.start, hit.end)
             hit.declared = not listed and cue == "declared"

@@ -142,6 +142,13 @@ _LIST_BEFORE = re.compile(r"(?:(?:(?<![^\n])|[,;(:])" + _ITEM + r"+[,;]\s*(?:(?:
 _LIST_AFTER = re.compile(r"[*_]*[ \t]*[,;](?![ \t]*(?:you|vous|tu|we|nous|they|il|elle|ils|elles|on|your|votre|ton|who|qui"
                          r"|which|that|together|ensemble)\b)[ \t]*(?:[^\s,;:.!?()]+[ \t]+){0,2}[^\s,;:.!?()]+"
                          r"(?:[,;]|[ \t]+(?:and|et|or|ou|&)[ \t])", re.I)
+# a role name between two items a team's members are listed by, each after an indefinite article
+# ("four engineers, a product manager and a designer", "des développeurs, une PO, un designer"):
+# an item and a comma before it, "and" or a comma and the next item after it
+_INDEFINITE = r"(?:an?|une?|d['’]une?)\s+"
+_MIDDLE_BEFORE = re.compile(r"(?:(?<![^\n])|[,;(:])" + _ITEM + r"+[,;]\s*" + _INDEFINITE + r"[*_\"“«]*$", re.I)
+_MIDDLE_AFTER = re.compile(r"[*_\"”»]*[ \t]*(?:[,;][ \t]*(?:(?:and|et|&)[ \t]+)?|[ \t]+(?:and|et|&)[ \t]+)"
+                           r"(?:" + _INDEFINITE + r"|des\s+|\d{1,3}\s+)\w", re.I)
 # what may stand between two role names that are only listed: "designers, developers and the product owner"
 _ENUMERATION = re.compile(r"\s*(?:,|;|&|\.|\band\b|\bet\b|\bor\b|\bou\b)[\s,]*"
                           r"(?:(?:and|et|or|ou|the|a|an|les|des|de|du|la|le|un|une)\s+)*$", re.I)
@@ -246,12 +253,15 @@ class MentionCues:
         return following is None or not following.group(1)[0].isupper()
 
     @staticmethod
-    def in_list(text: str, start: int) -> bool:
+    def in_list(text: str, start: int, end: int) -> bool:
         """True when the role name is an item of a list of other words after a comma ("researchers,
-        designers, developers and product managers") or paired with an acronym ("PC et PM"): the
-        roles of a team, not the job's."""
+        designers, developers and product managers"), between two items each after "a" or "une"
+        ("four engineers, a product manager and a designer"), or paired with an acronym ("PC et PM"):
+        the roles of a team, not the job's."""
         line_start = text.rfind("\n", 0, start) + 1
-        return _LIST_BEFORE.search(text, max(line_start, start - 80), start) is not None
+        since = max(line_start, start - 80)
+        return _LIST_BEFORE.search(text, since, start) is not None or (
+            _MIDDLE_BEFORE.search(text, since, start) is not None and _MIDDLE_AFTER.match(text, end) is not None)
 
     @staticmethod
     def heads_a_list(text: str, end: int) -> bool:

@@ -249,6 +249,12 @@ def test_a_headings_plural_is_that_heading_but_a_longer_word_is_not(sectioner):
     ("Tu épauleras la cheffe de produit lors des ateliers avec les agences.", True),
     ("The squad has 5 engineers, 1 product manager and 1 designer working on payouts.", True),
     ("Nous recrutons 2 Product Owners pour nos squads Paiement et Crédit.", False),
+    # or between two members each after "a", "une": the role names the job only when alone there
+    ("You will join a squad of four engineers, a product manager and a designer.", True),
+    ("Elle compte cinq ingénieur·es back, deux front, une Product Owner et une QA.", True),
+    ("L'équipe compte huit personnes : des développeurs, une product manager, un designer.", True),
+    ("Pour notre agence de Lyon, nous recherchons, pour l'équipe Paiement, une Product Owner.", False),
+    ("Nous recherchons, pour notre équipe Paiement, un Product Owner (H/F) confirmé.", False),
     # and so is the subject of a relative clause about the job's work
     ("Rédiger les user stories que la Product Owner priorise ensuite.", True),
     ("Break the specifications into acceptance criteria that the Product Owner then ranks.", True),

@@ -295,6 +295,27 @@ def test_the_job_titles_themselves_still_match(classifier, title, rule_id):
     assert [h.rule_id for h in classifier.analyse("Texte.", title).hits if h.field == "title"][0] == rule_id
 
 
+@pytest.mark.parametrize("title", ["Responsable de l'équipe produit", "Responsable des équipes Produit (H/F)",
+                                   "Head of Product Team", "Product Management Director",
+                                   "Directrice Product Management", "Head of Product Managers"])
+def test_who_heads_the_product_team_is_a_head_of_product(classifier, title):
+    """Titles that name the product team or its managers as what the job heads: a CPO's titles. "Head
+    of Product Team" read OTHER, "team" after "Head of Product" making it a group's name."""
+    assert [h.rule_id for h in classifier.analyse("Texte.", title).hits if h.field == "title"] == ["role.cpo"]
+    assert classifier.classify("Poste en CDI à Lyon.", title=title).label == "CPO"
+
+
+def test_a_head_of_the_product_team_named_by_the_job_is_a_colleague(classifier):
+    """Function words do not count in phrases and "directeur" shares its stem with "direction", so
+    the phrases spell no "responsable des chefs de produit" (it would match "responsable ou chef·fe de
+    produit", a product manager's past) and no "directrice de l'équipe produit" (it would match "la
+    direction d'une équipe produit", a head of product's duty)."""
+    hits = [h for h in classifier.analyse("Vous serez rattaché·e au responsable de l'équipe produit. Vous avez été "
+                                          "responsable ou chef·fe de produit. Vous avez assuré la direction d'une "
+                                          "équipe produit.").hits if h.kind == "role_name"]
+    assert [(h.rule_id, h.mention) for h in hits] == [("role.cpo", True), ("role.pm", False)]
+
+
 def test_a_hyphen_keeps_words_that_are_no_inclusive_ending():
     from classifier.keys import fold
 
