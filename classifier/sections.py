@@ -36,6 +36,7 @@ LONG_LINE = 1000
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+(?=\S)|\s+(?=[*•▪–-]\s)")
 _MARKUP = " \t#*_•·-–—>|:=[](){}\"'«»"
 _SPACES = re.compile(r"\s+")
+_BULLET = re.compile(r"[ \t]*(?:[-*•▪◦–·]|\d{1,2}[.)])[ \t]")  # a list item's start
 _FIELD = re.compile(r"[^:]{1,40}:\s*\S")  # a heading with its value on its line ("salaire : 45 k€")
 _WORD_END = re.compile(r"[^\w']")
 _MENU_MARKS = "[|·•/>»›]"  # what separates the items of a menu line: "Accueil | Offres d'emploi | Mon compte"
@@ -52,6 +53,7 @@ class SectionCues:
     short_lines: frozenset[str] = frozenset()
     line_words: int | None = None  # `lines` count only in lines of at most this many words
     words_before_colon: int = 0  # words that may stand between a heading and its colon ("Similar jobs on Hatchboard:")
+    ends_at_bare_heading: bool = False  # a short line of words with no cue, a list after it, ends the section
 
 
 def _latin1_folds() -> bytes:
@@ -110,9 +112,12 @@ def load_section_cues(data: dict, path: Path) -> list[SectionCues]:
             raise RulesError(f"{path}: section {kind}: 'line_words' must be a positive whole number")
         if isinstance(before_colon, bool) or not isinstance(before_colon, int) or not 0 <= before_colon <= 5:
             raise RulesError(f"{path}: section {kind}: 'words_before_colon' must be a whole number from 0 to 5")
+        if not isinstance(entry.get("ends_at_bare_heading", False), bool):
+            raise RulesError(f"{path}: section {kind}: 'ends_at_bare_heading' must be true or false")
         cues.append(SectionCues(kind, entry["boilerplate"], tuple(_folded(s) for s in lists["headings"]),
                                 tuple(fold_in_place(s) for s in lists["lines"]),
-                                frozenset(_folded(s) for s in lists["short_lines"]), line_words, before_colon))
+                                frozenset(_folded(s) for s in lists["short_lines"]), line_words, before_colon,
+                                entry.get("ends_at_bare_heading", False)))
     if not cues:
         raise RulesError(f"{path}: no [[section]] entries")
     return cues
@@ -423,6 +428,7 @@ class Sectioner:
         # "Poste : Chef de secteur H/F" at the top of a text: a field that holds the job title
         self._title_field = re.compile(rf"[\W_]*(?:{_alternatives(title_fields)})\s*:\s*")
         self.boilerplate = frozenset(c.kind for c in cues if c.boilerplate)
+        self._ended_by_bare_headings = frozenset(c.kind for c in cues if c.ends_at_bare_heading)
         # by first word, longest heading first, so that "profil recherche" wins over "profil"; with the
         # pattern of the words that may stand before its colon
         self._headings: dict[str, list[tuple[str, str, re.Pattern]]] = {}
@@ -493,6 +499,17 @@ class Sectioner:
             at += len(line) + 1
         return lines
 
+    @staticmethod
+    def _list_follows(lines: list[tuple[str, int, bool]]) -> list[bool]:
+        """For each line, whether the next line that is not blank is a list item."""
+        follows, listed = [False] * len(lines), False
+        for number in range(len(lines) - 1, -1, -1):
+            follows[number] = listed
+            line = lines[number][0]
+            if line.strip():
+                listed = _BULLET.match(line) is not None
+        return follows
+
     def sections(self, text: str) -> "Sections":
         """Each line's section kind, as a `Sections` that answers for any offset. A line is read whole
         only when it is short (a heading, a menu item, a title), else by its first HEAD_CHARS
@@ -504,7 +521,8 @@ class Sectioner:
         starts: list[int] = []
         kinds: list[str] = []
         current, header_seen, header_start = POSTING, False, None
-        for line, at, whole in lines:
+        listed_next = self._list_follows(lines)
+        for number, (line, at, whole) in enumerate(lines):
             end = at + len(line)
             kind = current
             if line and not line.isspace():
@@ -513,7 +531,9 @@ class Sectioner:
                 words = len(parts) if short else NO_LIMIT
                 folded = " ".join(parts).strip(_MARKUP)
                 heading = self._heading(folded, words) or (
-                    POSTING if whole and _looks_like_heading(line, words) else None)
+                    POSTING if whole and (_looks_like_heading(line, words) or (
+                        current in self._ended_by_bare_headings and listed_next[number] and words <= HEADING_WORDS
+                        and _looks_like_title(line, words))) else None)
                 if heading in self.boilerplate and not whole:  # no end in sight on a line without breaks
                     heading = None
                 if heading in self.boilerplate and _FIELD.match(folded):

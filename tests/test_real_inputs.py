@@ -169,6 +169,29 @@ def test_a_mission_about_data_protection_is_no_legal_mention(sectioner, line, le
     assert (sectioner.sections(text).at(text.index(line)) == "legal") == legal
 
 
+@pytest.mark.parametrize("heading", ["Ce qui t'attend", "Tes super-pouvoirs", "What this position does",
+                                     "Vos activités principales", "Essential criteria"])
+def test_a_heading_in_words_of_its_own_with_a_list_after_it_ends_a_company_blurb(classifier, heading):
+    """A posting's heading that no cue knows, its markup lost (an HTML <h2>, a plain-text export),
+    ends the blurb when a list follows it: round 7's product owner, whose duties followed "What this
+    position does" after "Who we are", read OTHER at 95 %."""
+    text = ("<h2>À propos de nous</h2><p>Lumio édite un logiciel pour les cabinets dentaires.</p>"
+            f"<h2>{heading}</h2><ul><li>Rédiger les user stories</li><li>Prioriser le backlog</li></ul>")
+    analysis = classifier.analyse(text)
+    assert {h.section for h in analysis.hits if h.label == "PO"} == {"posting"}
+    sections = analysis.sections
+    assert sections.at(analysis.text.index("Lumio")) == "company"
+
+
+def test_a_bare_line_ends_only_a_blurb_and_only_with_a_list_after_it(sectioner):
+    """Lists of other offers are short lines too: a bare line there stays in the list, and so does
+    a blurb's sub-heading followed by prose."""
+    offers = "Offres similaires\nProduct Owner H/F\n• CDI · Lyon\nChef de produit\n• CDI · Paris"
+    assert sectioner.sections(offers).at(offers.index("Chef de produit")) == "other_offers"
+    blurb = "Qui sommes-nous ?\nNous vendons des vélos.\nNotre histoire\nFondée en 2012 à Lyon par deux amies."
+    assert sectioner.sections(blurb).at(blurb.index("Fondée")) == "company"
+
+
 def test_a_headings_plural_is_that_heading_but_a_longer_word_is_not(sectioner):
     text = "Who we are\n\nWe sell bikes.\n\nYour missions\n\nYou prioritise the backlog."
     assert sectioner.sections(text).at(text.index("You prioritise")) == "posting"
@@ -403,6 +426,7 @@ def test_a_header_line_that_names_its_field_gives_the_title(sectioner, classifie
     ('fields = ["poste",', 'fields = [3, "poste",', r"\[header\] 'fields'"),  # the title fields
     ('seniority = ["senior",', 'seniority = [1, "senior",', "'seniority' and 'marks'"),  # what a deleted title leaves
     ("words_before_colon = 3", "words_before_colon = 30", "'words_before_colon'"),  # "Similar jobs on X:"
+    ("ends_at_bare_heading = true", 'ends_at_bare_heading = "yes"', "'ends_at_bare_heading'"),
 ])
 def test_word_lists_of_the_cues_must_be_lists_of_words(tmp_path, shipped_start, broken_start, message):
     shipped = (rules_dir() / "sections.toml").read_text(encoding="utf-8")
