@@ -37,6 +37,7 @@ _SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+(?=\S)|\s+(?=[*•▪–-]\s)")
 _MARKUP = " \t#*_•·-–—>|:=[](){}\"'«»"
 _SPACES = re.compile(r"\s+")
 _BULLET = re.compile(r"[ \t]*(?:[-*•▪◦–·]|\d{1,2}[.)])[ \t]")  # a list item's start
+ITEM_WORDS = 4  # a list item of duties says something; other offers' titles ("Product Owner H/F") are shorter
 _FIELD = re.compile(r"[^:]{1,40}:\s*\S")  # a heading with its value on its line ("salaire : 45 k€")
 _WORD_END = re.compile(r"[^\w']")
 _MENU_MARKS = "[|·•/>»›]"  # what separates the items of a menu line: "Accueil | Offres d'emploi | Mon compte"
@@ -501,13 +502,14 @@ class Sectioner:
 
     @staticmethod
     def _list_follows(lines: list[tuple[str, int, bool]]) -> list[bool]:
-        """For each line, whether the next line that is not blank is a list item."""
+        """For each line, whether the next line that is not blank is a list item of ITEM_WORDS words or more."""
         follows, listed = [False] * len(lines), False
         for number in range(len(lines) - 1, -1, -1):
             follows[number] = listed
             line = lines[number][0]
             if line.strip():
-                listed = _BULLET.match(line) is not None
+                item = _BULLET.match(line)
+                listed = item is not None and len(line[item.end():].split()) >= ITEM_WORDS
         return follows
 
     def sections(self, text: str) -> "Sections":

@@ -190,6 +190,17 @@ def test_a_bare_line_ends_only_a_blurb_and_only_with_a_list_after_it(sectioner):
     assert sectioner.sections(offers).at(offers.index("Chef de produit")) == "other_offers"
     blurb = "Qui sommes-nous ?\nNous vendons des vélos.\nNotre histoire\nFondée en 2012 à Lyon par deux amies."
     assert sectioner.sections(blurb).at(blurb.index("Fondée")) == "company"
+    # a list of titles (items of fewer than four words) under a heading no cue knows stays in the blurb
+    titles = "Qui sommes-nous ?\nNous vendons des vélos.\nNos équipes recrutent\n- Product Owner H/F\n- Data Analyst"
+    assert sectioner.sections(titles).at(titles.index("Product Owner")) == "company"
+
+
+@pytest.mark.parametrize("heading", ["Nos autres offres", "Ils recrutent aussi", "We're also hiring",
+                                     "Current vacancies", "Autres postes à pourvoir"])
+def test_a_career_sites_own_list_of_openings_is_a_list_of_other_offers(sectioner, heading):
+    text = (f"Vos missions\n- Prioriser le backlog\n\n{heading}\n"
+            "- Product Owner Paiement (H/F) – Lyon – CDI\n- Data Analyst (H/F) – Paris – CDI")
+    assert sectioner.sections(text).at(text.index("Product Owner")) == "other_offers"
 
 
 def test_a_headings_plural_is_that_heading_but_a_longer_word_is_not(sectioner):
