@@ -113,12 +113,13 @@ def load_section_cues(data: dict, path: Path) -> list[SectionCues]:
             raise RulesError(f"{path}: section {kind}: 'line_words' must be a positive whole number")
         if isinstance(before_colon, bool) or not isinstance(before_colon, int) or not 0 <= before_colon <= 5:
             raise RulesError(f"{path}: section {kind}: 'words_before_colon' must be a whole number from 0 to 5")
-        if not isinstance(entry.get("ends_at_bare_heading", False), bool):
+        bare_heading_ends = entry.get("ends_at_bare_heading", False)
+        if not isinstance(bare_heading_ends, bool):
             raise RulesError(f"{path}: section {kind}: 'ends_at_bare_heading' must be true or false")
         cues.append(SectionCues(kind, entry["boilerplate"], tuple(_folded(s) for s in lists["headings"]),
                                 tuple(fold_in_place(s) for s in lists["lines"]),
                                 frozenset(_folded(s) for s in lists["short_lines"]), line_words, before_colon,
-                                entry.get("ends_at_bare_heading", False)))
+                                bare_heading_ends))
     if not cues:
         raise RulesError(f"{path}: no [[section]] entries")
     return cues

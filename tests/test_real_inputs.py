@@ -196,11 +196,23 @@ def test_a_bare_line_ends_only_a_blurb_and_only_with_a_list_after_it(sectioner):
 
 
 @pytest.mark.parametrize("heading", ["Nos autres offres", "Ils recrutent aussi", "We're also hiring",
-                                     "Current vacancies", "Autres postes à pourvoir"])
+                                     "Jobs you may like", "Autres postes à pourvoir"])
 def test_a_career_sites_own_list_of_openings_is_a_list_of_other_offers(sectioner, heading):
     text = (f"Vos missions\n- Prioriser le backlog\n\n{heading}\n"
             "- Product Owner Paiement (H/F) – Lyon – CDI\n- Data Analyst (H/F) – Paris – CDI")
     assert sectioner.sections(text).at(text.index("Product Owner")) == "other_offers"
+
+
+@pytest.mark.parametrize("top", ["View all jobs", "Voir toutes les offres", "Découvrez nos offres",
+                                 "Careers / Current openings"])
+def test_a_button_or_breadcrumb_above_the_title_opens_no_list_of_offers(sectioner, top):
+    """Such lines stand at the top of saved career pages: as headings of other offers they would
+    make the title and the posting's first lines boilerplate."""
+    text = (f"{top}\nProduct Owner H/F\nLumio · Nantes\n\nNous recherchons un Product Owner pour piloter le "
+            "backlog de l'application.\n\nVos missions\n- Prioriser le backlog")
+    sections = sectioner.sections(text)
+    assert sections.at(text.index("Product Owner H/F")) not in sectioner.boilerplate
+    assert sections.at(text.index("Nous recherchons")) == "posting"
 
 
 def test_a_headings_plural_is_that_heading_but_a_longer_word_is_not(sectioner):
