@@ -183,6 +183,7 @@ class MentionCues:
     disciplines: tuple[str, ...] = ()  # last words that make a role name's match a discipline ("Product Management")
     addressing: tuple[str, ...] = ()  # object pronouns that, right after one, make it a colleague acting on the reader
     other_party: tuple[str, ...] = ()  # words that, right before one, make it another party: "au PO", "fixées par le PO"
+    peers: tuple[str, ...] = ()  # words that, right before one, make it the job's own role: "coach other PMs"
 
     @cached_property
     def _pattern(self) -> re.Pattern:
@@ -197,7 +198,10 @@ class MentionCues:
         A possessive is a mention, or declared right after a declared cue ("devenez notre PO"); one
         more than a word before the role name is another noun's ("pour notre équipe, un PO"): no cue.
         Another party's cue right before the name is the nearest of all and outranks a declared cue
-        further back ("you'll be supported by a Product Owner": a mention)."""
+        further back ("you'll be supported by a Product Owner": a mention); so does a peer's ("share
+        insights with other product managers": no cue, the name is the job's role)."""
+        if self.names_a_peer(text, start):
+            return None
         if self.names_another_party(text, start):
             return "mention"
         line_start = text.rfind("\n", 0, start) + 1
@@ -248,6 +252,15 @@ class MentionCues:
         by the Product Manager"): a colleague."""
         return self._other_party is not None and \
             self._other_party.search(fold_in_place(text[max(0, start - 60):start])) is not None
+
+    @cached_property
+    def _peers(self) -> re.Pattern | None:
+        return re.compile(rf"(?<![\w'])(?:{_alternatives(self.peers)})[ \t]+$") if self.peers else None
+
+    def names_a_peer(self, text: str, start: int) -> bool:
+        """True when the role name at `start` names the job's peers ("coaching other product managers",
+        "avec les autres PO"): the job is one of them."""
+        return self._peers is not None and self._peers.search(fold_in_place(text[max(0, start - 30):start])) is not None
 
     def names_a_discipline(self, text: str, start: int, end: int) -> bool:
         """True when the role name at text[start:end] is spelled as its field ("a studio for product
@@ -375,19 +388,20 @@ def load_unnamed_rule(data: dict, path: Path) -> UnnamedRule:
 
 def load_mention_cues(data: dict, path: Path) -> MentionCues:
     entry = data.get("mentions", {})
-    names = ("declared", "before", "after", "possessive", "departments", "disciplines", "addressing", "other_party")
+    names = ("declared", "before", "after", "possessive", "departments", "disciplines", "addressing", "other_party",
+             "peers")
     lists = [entry.get(name, []) for name in names]
     window = entry.get("window", 40)
     if not all(map(_phrases, lists)) or \
             isinstance(window, bool) or not isinstance(window, int) or window < 1:
         raise RulesError(f"{path}: [mentions] needs 'declared' and 'before' (lists of words), 'window' "
                          "(a positive number) and may have 'after', 'possessive', 'departments', 'disciplines', "
-                         "'addressing' and 'other_party' "
+                         "'addressing', 'other_party' and 'peers' "
                          "(lists of words)")
-    declared, before, after, possessive, departments, disciplines, addressing, other_party = (
+    declared, before, after, possessive, departments, disciplines, addressing, other_party, peers = (
         tuple(_SPACES.sub(" ", fold_in_place(s)).strip() for s in v) for v in lists)
     return MentionCues(declared, before, window, after, possessive, departments, disciplines, addressing,
-                       other_party)
+                       other_party, peers)
 
 
 def load_title_fields(data: dict, path: Path) -> tuple[str, ...]:

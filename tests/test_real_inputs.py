@@ -307,6 +307,11 @@ def test_a_headings_plural_is_that_heading_but_a_longer_word_is_not(sectioner):
     # right before the name, such a cue outranks a declared cue further back on the line
     ("In your first weeks you'll be supported by a Product Owner from the payments squad.", True),
     ("Vous serez accompagné·e par la Product Owner de l'équipe Paiement.", True),
+    # the job's peers are its own role: "other" right before the name outranks the colleague cue
+    # "with" ("other" further back stays a colleague cue)
+    ("Direct and share insights with other product managers, contributing to our culture.", False),
+    ("Vous partagerez vos pratiques avec les autres PO de la tribu.", False),
+    ("Work closely with other teams such as the product managers and designers.", True),
 ])
 def test_a_colleagues_role_is_a_mention_not_the_job(classifier, text, mention):
     hits = [h for h in classifier.analyse(text).hits if h.kind == "role_name"]
