@@ -139,7 +139,9 @@ _ITEM = r"[^,;:.!?()\n]{1,40}"  # possessive below (no comma inside an item: bac
 _QUALIFIER = (r"(?:\d{1,3}\s+|(?!(?:the|a|an|our|their|your|my|its|les|des|nos|leurs|vos|notre|votre|un|une|le|la|du|de|en"
               r"|au|aux|pour|for|as|comme|we|you|vous|nous|on|il|elle|to|with|avec|is|are|est|sont|que|who|qui)\b)"
               r"(?-i:[a-zà-öø-ÿ][\w-]{1,20})\s+)?")
-_LIST_BEFORE = re.compile(r"(?:(?:(?<![^\n])|[,;(:])" + _ITEM + r"+[,;]\s*(?:(?:and|et|or|ou|&)\s+" + _DETERMINER + r")?"
+# items before a comma, the first starting a line or following a comma, a bracket or a colon
+_ITEMS_THEN_COMMA = r"(?:(?<![^\n])|[,;(:])" + _ITEM + r"+[,;]\s*"
+_LIST_BEFORE = re.compile(r"(?:" + _ITEMS_THEN_COMMA + r"(?:(?:and|et|or|ou|&)\s+" + _DETERMINER + r")?"
                           r"[*_\"“«]*" + _QUALIFIER + r"|(?<!\S)" + _ITEM + r"+[,;]\s*" + _ITEM + r"?\s(?:and|et|or|ou|&)\s+" + _DETERMINER
                           + r"[*_\"“«]*|(?-i:\b[A-Z]{2,5})\s*(?:and|et|&|/))\s*$", re.I)
 # the items after a role name that starts a list: a comma (after a bold or italic mark, if any),
@@ -153,12 +155,22 @@ _LIST_AFTER = re.compile(r"[*_]*[ \t]*[,;](?![ \t]*(?:you|vous|tu|we|nous|they|i
 # ("four engineers, a product manager and a designer", "des développeurs, une PO, un designer"):
 # an item and a comma before it, "and" or a comma and the next item after it
 _INDEFINITE = r"(?:an?|une?|d['’]une?)\s+"
-_MIDDLE_BEFORE = re.compile(r"(?:(?<![^\n])|[,;(:])" + _ITEM + r"+[,;]\s*" + _INDEFINITE + r"[*_\"“«]*$", re.I)
+_MIDDLE_BEFORE = re.compile(_ITEMS_THEN_COMMA + _INDEFINITE + r"[*_\"“«]*$", re.I)
 _MIDDLE_AFTER = re.compile(r"[*_\"”»]*[ \t]*(?:[,;][ \t]*(?:(?:and|et|&)[ \t]+)?|[ \t]+(?:and|et|&)[ \t]+)"
                            r"(?:" + _INDEFINITE + r"|des\s+|\d{1,3}\s+)\w", re.I)
 # what may stand between two role names that are only listed: "designers, developers and the product owner"
 _ENUMERATION = re.compile(r"\s*(?:,|;|&|\.|\band\b|\bet\b|\bor\b|\bou\b)[\s,]*"
                           r"(?:(?:and|et|or|ou|the|a|an|les|des|de|du|la|le|un|une)\s+)*$", re.I)
+
+
+def _right_before(cues: tuple[str, ...], gap: str) -> re.Pattern | None:
+    """One of the cues (whole words) ending right before a role name, `gap` between them; None without cues."""
+    return re.compile(rf"(?<![\w'])(?:{_alternatives(cues)}){gap}$") if cues else None
+
+
+def _ends_before(pattern: re.Pattern | None, text: str, start: int, reach: int) -> bool:
+    """Whether `pattern` matches the folded text that ends at `start` (the `reach` characters before it)."""
+    return pattern is not None and pattern.search(fold_in_place(text[max(0, start - reach):start])) is not None
 
 
 def _alternatives(cues: tuple[str, ...]) -> str:
@@ -243,24 +255,22 @@ class MentionCues:
 
     @cached_property
     def _other_party(self) -> re.Pattern | None:
-        return re.compile(rf"(?<![\w'])(?:{_alternatives(self.other_party)})[ \t]*(?:<[^<>\n]{{1,40}}>[ \t]*)?$") \
-            if self.other_party else None
+        return _right_before(self.other_party, r"[ \t]*(?:<[^<>\n]{1,40}>[ \t]*)?")  # "au <strong>PO"
 
     def names_another_party(self, text: str, start: int) -> bool:
         """True when the role name at `start` is what something goes to or who does something to the
         job ("les transmettre au Product Owner", "les priorités données par le Product Owner", "set
         by the Product Manager"): a colleague."""
-        return self._other_party is not None and \
-            self._other_party.search(fold_in_place(text[max(0, start - 60):start])) is not None
+        return _ends_before(self._other_party, text, start, 60)
 
     @cached_property
     def _peers(self) -> re.Pattern | None:
-        return re.compile(rf"(?<![\w'])(?:{_alternatives(self.peers)})[ \t]+$") if self.peers else None
+        return _right_before(self.peers, r"[ \t]+")
 
     def names_a_peer(self, text: str, start: int) -> bool:
         """True when the role name at `start` names the job's peers ("coaching other product managers",
         "avec les autres PO"): the job is one of them."""
-        return self._peers is not None and self._peers.search(fold_in_place(text[max(0, start - 30):start])) is not None
+        return _ends_before(self._peers, text, start, 30)
 
     def names_a_discipline(self, text: str, start: int, end: int) -> bool:
         """True when the role name at text[start:end] is spelled as its field ("a studio for product
@@ -516,16 +526,15 @@ class Sectioner:
         return lines
 
     @staticmethod
-    def _list_follows(lines: list[tuple[str, int, bool]]) -> list[bool]:
-        """For each line, whether the next line that is not blank is a list item of ITEM_WORDS words or more."""
-        follows, listed = [False] * len(lines), False
-        for number in range(len(lines) - 1, -1, -1):
-            follows[number] = listed
-            line = lines[number][0]
+    def _list_after(lines: list[tuple[str, int, bool]], number: int) -> bool:
+        """Whether the first line after line `number` that is not blank is a list item of ITEM_WORDS
+        words or more."""
+        for following in range(number + 1, len(lines)):
+            line = lines[following][0]
             if line.strip():
                 item = _BULLET.match(line)
-                listed = item is not None and len(line[item.end():].split()) >= ITEM_WORDS
-        return follows
+                return item is not None and len(line[item.end():].split()) >= ITEM_WORDS
+        return False
 
     def sections(self, text: str) -> "Sections":
         """Each line's section kind, as a `Sections` that answers for any offset. A line is read whole
@@ -538,7 +547,6 @@ class Sectioner:
         starts: list[int] = []
         kinds: list[str] = []
         current, header_seen, header_start = POSTING, False, None
-        listed_next = self._list_follows(lines)
         for number, (line, at, whole) in enumerate(lines):
             end = at + len(line)
             kind = current
@@ -549,8 +557,8 @@ class Sectioner:
                 folded = " ".join(parts).strip(_MARKUP)
                 heading = self._heading(folded, words) or (
                     POSTING if whole and (_looks_like_heading(line, words) or (
-                        current in self._ended_by_bare_headings and listed_next[number] and words <= HEADING_WORDS
-                        and _looks_like_title(line, words))) else None)
+                        current in self._ended_by_bare_headings and words <= HEADING_WORDS
+                        and _looks_like_title(line, words) and self._list_after(lines, number))) else None)
                 if heading in self.boilerplate and not whole:  # no end in sight on a line without breaks
                     heading = None
                 if heading in self.boilerplate and _FIELD.match(folded):
