@@ -196,7 +196,8 @@ def test_a_bare_line_ends_only_a_blurb_and_only_with_a_list_after_it(sectioner):
 
 
 @pytest.mark.parametrize("heading", ["Nos autres offres", "Ils recrutent aussi", "We're also hiring",
-                                     "Jobs you may like", "Autres postes à pourvoir"])
+                                     "Jobs you may like", "Autres postes à pourvoir", "Similar roles",
+                                     "Offres en cours", "Autres mandats confiés au cabinet"])
 def test_a_career_sites_own_list_of_openings_is_a_list_of_other_offers(sectioner, heading):
     text = (f"Vos missions\n- Prioriser le backlog\n\n{heading}\n"
             "- Product Owner Paiement (H/F) – Lyon – CDI\n- Data Analyst (H/F) – Paris – CDI")

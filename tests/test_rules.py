@@ -189,7 +189,9 @@ def test_an_activity_cutting_a_role_name_gives_way_but_one_holding_it_whole_stay
     ("Directrice commerciale France", "role.department_head"), ("Director of Design", "role.designer"),
     ("Chief Financial Officer", "role.department_head"), ("Directeur Administratif et Financier (H/F)", "role.department_head"),
     ("Directrice des ressources humaines", "role.department_head"), ("Head of People", "role.department_head"),
-    ("Directrice juridique", "role.department_head"), ("VP Marketing", "role.marketing_director")])
+    ("Directrice juridique", "role.department_head"), ("VP Marketing", "role.marketing_director"),
+    ("Chief Customer Officer", "role.department_head"), ("Head of Customer Success", "role.department_head"),
+    ("Directrice Customer Success (F/H)", "role.department_head")])
 def test_heads_of_other_departments_are_other_jobs(classifier, text, rule_id):
     """They lead teams of teams and speak of strategy like a head of product; their names say otherwise."""
     assert rule_id in fired(classifier, text)
