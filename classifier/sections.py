@@ -196,6 +196,7 @@ class MentionCues:
     addressing: tuple[str, ...] = ()  # object pronouns that, right after one, make it a colleague acting on the reader
     other_party: tuple[str, ...] = ()  # words that, right before one, make it another party: "au PO", "fixées par le PO"
     peers: tuple[str, ...] = ()  # words that, right before one, make it the job's own role: "coach other PMs"
+    genitive: tuple[str, ...] = ()  # endings of a noun that owns it, right before one: "the client's PO"
 
     @cached_property
     def _pattern(self) -> re.Pattern:
@@ -211,11 +212,15 @@ class MentionCues:
         more than a word before the role name is another noun's ("pour notre équipe, un PO"): no cue.
         Another party's cue right before the name is the nearest of all and outranks a declared cue
         further back ("you'll be supported by a Product Owner": a mention); so does a peer's ("share
-        insights with other product managers": no cue, the name is the job's role)."""
+        insights with other product managers": no cue, the name is the job's role), and a noun's
+        genitive ("the team's Product Owner": a mention; "as the squad's PM": declared)."""
         if self.names_a_peer(text, start):
             return None
         if self.names_another_party(text, start):
             return "mention"
+        owner = self.owned_by(text, start)
+        if owner is not None:
+            return owner
         line_start = text.rfind("\n", 0, start) + 1
         before = last = None
         folded = fold_in_place(text[max(line_start, start - self.window):start])
@@ -271,6 +276,26 @@ class MentionCues:
         """True when the role name at `start` names the job's peers ("coaching other product managers",
         "avec les autres PO"): the job is one of them."""
         return _ends_before(self._peers, text, start, 30)
+
+    @cached_property
+    def _genitive(self) -> re.Pattern | None:
+        """A noun with a genitive ending, one lower-case word at most after it ("the client's own
+        product owner"), and a declared cue right before its noun phrase, if any ("as the squad's PM")."""
+        if not self.genitive:
+            return None
+        return re.compile(rf"(?:(?<![\w'])(?P<declared>{_alternatives(self.declared)})\s+(?:[\w-]+\s+){{0,2}})?"
+                          rf"[\w-]*\w(?:{_alternatives(self.genitive)})[ \t]+(?:[a-z]+[ \t]+)?$")
+
+    def owned_by(self, text: str, start: int) -> str | None:
+        """"mention" when the role name at `start` follows a noun's genitive ("the team's Product
+        Owner", "the client's own product managers": someone else's), "declared" when a declared
+        cue stands before that noun ("as the squad's PM"); None without a genitive."""
+        if self._genitive is None:
+            return None
+        found = self._genitive.search(fold_in_place(text[max(0, start - 60):start]))
+        if found is None:
+            return None
+        return "declared" if found.group("declared") else "mention"
 
     def names_a_discipline(self, text: str, start: int, end: int) -> bool:
         """True when the role name at text[start:end] is spelled as its field ("a studio for product
@@ -399,19 +424,19 @@ def load_unnamed_rule(data: dict, path: Path) -> UnnamedRule:
 def load_mention_cues(data: dict, path: Path) -> MentionCues:
     entry = data.get("mentions", {})
     names = ("declared", "before", "after", "possessive", "departments", "disciplines", "addressing", "other_party",
-             "peers")
+             "peers", "genitive")
     lists = [entry.get(name, []) for name in names]
     window = entry.get("window", 40)
     if not all(map(_phrases, lists)) or \
             isinstance(window, bool) or not isinstance(window, int) or window < 1:
         raise RulesError(f"{path}: [mentions] needs 'declared' and 'before' (lists of words), 'window' "
                          "(a positive number) and may have 'after', 'possessive', 'departments', 'disciplines', "
-                         "'addressing', 'other_party' and 'peers' "
+                         "'addressing', 'other_party', 'peers' and 'genitive' "
                          "(lists of words)")
-    declared, before, after, possessive, departments, disciplines, addressing, other_party, peers = (
+    declared, before, after, possessive, departments, disciplines, addressing, other_party, peers, genitive = (
         tuple(_SPACES.sub(" ", fold_in_place(s)).strip() for s in v) for v in lists)
     return MentionCues(declared, before, window, after, possessive, departments, disciplines, addressing,
-                       other_party, peers)
+                       other_party, peers, genitive)
 
 
 def load_title_fields(data: dict, path: Path) -> tuple[str, ...]:

@@ -295,6 +295,8 @@ def test_a_headings_plural_is_that_heading_but_a_longer_word_is_not(sectioner):
     ("Vous aidez le Product Owner à garder un backlog lisible pendant les sprints.", True),
     ("Tu épauleras la cheffe de produit lors des ateliers avec les agences.", True),
     ("The squad has 5 engineers, 1 product manager and 1 designer working on payouts.", True),
+    ("The squad is made up of a Product Owner who sets the priorities, and eight developers.", True),
+    ("La squad est constituée d'une Product Owner qui fixe les priorités et de huit développeurs.", True),
     ("Nous recrutons 2 Product Owners pour nos squads Paiement et Crédit.", False),
     # or between two members each after "a", "une": the role names the job only when alone there
     ("You will join a squad of four engineers, a product manager and a designer.", True),
@@ -313,6 +315,11 @@ def test_a_headings_plural_is_that_heading_but_a_longer_word_is_not(sectioner):
     ("Direct and share insights with other product managers, contributing to our culture.", False),
     ("Vous partagerez vos pratiques avec les autres PO de la tribu.", False),
     ("Work closely with other teams such as the product managers and designers.", True),
+    # right after a noun's genitive, someone else's role, unless a declared cue comes before the noun
+    ("Write the stories; the team's Product Owner decides the order in which they are built.", True),
+    ("The client's own product managers sign off each release.", True),
+    ("Our squads' product owners meet every week.", True),
+    ("You will serve as the government's product owner for the grants service.", False),
 ])
 def test_a_colleagues_role_is_a_mention_not_the_job(classifier, text, mention):
     hits = [h for h in classifier.analyse(text).hits if h.kind == "role_name"]
