@@ -342,7 +342,8 @@ def test_the_field_product_management_is_no_jobs_name(classifier, text, mention)
 @pytest.mark.parametrize("line", ["Intitulé du poste : Product Owner", "Votre rôle : Product Manager",
                                   "Your role as Product Owner", "We need a Product Manager to own our roadmap.",
                                   "Nous recherchons notre futur·e Product Owner.",
-                                  "You'll join the Rider Experience squad as its Product Owner."])
+                                  "You'll join the Rider Experience squad as its Product Owner.",
+                                  "Ferralia is recruiting a Product Manager for its digital department."])
 def test_a_role_the_posting_declares_its_own_is_declared(classifier, line):
     hits = [h for h in classifier.analyse(f"Introduction.\n{line}").hits if h.kind == "role_name"]
     assert hits and all(h.declared and not h.mention for h in hits)
