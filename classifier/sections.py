@@ -292,7 +292,8 @@ class MentionCues:
         cue stands before that noun ("as the squad's PM"); None without a genitive."""
         if self._genitive is None:
             return None
-        found = self._genitive.search(fold_in_place(text[max(0, start - 60):start]))
+        before = fold_in_place(text[max(0, start - 60):start])
+        found = self._genitive.search(before) if any(ending in before for ending in self.genitive) else None
         if found is None:
             return None
         return "declared" if found.group("declared") else "mention"
