@@ -279,12 +279,14 @@ class MentionCues:
 
     @cached_property
     def _genitive(self) -> re.Pattern | None:
-        """A noun with a genitive ending, one lower-case word at most after it ("the client's own
-        product owner"), and a declared cue right before its noun phrase, if any ("as the squad's PM")."""
+        """A noun with a genitive ending, one lower-case word at most after it but no article ("the
+        client's own product owner"; "it's a Product Owner role" is no genitive), and a declared cue
+        right before its noun phrase, if any ("as the squad's PM")."""
         if not self.genitive:
             return None
         return re.compile(rf"(?:(?<![\w'])(?P<declared>{_alternatives(self.declared)})\s+(?:[\w-]+\s+){{0,2}})?"
-                          rf"[\w-]*\w(?:{_alternatives(self.genitive)})[ \t]+(?:[a-z]+[ \t]+)?$")
+                          rf"[\w-]*\w(?:{_alternatives(self.genitive)})[ \t]+"
+                          rf"(?:(?!(?:a|an|the|one|our|your|their)[ \t])[a-z]+[ \t]+)?$")
 
     def owned_by(self, text: str, start: int) -> str | None:
         """"mention" when the role name at `start` follows a noun's genitive ("the team's Product

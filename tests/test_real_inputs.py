@@ -320,6 +320,7 @@ def test_a_headings_plural_is_that_heading_but_a_longer_word_is_not(sectioner):
     ("The client's own product managers sign off each release.", True),
     ("Our squads' product owners meet every week.", True),
     ("You will serve as the government's product owner for the grants service.", False),
+    ("It's a Product Owner role at the heart of our payments squad.", False),
 ])
 def test_a_colleagues_role_is_a_mention_not_the_job(classifier, text, mention):
     hits = [h for h in classifier.analyse(text).hits if h.kind == "role_name"]
