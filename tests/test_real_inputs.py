@@ -204,6 +204,15 @@ def test_a_career_sites_own_list_of_openings_is_a_list_of_other_offers(sectioner
     assert sectioner.sections(text).at(text.index("Product Owner")) == "other_offers"
 
 
+@pytest.mark.parametrize("line", ["Other assignments as required.", "More roles and responsibilities",
+                                  "Other positions of trust held in the team"])
+def test_a_duty_that_starts_like_a_list_of_offers_leaves_the_posting_as_it_is(sectioner, line):
+    """Government postings end their duties with "Other assignments as required": as a heading of
+    other offers it would make the rest of the duties boilerplate."""
+    text = f"Duties\n- Prioritise the backlog with the team\n{line}\n- Write the release notes for each sprint"
+    assert sectioner.sections(text).at(text.index("Write the release")) == "posting"
+
+
 @pytest.mark.parametrize("top", ["View all jobs", "Voir toutes les offres", "Découvrez nos offres",
                                  "Careers / Current openings"])
 def test_a_button_or_breadcrumb_above_the_title_opens_no_list_of_offers(sectioner, top):
