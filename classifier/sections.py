@@ -24,6 +24,7 @@ SECTIONS_FILE = "sections.toml"
 POSTING, HEADER = "posting", "header"
 ROLE_MASK = "■"  # what masking puts in place of a job title (evaluation "masked")
 HEADING_WORDS = 8  # a heading is short
+CUE_REACH = 60  # characters before a role name read for the cues that stand right before it
 HEADER_WORDS = 14  # and so is a job title at the top of a text
 TOP_LINES = 12  # lines read under the header line: the top of a saved page
 SHORT_LINE_WORDS = 6
@@ -168,11 +169,6 @@ def _right_before(cues: tuple[str, ...], gap: str) -> re.Pattern | None:
     return re.compile(rf"(?<![\w'])(?:{_alternatives(cues)}){gap}$") if cues else None
 
 
-def _ends_before(pattern: re.Pattern | None, text: str, start: int, reach: int) -> bool:
-    """Whether `pattern` matches the folded text that ends at `start` (the `reach` characters before it)."""
-    return pattern is not None and pattern.search(fold_in_place(text[max(0, start - reach):start])) is not None
-
-
 def _alternatives(cues: tuple[str, ...]) -> str:
     """Folded cue words as alternatives of a regular expression, any run of spaces between their
     words; an expression that meets nothing when there are none."""
@@ -214,24 +210,27 @@ class MentionCues:
         further back ("you'll be supported by a Product Owner": a mention); so does a peer's ("share
         insights with other product managers": no cue, the name is the job's role), and a noun's
         genitive ("the team's Product Owner": a mention; "as the squad's PM": declared)."""
-        if self.names_a_peer(text, start):
+        # folded once: folding keeps offsets, so every cue below reads a tail of it
+        before = fold_in_place(text[max(0, start - max(CUE_REACH, self.window)):start])
+        if self.names_a_peer(before):
             return None
-        if self.names_another_party(text, start):
+        if self.names_another_party(before):
             return "mention"
-        owner = self.owned_by(text, start)
+        owner = self.owned_by(before)
         if owner is not None:
             return owner
         line_start = text.rfind("\n", 0, start) + 1
-        before = last = None
-        folded = fold_in_place(text[max(line_start, start - self.window):start])
+        folded = before[len(before) - (start - max(line_start, start - self.window)):]
+        previous = last = None
         for found in self._pattern.finditer(folded):
             if found.lastgroup == "possessive" and len(folded[found.end():].split()) > 1:
                 continue
-            before, last = last, found
+            previous, last = last, found
         if last is None:
             return None
         if last.lastgroup == "possessive":
-            declared = before is not None and before.lastgroup == "declared" and not folded[before.end():last.start()].strip()
+            declared = previous is not None and previous.lastgroup == "declared" \
+                and not folded[previous.end():last.start()].strip()
             return "declared" if declared else "mention"
         return last.lastgroup
 
@@ -262,20 +261,20 @@ class MentionCues:
     def _other_party(self) -> re.Pattern | None:
         return _right_before(self.other_party, r"[ \t]*(?:<[^<>\n]{1,40}>[ \t]*)?")  # "au <strong>PO"
 
-    def names_another_party(self, text: str, start: int) -> bool:
-        """True when the role name at `start` is what something goes to or who does something to the
-        job ("les transmettre au Product Owner", "les priorités données par le Product Owner", "set
-        by the Product Manager"): a colleague."""
-        return _ends_before(self._other_party, text, start, 60)
+    def names_another_party(self, before: str) -> bool:
+        """True when the role name after `before` (the folded text that ends at it) is what something
+        goes to or who does something to the job ("les transmettre au Product Owner", "les priorités
+        données par le Product Owner", "set by the Product Manager"): a colleague."""
+        return self._other_party is not None and self._other_party.search(before) is not None
 
     @cached_property
     def _peers(self) -> re.Pattern | None:
         return _right_before(self.peers, r"[ \t]+")
 
-    def names_a_peer(self, text: str, start: int) -> bool:
-        """True when the role name at `start` names the job's peers ("coaching other product managers",
-        "avec les autres PO"): the job is one of them."""
-        return _ends_before(self._peers, text, start, 30)
+    def names_a_peer(self, before: str) -> bool:
+        """True when the role name after `before` (the folded text that ends at it) names the job's
+        peers ("coaching other product managers", "avec les autres PO"): the job is one of them."""
+        return self._peers is not None and self._peers.search(before) is not None
 
     @cached_property
     def _genitive(self) -> re.Pattern | None:
@@ -288,13 +287,13 @@ class MentionCues:
                           rf"[\w-]*\w(?:{_alternatives(self.genitive)})[ \t]+"
                           rf"(?:(?!(?:a|an|the|one|our|your|their)[ \t])[a-z]+[ \t]+)?$")
 
-    def owned_by(self, text: str, start: int) -> str | None:
-        """"mention" when the role name at `start` follows a noun's genitive ("the team's Product
-        Owner", "the client's own product managers": someone else's), "declared" when a declared
-        cue stands before that noun ("as the squad's PM"); None without a genitive."""
+    def owned_by(self, before: str) -> str | None:
+        """"mention" when the role name after `before` (the folded text that ends at it) follows a
+        noun's genitive ("the team's Product Owner", "the client's own product managers": someone
+        else's), "declared" when a declared cue stands before that noun ("as the squad's PM"); None
+        without a genitive."""
         if self._genitive is None:
             return None
-        before = fold_in_place(text[max(0, start - 60):start])
         found = self._genitive.search(before) if any(ending in before for ending in self.genitive) else None
         if found is None:
             return None
