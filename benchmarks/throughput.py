@@ -2,11 +2,15 @@
 postings, measured in one run:
 
 (a) spaCy tokenising and lemmatising alone, as the product does it (title and body), in process;
+(a0) spaCy's own French pipeline doing the same: a blank French pipeline with its lemmatizer in
+    lookup mode (the same spacy-lookups-data table), `nlp.pipe` over titles and bodies, in process.
+    The product tokenises with spaCy's tokenizer and looks lemmas up itself, which is faster than
+    (a0), so (a) is the stricter baseline: the targets are set against (a);
 (b) a bare TF-IDF + logistic regression (scikit-learn's own word analyzer, no rules, no
     explanations), trained on the corpus, predicting in batches of 64, in process;
 (c) full classification with explanations through the `classify` command on a CSV, --jobs 1 and 2;
 and the peak memory (max RSS) of `classify` on a 10,000-row and a 100,000-row CSV.
-(a) and (c) are measured in rounds, one after the other, and the medians reported with each
+(a), (a0) and (c) are measured in rounds, one after the other, and the medians reported with each
 round's ratio: on a shared machine one round alone can be off by 20%.
 
 Usage: python benchmarks/throughput.py [--rows 10000] [--large-rows 100000] [--rounds 3] [--write RESULTS.md]
@@ -43,6 +47,19 @@ def nlp_alone(items) -> float:
     for title, text in items:
         analyzer(title)
         analyzer(text)
+    return rate(len(items), time.perf_counter() - started)
+
+
+def spacy_own(items) -> float:
+    import spacy
+
+    nlp = spacy.blank("fr")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()  # the lookup table comes from spacy-lookups-data, installed: nothing is downloaded
+    texts = [part for title, text in items for part in (title, text)]
+    started = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=64):
+        pass
     return rate(len(items), time.perf_counter() - started)
 
 
@@ -100,19 +117,22 @@ def main() -> None:
         large = write_csv(Path(scratch) / "large.csv", postings(args.large_rows, seed=1))
         for _ in range(args.rounds):
             a = nlp_alone(items)
+            a0 = spacy_own(items)
             seconds_1, memory_small = run_classify(small, 1)
             seconds_2, _ = run_classify(small, 2)
-            rounds.append((a, rate(args.rows, seconds_1), rate(args.rows, seconds_2)))
+            rounds.append((a, rate(args.rows, seconds_1), rate(args.rows, seconds_2), a0))
         _, memory_large = run_classify(large, 1)
-    a, c1, c2 = (statistics.median(r[i] for r in rounds) for i in range(3))
-    each = ", ".join(f"{c / a_:.2f}" for a_, c, _ in rounds)
-    each_2 = ", ".join(f"{c_2 / c:.2f}" for _, c, c_2 in rounds)
+    a, c1, c2, a0 = (statistics.median(r[i] for r in rounds) for i in range(4))
+    each = ", ".join(f"{c / a_:.2f}" for a_, c, _, _ in rounds)
+    each_0 = ", ".join(f"{c / a0_:.2f}" for _, c, _, a0_ in rounds)
+    each_2 = ", ".join(f"{c_2 / c:.2f}" for _, c, c_2, _ in rounds)
     lines += [
         "| measure | postings/s | ratio |",
         "| --- | ---: | --- |",
         f"| (a) spaCy tokenising + lemmatising alone, as the product does it | {a:,.0f} | baseline |",
+        f"| (a0) spaCy's own French pipeline, tokenizer + lookup lemmatizer, `nlp.pipe` | {a0:,.0f} | {a0 / a:.2f} × (a) |",
         f"| (b) bare TF-IDF + logistic regression, no rules, no explanations | {b:,.0f} | {b / a:.2f} × (a) |",
-        f"| (c) `classify` CSV, full explanations, --jobs 1 ({args.rows:,} rows) | {c1:,.0f} | {c1 / a:.2f} × (a); rounds: {each} |",
+        f"| (c) `classify` CSV, full explanations, --jobs 1 ({args.rows:,} rows) | {c1:,.0f} | {c1 / a:.2f} × (a), rounds: {each}; {c1 / a0:.2f} × (a0), rounds: {each_0} |",
         f"| (c) `classify` CSV, full explanations, --jobs 2 ({args.rows:,} rows) | {c2:,.0f} | {c2 / c1:.2f} × --jobs 1; rounds: {each_2} |",
         "",
         "| peak memory of `classify --jobs 1` | MiB | ratio |",
@@ -120,8 +140,9 @@ def main() -> None:
         f"| {args.rows:,} rows | {memory_small / 1024:,.0f} | baseline |",
         f"| {args.large_rows:,} rows | {memory_large / 1024:,.0f} | {memory_large / memory_small:.2f} × |",
         "",
-        f"Medians of {args.rounds} rounds; in each round (a), (c) --jobs 1 and (c) --jobs 2 ran one after the other. "
-        "(c) is wall time of the whole command, start-up included. Targets: (c) --jobs 1 at least 0.60 × (a); "
+        f"Medians of {args.rounds} rounds; in each round (a), (a0), (c) --jobs 1 and (c) --jobs 2 ran one after the other. "
+        "(c) is wall time of the whole command, start-up included. Targets: (c) --jobs 1 at least 0.60 × (a), the "
+        "stricter of the two baselines (spaCy's own pipeline, (a0), is slower than the product's use of it); "
         "--jobs 2 at least 1.6 × --jobs 1; the large run's peak memory within 1.2 × the small run's.",
     ]
     report = "\n".join(lines) + "\n"
