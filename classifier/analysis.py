@@ -158,6 +158,10 @@ class PostingAnalyzer:
             if mentions.listed_together(text, first.end, second.start):
                 first.mention = second.mention = True
                 first.declared = second.declared = False
+        heading = sections.title_heading
+        if heading:
+            for hit in roles:
+                hit.headline = heading[0] <= hit.start < heading[1] and not hit.mention
         body.content = body.content & ~sections.boilerplate_mask(body.starts)
         hits[:] = _product_role_over_other_jobs(hits, HEADER)
         _leave_role_names_to_the_rules(body, hits)
@@ -186,7 +190,7 @@ class PostingAnalyzer:
         if names_one or rule.is_masked(text[start:end]) or start == end:
             return []
         return [RuleHit(rule.id, rule.label, "role_name", rule.weight, text[start:end], start, end, field, section,
-                        sentences=Sentences(text))]
+                        unnamed=True, sentences=Sentences(text))]
 
     def masked(self, text: str, title: str | None = None) -> Analysis:
         """The analysis of the posting with its job titles masked, in title and text."""

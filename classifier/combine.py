@@ -17,6 +17,8 @@ for OTHER and the product roles some rule supports (one of their role names or a
 the title or the posting's own sections; a rule with `opens_gate = false`, a cue of rank such as
 "lead multiple teams", does not count for this): the model weighs the roles the evidence puts forward, and
 with no such evidence the prior and the rules decide, whatever words the model would lean on. The
+head of product's terms do not count either when the job's own title names another job and no
+product role ("Chief Customer Officer": the executive committee and strategy are any head's). The
 prior, where OTHER's head start lives, holds only while no product role is named there:
 prior[c] = offset[c], then 0, and the evidence alone decides (the model's intercepts are part of the
 offsets, not of the scores). Factors and offsets are fitted on out-of-fold predictions of the
@@ -35,6 +37,7 @@ from .sections import HEADER
 
 FAMILIES = ("title", "declared", "role_name", "mention", "activity")
 NO_ROLE = "OTHER"  # the class that is not a product role
+HEAD_OF_PRODUCT = "CPO"
 
 
 def family(hit: RuleHit) -> str | None:
@@ -114,13 +117,25 @@ def supported_roles(hits: list[RuleHit]) -> set[str]:
             and family(h) in ("title", "declared", "role_name", "activity")}
 
 
+def names_another_job(hits: list[RuleHit]) -> bool:
+    """True when the job's own title (the title, a role name the text declares as the job's, or one on
+    the page's first "# " heading) names a job that is not a product role ("Chief Customer
+    Officer", "# Head of Data"); the rule "no product role named" names none."""
+    return any(h.kind == "role_name" and h.label == NO_ROLE and not h.unnamed
+               and (family(h) in ("title", "declared") or h.headline) for h in hits)
+
+
 def model_gates(hits: list[RuleHit], classes: list[str]) -> np.ndarray:
     """Per class, 1 where the model's terms count and 0 where they do not: OTHER's and those of the
     product roles the rules support, once they support one; none before (the prior and the rules
-    then decide)."""
+    then decide). The head of product's terms are the words of rank every head's page holds
+    (strategy, executive committee, budgets): they do not count when the job's own title names
+    another job and no product role is named."""
     supported = supported_roles(hits)
     if not supported:
         return np.zeros(len(classes))
+    if HEAD_OF_PRODUCT in supported and names_another_job(hits) and not names_product_role(hits):
+        supported.discard(HEAD_OF_PRODUCT)
     return np.array([1.0 if c in supported or c == NO_ROLE else 0.0 for c in classes])
 
 

@@ -30,6 +30,7 @@ TOP_LINES = 12  # lines read under the header line: the top of a saved page
 SHORT_LINE_WORDS = 6
 NO_LIMIT = 10**9
 HEAD_CHARS = 100  # a longer line is no heading, menu item or title: only its start is read
+_TITLE_HEADING = re.compile(r"^[ \t]*# +\S[^\n]*", re.M)  # a level-one Markdown heading
 # A longer line is read sentence by sentence (a text whose line breaks were lost, a long paragraph):
 # a legal phrase in it makes its sentence legal, not the whole posting, and "Profil : …" in its
 # middle opens the posting's section (a boilerplate heading there would run to the end of the text).
@@ -611,7 +612,8 @@ class Sectioner:
             if not kinds or kinds[-1] != kind:
                 starts.append(at)
                 kinds.append(kind)
-        return Sections(starts, kinds, self.boilerplate, header_start)
+        heading = _TITLE_HEADING.search(text)
+        return Sections(starts, kinds, self.boilerplate, header_start, heading.span() if heading else None)
 
 
 def _line_span(text: str, start: int) -> tuple[int, int]:
@@ -632,6 +634,7 @@ class Sections:
     kinds: list[str]
     boilerplate: frozenset[str]
     header_start: int | None = None  # where the title begins on a header line that names its field ("Poste : …")
+    title_heading: tuple[int, int] | None = None  # the first level-one Markdown heading ("# …"): the page's title
 
     def at(self, offset: int) -> str:
         return self.kinds[bisect.bisect_right(self.starts, offset) - 1] if self.kinds else POSTING

@@ -112,6 +112,49 @@ def test_a_cue_of_rank_alone_leaves_the_cpo_gate_shut(classifier):
         assert result.label == "OTHER"
 
 
+CUSTOMER_DIRECTOR = """Au sein du comité exécutif, vous portez la stratégie de l'expérience client du groupe et la
+vision à long terme de nos parcours, en magasin comme en ligne.
+
+## Vos missions
+- Définir la stratégie et les choix stratégiques de la relation client, avec le directeur général
+- Diriger plusieurs équipes : centres de contact, service après-vente, fidélité (240 personnes)
+- Piloter la satisfaction client et le budget de la direction (31 M€)
+- Incarner un leadership exigeant et bienveillant auprès des managers
+
+## Votre profil
+Quinze ans d'expérience dont cinq à la tête d'une direction de plusieurs centaines de personnes.
+"""
+
+
+def cpo_terms(result) -> float:
+    return sum(term.contribution for term in result.explanation["CPO"].terms)
+
+
+@pytest.mark.parametrize("text, title", [
+    (CUSTOMER_DIRECTOR, "Chief Customer Officer (H/F)"),
+    ("# Chief Customer Officer (H/F)\n\n" + CUSTOMER_DIRECTOR, None),  # the page's first "# " heading: its title
+    ("Nous recrutons notre Directeur·rice de la relation client.\n\n" + CUSTOMER_DIRECTOR, None),  # declared
+])
+def test_a_job_titled_as_another_departments_head_gets_no_cpo_terms(classifier, text, title):
+    """The executive committee, strategy and leadership open the CPO gate, and the model's CPO terms
+    are those words of rank: once the job's own title names another job, they do not count."""
+    result = classifier.classify(text, title=title)
+    assert "cpo.au_dessus" in {r.rule_id for r in result.explanation["CPO"].rules}
+    assert cpo_terms(result) == 0
+    assert result.label == "OTHER"
+
+
+@pytest.mark.parametrize("text, title", [
+    (CUSTOMER_DIRECTOR, None),  # nothing names the job
+    (CUSTOMER_DIRECTOR, "Directeur·rice Parcours clients (H/F)"),  # a title that names no job
+    ("Ondéa recrute\n\n## Chief Customer Officer (H/F)\n\n" + CUSTOMER_DIRECTOR, None),  # not the page's title heading
+    ("# Nos offres\n\n# Chief Customer Officer (H/F)\n\n" + CUSTOMER_DIRECTOR, None),  # the second "# " heading
+    (CUSTOMER_DIRECTOR, "Chief Customer Officer / Head of Product (H/F)"),  # a product role named too
+])
+def test_the_cpo_terms_count_when_the_jobs_title_names_no_other_job(classifier, text, title):
+    assert cpo_terms(classifier.classify(text, title=title)) > 0
+
+
 @pytest.mark.parametrize("text", [
     "Vous travaillez avec les managers de proximité des magasins.",
     "Un encadrement managérial bienveillant au quotidien.",
