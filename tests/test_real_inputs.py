@@ -306,6 +306,9 @@ def test_a_headings_plural_is_that_heading_but_a_longer_word_is_not(sectioner):
     ("The squad has 5 engineers, 1 product manager and 1 designer working on payouts.", True),
     ("The squad is made up of a Product Owner who sets the priorities, and eight developers.", True),
     ("La squad est constituée d'une Product Owner qui fixe les priorités et de huit développeurs.", True),
+    ("L'équipe, organisée en agile, réunit un Product Owner côté client et huit développeurs.", True),
+    ("Notre pôle produit rassemble aujourd'hui douze chefs de produit.", True),
+    ("The studio brings together a product manager, two designers and five engineers.", True),
     ("Nous recrutons 2 Product Owners pour nos squads Paiement et Crédit.", False),
     # or between two members each after "a", "une": the role names the job only when alone there
     ("You will join a squad of four engineers, a product manager and a designer.", True),
