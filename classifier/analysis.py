@@ -158,10 +158,9 @@ class PostingAnalyzer:
             if mentions.listed_together(text, first.end, second.start):
                 first.mention = second.mention = True
                 first.declared = second.declared = False
-        heading = sections.title_heading
-        if heading:
+        if sections.top_headings:
             for hit in roles:
-                hit.headline = heading[0] <= hit.start < heading[1] and not hit.mention
+                hit.headline = not hit.mention and sections.in_top_heading(hit.start)
         body.content = body.content & ~sections.boilerplate_mask(body.starts)
         hits[:] = _product_role_over_other_jobs(hits, HEADER)
         _leave_role_names_to_the_rules(body, hits)

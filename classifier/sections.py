@@ -30,7 +30,8 @@ TOP_LINES = 12  # lines read under the header line: the top of a saved page
 SHORT_LINE_WORDS = 6
 NO_LIMIT = 10**9
 HEAD_CHARS = 100  # a longer line is no heading, menu item or title: only its start is read
-_TITLE_HEADING = re.compile(r"^[ \t]*# +\S[^\n]*", re.M)  # a level-one Markdown heading
+_TOP_HEADING = re.compile(r"[ \t]*#{1,3} +\S")  # a Markdown heading of level one to three
+_FIRST_HEADING = re.compile(r"^[ \t]*# +\S[^\n]*", re.M)  # a level-one Markdown heading
 # A longer line is read sentence by sentence (a text whose line breaks were lost, a long paragraph):
 # a legal phrase in it makes its sentence legal, not the whole posting, and "Profil : …" in its
 # middle opens the posting's section (a boilerplate heading there would run to the end of the text).
@@ -612,8 +613,32 @@ class Sectioner:
             if not kinds or kinds[-1] != kind:
                 starts.append(at)
                 kinds.append(kind)
-        heading = _TITLE_HEADING.search(text)
-        return Sections(starts, kinds, self.boilerplate, header_start, heading.span() if heading else None)
+        found = Sections(starts, kinds, self.boilerplate, header_start)
+        found.top_headings = _top_headings(text, found)
+        return found
+
+
+def _top_headings(text: str, sections: "Sections") -> tuple[tuple[int, int], ...]:
+    """Where the page's title headings stand: its first level-one Markdown heading ("# …"), and the
+    headings of level one to three above its first sentence (a saved page's site name, then the
+    job's title). A sentence is a line of more than HEADER_WORDS words or one that ends like a
+    sentence, out of boilerplate (a cookie banner above the title is none)."""
+    found: list[tuple[int, int]] = []
+    at = 0
+    while at < len(text):
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        line = text[at:end]
+        if _TOP_HEADING.match(line):
+            found.append((at, end))
+        elif (len(line.split()) > HEADER_WORDS or line.rstrip().endswith((".", "!", "?"))) \
+                and sections.at(at) not in sections.boilerplate:
+            break
+        at = end + 1
+    first = _FIRST_HEADING.search(text)
+    if first and first.span() not in found:
+        found.append(first.span())
+    return tuple(found)
 
 
 def _line_span(text: str, start: int) -> tuple[int, int]:
@@ -634,7 +659,10 @@ class Sections:
     kinds: list[str]
     boilerplate: frozenset[str]
     header_start: int | None = None  # where the title begins on a header line that names its field ("Poste : …")
-    title_heading: tuple[int, int] | None = None  # the first level-one Markdown heading ("# …"): the page's title
+    top_headings: tuple[tuple[int, int], ...] = ()  # the Markdown headings above the first sentence: the page's title
+
+    def in_top_heading(self, offset: int) -> bool:
+        return any(start <= offset < end for start, end in self.top_headings)
 
     def at(self, offset: int) -> str:
         return self.kinds[bisect.bisect_right(self.starts, offset) - 1] if self.kinds else POSTING

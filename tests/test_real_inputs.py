@@ -128,6 +128,18 @@ def test_sections_of_a_page(sectioner):
     assert at("Mentions légales") == "legal"
 
 
+@pytest.mark.parametrize("text, titles", [
+    ("# Ondéa — Carrières\n[Offres](#) · [Métiers](#)\n\n## Chief Customer Officer\n\nVous dirigez 240 personnes.\n\n## Missions",
+     ["# Ondéa — Carrières", "## Chief Customer Officer"]),
+    ("Nous utilisons des cookies.\n\n# Head of Data (H/F)\n\nVous dirigez l'équipe.", ["# Head of Data (H/F)"]),  # the first "# "
+    ("Une phrase d'abord, puis les titres.\n\n## Missions\n\n### Profil", []),
+    ("Sans titre aucun.", []),
+])
+def test_the_headings_that_title_a_page(sectioner, text, titles):
+    """The page's first level-one heading, and the headings above its first sentence."""
+    assert [text[start:end] for start, end in sectioner.sections(text).top_headings] == titles
+
+
 def test_only_a_few_words_stand_between_a_heading_and_its_colon(sectioner):
     """"Similar jobs on Hatchboard:" opens a list of other offers; a sentence that starts with the
     words of a heading and has a colon further on does not."""

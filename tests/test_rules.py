@@ -133,6 +133,8 @@ def cpo_terms(result) -> float:
 @pytest.mark.parametrize("text, title", [
     (CUSTOMER_DIRECTOR, "Chief Customer Officer (H/F)"),
     ("# Chief Customer Officer (H/F)\n\n" + CUSTOMER_DIRECTOR, None),  # the page's first "# " heading: its title
+    ("# Ondéa — Carrières\n\n[Nos métiers](#) · [Offres](#)\n\n## Chief Customer Officer · Paris · CDI\n\n"
+     + CUSTOMER_DIRECTOR, None),  # a heading under the site's name, above the first sentence
     ("Nous recrutons notre Directeur·rice de la relation client.\n\n" + CUSTOMER_DIRECTOR, None),  # declared
 ])
 def test_a_job_titled_as_another_departments_head_gets_no_cpo_terms(classifier, text, title):
@@ -147,8 +149,9 @@ def test_a_job_titled_as_another_departments_head_gets_no_cpo_terms(classifier, 
 @pytest.mark.parametrize("text, title", [
     (CUSTOMER_DIRECTOR, None),  # nothing names the job
     (CUSTOMER_DIRECTOR, "Directeur·rice Parcours clients (H/F)"),  # a title that names no job
-    ("Ondéa recrute\n\n## Chief Customer Officer (H/F)\n\n" + CUSTOMER_DIRECTOR, None),  # not the page's title heading
-    ("# Nos offres\n\n# Chief Customer Officer (H/F)\n\n" + CUSTOMER_DIRECTOR, None),  # the second "# " heading
+    ("Ondéa recrute pour ses équipes.\n\n## Chief Customer Officer\n\n" + CUSTOMER_DIRECTOR, None),  # under a sentence
+    ("# Groupe Ondéa\n\nNous sommes 3 000 au service de nos clients.\n\n# Chief Customer Officer\n\n" + CUSTOMER_DIRECTOR,
+     None),  # a second "# " heading, under a sentence
     (CUSTOMER_DIRECTOR, "Chief Customer Officer / Head of Product (H/F)"),  # a product role named too
 ])
 def test_the_cpo_terms_count_when_the_jobs_title_names_no_other_job(classifier, text, title):
