@@ -93,6 +93,8 @@ def _write_model(directory: Path, analyzer: Analyzer, scorer: LinearTermScorer, 
         **manifest,
         "files": {name: sha256_of(directory / name) for name in CHECKED_FILES},
     }
+    # the date and the weights' digest: two models that differ in any weight never share a version
+    full.setdefault("model_version", f"{full['created'][:10].replace('-', '.')}-{full['files'][MODEL_FILE][:8]}")
     (directory / MANIFEST_FILE).write_text(json.dumps(full, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return full
 

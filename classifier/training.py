@@ -234,7 +234,6 @@ def train(examples: list[Example], out: Path, rules_directory: Path, seed: int =
         test_report = evaluate(score_conditions(analyse_both(posting_analyzer, test_set), scorer, mixing, rules_mixing),
                                test_labels, scorer.classes)
     manifest = {
-        "model_version": f"{time.strftime('%Y.%m.%d')}-{_digest_examples(examples)[:8]}",
         "seed": seed,
         "hyperparameters": {**model.get_params(), "folds": FOLDS, "C_grid": list(C_GRID), "C_tie": C_TIE},
         "training_data": {

@@ -107,6 +107,16 @@ def test_training_twice_with_the_same_seed_gives_identical_predictions(tmp_path)
     assert {"scikit-learn", "spacy"} <= set(manifest["libraries"])
     assert len(manifest["training_data"]["sha256"]) == 64 and len(manifest["rules"]["sha256"]) == 64
     assert manifest["training_data"]["test"] == len(corpus("test")[::6])
+    assert manifest["model_version"].endswith("-" + manifest["files"]["model.npz"][:8])
+
+
+def test_the_shipped_models_version_names_its_weights():
+    """The version is the training date and the digest of the weights: a model trained again on the
+    same corpus with other rules or code, whose weights differ, gets another version."""
+    manifest = json.loads((ROOT / "models" / "default" / "manifest.json").read_text(encoding="utf-8"))
+    date, digest = manifest["model_version"].split("-")
+    assert date == manifest["created"][:10].replace("-", ".")
+    assert digest == manifest["files"]["model.npz"][:8]
 
 
 def test_training_refuses_unknown_labels(tmp_path):
