@@ -102,7 +102,8 @@ def test_jsonl_is_built_from_the_drafts():
                                                          ("round15", "r15", 60), ("round16", "r16", 60),
                                                          ("round17", "r17", 60), ("round18", "r18", 60),
                                                          ("round19", "r19", 60), ("round20", "r20", 60),
-                                                         ("round21", "r21", 60), ("round22", "r22", 60)])
+                                                         ("round21", "r21", 60), ("round22", "r22", 60),
+                                                         ("round23", "r23", 60)])
 def test_held_out_rounds_are_built_from_their_drafts_and_kept_out_of_training(folder, prefix, at_least):
     """Round 4 (government digital services, agencies, start-up boards), round 6 (long pages
     where the job's work takes a few plain sentences) and round 7 (a blind test written after the
