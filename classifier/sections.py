@@ -31,7 +31,6 @@ SHORT_LINE_WORDS = 6
 NO_LIMIT = 10**9
 HEAD_CHARS = 100  # a longer line is no heading, menu item or title: only its start is read
 _TOP_HEADING = re.compile(r"[ \t]*#{1,3} +\S")  # a Markdown heading of level one to three
-_FIRST_HEADING = re.compile(r"^[ \t]*# +\S[^\n]*", re.M)  # a level-one Markdown heading
 # A longer line is read sentence by sentence (a text whose line breaks were lost, a long paragraph):
 # a legal phrase in it makes its sentence legal, not the whole posting, and "Profil : …" in its
 # middle opens the posting's section (a boilerplate heading there would run to the end of the text).
@@ -623,6 +622,8 @@ def _top_headings(text: str, sections: "Sections") -> tuple[tuple[int, int], ...
     headings of level one to three above its first sentence (a saved page's site name, then the
     job's title). A sentence is a line of more than HEADER_WORDS words or one that ends like a
     sentence, out of boilerplate (a cookie banner above the title is none)."""
+    if "#" not in text:
+        return ()
     found: list[tuple[int, int]] = []
     at = 0
     while at < len(text):
@@ -635,10 +636,23 @@ def _top_headings(text: str, sections: "Sections") -> tuple[tuple[int, int], ...
                 and sections.at(at) not in sections.boilerplate:
             break
         at = end + 1
-    first = _FIRST_HEADING.search(text)
-    if first and first.span() not in found:
-        found.append(first.span())
+    first = _first_level_one_heading(text)
+    if first and first not in found:
+        found.append(first)
     return tuple(found)
+
+
+def _first_level_one_heading(text: str) -> tuple[int, int] | None:
+    """Where the text's first "# …" line stands (str.find: a multi-line regular expression is slower)."""
+    at = text.find("# ")
+    while at >= 0:
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        if not text[start:at].strip(" \t") and text[at + 2:end].strip():
+            return start, end
+        at = text.find("# ", at + 2)
+    return None
 
 
 def _line_span(text: str, start: int) -> tuple[int, int]:
@@ -659,7 +673,7 @@ class Sections:
     kinds: list[str]
     boilerplate: frozenset[str]
     header_start: int | None = None  # where the title begins on a header line that names its field ("Poste : …")
-    top_headings: tuple[tuple[int, int], ...] = ()  # the Markdown headings above the first sentence: the page's title
+    top_headings: tuple[tuple[int, int], ...] = ()  # the page's title headings (see `_top_headings`)
 
     def in_top_heading(self, offset: int) -> bool:
         return any(start <= offset < end for start, end in self.top_headings)
