@@ -50,6 +50,8 @@ def hostile_postings(size: int) -> dict[str, tuple[str, str]]:
         f"{size // 2:,} '](' in a row": ("plain", "Product Owner " + "](" * (size // 2)),
         f"{size // 4:,} '[a](' in a row": ("plain", "Product Owner " + "[a](" * (size // 4)),
         f"{size // 7:,} '[a](b) ' links": ("plain", "Product Owner " + "[a](b) " * (size // 7)),
+        f"{size // 4:,} 'a # ' on one line": ("plain", "Product Owner " + "a # " * (size // 4)),
+        f"{size // 5:,} '## x' lines": ("plain", "Product Owner\n" + "## x\n" * (size // 5)),
     }
 
 

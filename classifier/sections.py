@@ -619,17 +619,19 @@ class Sectioner:
 
 def _top_headings(text: str, sections: "Sections") -> tuple[tuple[int, int], ...]:
     """Where the page's title headings stand: its first level-one Markdown heading ("# …"), and the
-    headings of level one to three above its first sentence (a saved page's site name, then the
-    job's title). A sentence is a line of more than HEADER_WORDS words or one that ends like a
-    sentence, out of boilerplate (a cookie banner above the title is none)."""
+    headings of level one to three above its first sentence, among its first TOP_LINES lines (a
+    saved page's site name, then the job's title). A sentence is a line of more than HEADER_WORDS
+    words or one that ends like a sentence, out of boilerplate (a cookie banner above the title is
+    none)."""
     if "#" not in text:
         return ()
     found: list[tuple[int, int]] = []
-    at = 0
-    while at < len(text):
+    at, read = 0, 0
+    while at < len(text) and read < TOP_LINES:
         end = text.find("\n", at)
         end = len(text) if end < 0 else end
         line = text[at:end]
+        read += not line.isspace() and line != ""
         if _TOP_HEADING.match(line):
             found.append((at, end))
         elif (len(line.split()) > HEADER_WORDS or line.rstrip().endswith((".", "!", "?"))) \
@@ -643,14 +645,18 @@ def _top_headings(text: str, sections: "Sections") -> tuple[tuple[int, int], ...
 
 
 def _first_level_one_heading(text: str) -> tuple[int, int] | None:
-    """Where the text's first "# …" line stands (str.find: a multi-line regular expression is slower)."""
+    """Where the text's first "# …" line stands (str.find: a multi-line regular expression is slower).
+    Only the spaces before a "# " are read back, so that a line of many "# " stays linear."""
     at = text.find("# ")
     while at >= 0:
-        start = text.rfind("\n", 0, at) + 1
-        end = text.find("\n", at)
-        end = len(text) if end < 0 else end
-        if not text[start:at].strip(" \t") and text[at + 2:end].strip():
-            return start, end
+        start = at
+        while start and text[start - 1] in " \t":
+            start -= 1
+        if not start or text[start - 1] == "\n":
+            end = text.find("\n", at)
+            end = len(text) if end < 0 else end
+            if text[at + 2:end].strip():
+                return start, end
         at = text.find("# ", at + 2)
     return None
 
