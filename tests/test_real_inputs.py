@@ -140,6 +140,12 @@ def test_the_headings_that_title_a_page(sectioner, text, titles):
     assert [text[start:end] for start, end in sectioner.sections(text).top_headings] == titles
 
 
+def test_only_the_top_of_a_page_of_headings_titles_it(sectioner):
+    """A page of 40,000 headings is read as far as its top lines (TOP_LINES), not to its end."""
+    text = "## Product Owner\n" * 40_000
+    assert sectioner.sections(text).top_headings == tuple((17 * i, 17 * i + 16) for i in range(12))
+
+
 def test_only_a_few_words_stand_between_a_heading_and_its_colon(sectioner):
     """"Similar jobs on Hatchboard:" opens a list of other offers; a sentence that starts with the
     words of a heading and has a colon further on does not."""
