@@ -158,9 +158,10 @@ class PostingAnalyzer:
             if mentions.listed_together(text, first.end, second.start):
                 first.mention = second.mention = True
                 first.declared = second.declared = False
-        if sections.top_headings:
+        if roles:  # the page's title lines: its title headings, and the short lines at its top (`Sections.top`)
+            titles = sections.top_headings + tuple(sections.top(text))
             for hit in roles:
-                hit.headline = not hit.mention and sections.in_top_heading(hit.start)
+                hit.headline = not hit.mention and any(start <= hit.start < end for start, end in titles)
         body.content = body.content & ~sections.boilerplate_mask(body.starts)
         hits[:] = _product_role_over_other_jobs(hits, HEADER)
         _leave_role_names_to_the_rules(body, hits)

@@ -119,8 +119,9 @@ def supported_roles(hits: list[RuleHit]) -> set[str]:
 
 def names_another_job(hits: list[RuleHit]) -> bool:
     """True when the job's own title (the title, a role name the text declares as the job's, or one on
-    the page's title headings, `Sections.top_headings`) names a job that is not a product role
-    ("Chief Customer Officer", "# Head of Data"); the rule "no product role named" names none."""
+    the page's title lines: its title headings and the short lines at its top) names a job that is
+    not a product role ("Chief Customer Officer", "# Head of Data"); the rule "no product role
+    named" names none."""
     return any(h.kind == "role_name" and h.label == NO_ROLE and not h.unnamed
                and (family(h) in ("title", "declared") or h.headline) for h in hits)
 

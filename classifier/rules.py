@@ -85,7 +85,7 @@ class RuleHit:
     mention: bool = False  # a role name after "avec", "work with"… or in a list: a colleague's role, not the job's
     declared: bool = False  # a role name after "en tant que", "we're hiring a"…: the job's own role
     opens_gate: bool = True  # its rule's `opens_gate`
-    headline: bool = False  # on one of the page's title headings ("# Head of Data" at the top of the text)
+    headline: bool = False  # on one of the page's title lines: "# Head of Data", or a short line at its top
     unnamed: bool = False  # a hit of the rule "no product role named": a title or header line that names no job
     sentences: Sentences | None = dataclasses.field(default=None, repr=False, compare=False)
 

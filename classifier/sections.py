@@ -681,9 +681,6 @@ class Sections:
     header_start: int | None = None  # where the title begins on a header line that names its field ("Poste : …")
     top_headings: tuple[tuple[int, int], ...] = ()  # the page's title headings (see `_top_headings`)
 
-    def in_top_heading(self, offset: int) -> bool:
-        return any(start <= offset < end for start, end in self.top_headings)
-
     def at(self, offset: int) -> str:
         return self.kinds[bisect.bisect_right(self.starts, offset) - 1] if self.kinds else POSTING
 

@@ -136,6 +136,9 @@ def cpo_terms(result) -> float:
     ("# Ondéa — Carrières\n\n[Nos métiers](#) · [Offres](#)\n\n## Chief Customer Officer · Paris · CDI\n\n"
      + CUSTOMER_DIRECTOR, None),  # a heading under the site's name, above the first sentence
     ("Nous recrutons notre Directeur·rice de la relation client.\n\n" + CUSTOMER_DIRECTOR, None),  # declared
+    ("Ondéa Carrières\nChief Customer Officer (H/F)\nParis · CDI\n\n" + CUSTOMER_DIRECTOR, None),  # under the site's name
+    ("<nav><a>Accueil</a> | <a>Offres</a></nav><h1>Chief Customer Officer (H/F)</h1>"
+     + "".join(f"<p>{line}</p>" for line in CUSTOMER_DIRECTOR.splitlines()), None),  # a saved page's <h1>
 ])
 def test_a_job_titled_as_another_departments_head_gets_no_cpo_terms(classifier, text, title):
     """The executive committee, strategy and leadership open the CPO gate, and the model's CPO terms
