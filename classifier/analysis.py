@@ -158,17 +158,17 @@ class PostingAnalyzer:
             if mentions.listed_together(text, first.end, second.start):
                 first.mention = second.mention = True
                 first.declared = second.declared = False
-        if roles:  # the page's title lines: its title headings, and the short lines at its top (`Sections.top`)
-            titles = sections.top_headings + tuple(sections.top(text))
-            for hit in roles:
-                hit.headline = not hit.mention and any(start <= hit.start < end for start, end in titles)
+        top = sections.top(text)  # the header line and the short lines under it
+        titles = sections.top_headings + tuple(top)  # the page's title lines
+        for hit in roles:
+            hit.headline = not hit.mention and _within(hit.start, titles)
         body.content = body.content & ~sections.boilerplate_mask(body.starts)
         hits[:] = _product_role_over_other_jobs(hits, HEADER)
         _leave_role_names_to_the_rules(body, hits)
         header = sections.header(text)
         if header:
             unnamed = self._unnamed(text, [h for h in hits if h.section == HEADER], header, "text", HEADER)
-            if unnamed and not self._title_under_header(text, hits, sections.top(text)):
+            if unnamed and not self._title_under_header(text, hits, top):
                 hits += unnamed
         return sections
 
@@ -177,8 +177,8 @@ class PostingAnalyzer:
         masked title: the header was the site's name or menu ("EmploiCentral.fr", "Accueil · Offres"),
         and the job's title comes after it."""
         under = top[1:]
-        return any(h.kind == "role_name" and h.label != NO_ROLE and not h.mention
-                   and any(start <= h.start < end for start, end in under) for h in hits) \
+        return any(h.kind == "role_name" and h.label != NO_ROLE and not h.mention and _within(h.start, under)
+                   for h in hits) \
             or any(self.sectioner.unnamed.is_masked_below(text[start:end]) for start, end in under)
 
     def _unnamed(self, text: str, hits: list[RuleHit], span: tuple[int, int], field: str, section: str) -> list[RuleHit]:
@@ -204,6 +204,11 @@ class PostingAnalyzer:
         for hit in sorted(hits, key=lambda h: -h.start):
             text = text[: hit.start] + ROLE_MASK + text[hit.end:]
         return text
+
+
+def _within(offset: int, spans) -> bool:
+    """Whether `offset` falls in one of the (start, end) spans."""
+    return any(start <= offset < end for start, end in spans)
 
 
 def _product_role_over_other_jobs(hits: list[RuleHit], section: str) -> list[RuleHit]:
