@@ -38,6 +38,9 @@ LONGEST_RUN = 100
 RUN_PIECE = 64
 _LONG_RUN = re.compile(r"\S{%d,}" % LONGEST_RUN)
 _WORD_CHARACTER = re.compile(r"\w")
+# the typographic apostrophes of word processors and web pages ("l’équipe", "d’acceptation") as
+# the lemma table writes them: "l’" is then "le", a function word, not a content word of its own
+_APOSTROPHES = str.maketrans("’", "'")
 # an inclusive ending after a hyphen, which the tokenizer makes a word of its own ("chef-fe",
 # "directeur-trice"): it gets the key of spaces, so that "chef-fe de produit" meets "chef de produit"
 _HYPHENATED_ENDING = re.compile(r"(?<=[^\W\d_])-(?:fe|trice|rice|euse|se|e|es|ne|ère|ere|le|lle)(?![\w-])", re.IGNORECASE)
@@ -168,7 +171,7 @@ class Analyzer:
         line break or nothing."""
         if word.isspace():
             return LINE_BREAK if "\n" in word else ""
-        lower = visible(word).lower()
+        lower = visible(word).lower().translate(_APOSTROPHES)
         return key_of(self.lemmas.get(lower, lower))
 
     def _number(self, word: str) -> int:

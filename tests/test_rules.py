@@ -367,6 +367,21 @@ def test_a_head_of_the_product_team_named_by_the_job_is_a_colleague(classifier):
     assert [(h.rule_id, h.mention) for h in hits] == [("role.cpo", True), ("role.pm", False)]
 
 
+def test_the_typographic_apostrophe_reads_as_the_straight_one(classifier):
+    """Word processors and web pages write "l’équipe", "d’acceptation" (U+2019): the same keys, and
+    the same rules fire, as with "'"; the elided articles are function words, not content words."""
+    straight = ("Vous rédigez les user stories et leurs critères d'acceptation. Vous savez encadrer l'équipe "
+                "produit et suivre le chiffre d'affaires qu'elle génère.")
+    curly = straight.replace("'", "’")
+    fired = lambda text: sorted(h.rule_id for h in classifier.analyse(text).hits)  # noqa: E731
+    assert fired(curly) == fired(straight)
+    assert {"po.description_besoins", "cpo.encadrer_equipe_produit"} <= set(fired(curly))
+    analyzer = classifier.model.analyzer
+    assert analyzer(curly).keys == analyzer(straight).keys
+    assert analyzer(curly).content_keys() == analyzer(straight).content_keys()
+    assert "d'" not in analyzer(curly).content_keys()
+
+
 def test_a_hyphen_keeps_words_that_are_no_inclusive_ending():
     from classifier.keys import fold
 
