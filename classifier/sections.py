@@ -36,7 +36,9 @@ _TOP_HEADING = re.compile(r"[ \t]*#{1,3} +\S")  # a Markdown heading of level on
 # middle opens the posting's section (a boilerplate heading there would run to the end of the text).
 LONG_LINE = 1000
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+(?=\S)|\s+(?=[*•▪–-]\s)")
-_MARKUP = " \t#*_•·-–—>|:=[](){}\"'«»"
+# what is stripped from a folded line's ends: markup, and "?", which every character beyond Latin-1
+# folds to (bullets, dashes, arrows, emoji: "• Avantages", "— Offres similaires —", "💰 Benefits")
+_MARKUP = " \t#*_·->|:=[](){}\"'«»?"
 _SPACES = re.compile(r"\s+")
 _BULLET = re.compile(r"[ \t]*(?:[-*•▪◦–·]|\d{1,2}[.)])[ \t]")  # a list item's start
 ITEM_WORDS = 4  # a list item of duties says something; other offers' titles ("Product Owner H/F") are shorter

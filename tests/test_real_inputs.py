@@ -106,7 +106,10 @@ def test_a_salary_field_marks_its_line_not_the_rest_of_the_page(sectioner):
                                    "Also hiring: Product Manager Marketplace · UX Writer · Data Engineer",
                                    # the board or the employer named before the colon, on the list's line
                                    "Similar jobs on Hatchboard: Product Manager (Remote) · Site Reliability Engineer",
-                                   "Autres offres au siège : Product Manager Paiements (Paris) · Comptable"])
+                                   "Autres offres au siège : Product Manager Paiements (Paris) · Comptable",
+                                   # an executive-search firm's other searches, under the posting
+                                   "Other mandates at Fenwick Search\nProduct Manager Payments – Lyon\nCFO – Retail group",
+                                   "**Other current mandates:** Product Manager Payments (Lyon) · Chief Financial Officer"])
 def test_other_offers_in_the_words_of_more_boards(sectioner, block):
     text = f"Vos missions\n\nVous animez la marque et ses campagnes.\n\n{block}"
     assert sectioner.sections(text).at(text.index("Product Manager")) == "other_offers"
@@ -161,7 +164,8 @@ def test_an_unknown_heading_ends_a_boilerplate_section(sectioner):
 
 @pytest.mark.parametrize("heading", ["Your tasks", "Your missions", "Tes missions", "Your responsibilities",
                                      "What you should bring", "The position", "Votre mission :", "Key objectives",
-                                     "Your job", "Description de la mission"])
+                                     "Your job", "Description de la mission", "À propos de vous",
+                                     "À propos de la mission", "About this role", "About the position"])
 def test_the_jobs_own_heading_after_a_company_blurb_opens_the_posting(sectioner, heading):
     """Plain headings without markup or colon ("Who we are" / "Your tasks" / "What we offer") as agencies
     write them: the tasks must not stay in the company blurb, where they weigh nothing."""
@@ -171,6 +175,23 @@ def test_the_jobs_own_heading_after_a_company_blurb_opens_the_posting(sectioner,
     assert sections.at(text.index("We build")) == "company"
     assert sections.at(text.index("Own the backlog")) == "posting"
     assert sections.at(text.index("A learning budget")) == "benefits"
+
+
+@pytest.mark.parametrize("heading, kind", [
+    ("Employee benefits", "benefits"), ("That's what we offer:", "benefits"),
+    # a US federal announcement's conditions
+    ("Who may apply", "benefits"), ("Security clearance", "benefits"), ("Work schedule", "benefits"),
+    ("Application evaluation", "process"),
+    # headings led by a symbol beyond Latin-1: a bullet, a dash, an arrow, an emoji
+    ("• Avantages", "benefits"), ("— Offres similaires —", "other_offers"), ("▶ NOS AVANTAGES", "benefits"),
+    ("## 💰 Benefits", "benefits"), ("**🎁 Nos avantages**", "benefits"), ("✦ À propos de nous", "company"),
+    ("👉 Offres similaires", "other_offers"),
+])
+def test_more_headings_of_boilerplate(sectioner, heading, kind):
+    text = f"Vos missions\n\nVous priorisez le backlog.\n\n{heading}\n\nTickets restaurant, Chef de produit Lyon."
+    sections = sectioner.sections(text)
+    assert sections.at(text.index("Tickets")) == kind
+    assert sections.at(text.index("Vous priorisez")) == "posting"
 
 
 @pytest.mark.parametrize("line, legal", [
