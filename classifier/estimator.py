@@ -37,17 +37,26 @@ def term_lists(X) -> list:
     return X
 
 
+# The solver's stopping tolerance. scikit-learn's default (1e-4) stopped L-BFGS after 15 iterations
+# on the corpus, with weights 22 % (relative L2 distance) from the optimum and one 0.75 away: every
+# refit then landed somewhere else along the path, and small changes of the data moved many readings.
+# At 1e-6 (51 iterations, 2 s more) the weights are within 0.13 % of those at 1e-8.
+TOL = 1e-6
+
+
 class RoleModel(ClassifierMixin, BaseEstimator):
     """TF-IDF + logistic regression over term lists, with per-term explanations."""
 
     def __init__(self, C: float = 8.0, min_df: int = 2, sublinear_tf: bool = True,
-                 class_weight: str | None = "balanced", max_iter: int = 3000, norm_power: float = 1.0):
+                 class_weight: str | None = "balanced", max_iter: int = 3000, norm_power: float = 1.0,
+                 tol: float = TOL):
         self.C = C
         self.min_df = min_df
         self.sublinear_tf = sublinear_tf
         self.class_weight = class_weight
         self.max_iter = max_iter
         self.norm_power = norm_power
+        self.tol = tol
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -67,7 +76,7 @@ class RoleModel(ClassifierMixin, BaseEstimator):
         vectorizer = TfidfVectorizer(analyzer=_identity, min_df=self.min_df, sublinear_tf=self.sublinear_tf,
                                      lowercase=False, norm=None, use_idf=True, smooth_idf=True)
         self.vectorizer_ = vectorizer.fit(X)
-        self.linear_ = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter)
+        self.linear_ = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter, tol=self.tol)
         self.linear_.fit(self.tfidf(X), y)
         self.classes_ = self.linear_.classes_
         coef, intercept = self.linear_.coef_.astype(float), self.linear_.intercept_.astype(float)
