@@ -153,7 +153,7 @@ class PostingAnalyzer:
             hit.declared = not listed and cue == "declared"
             hit.mention = listed or discipline or cue == "mention" or (cue is None and (
                 mentions.names_a_group(text, hit.start, hit.end) or mentions.heads_a_list(text, hit.end)
-                or mentions.addresses_the_reader(text, hit.end)))
+                or mentions.addresses_the_reader(text, hit.end) or mentions.opens_a_relative_clause(text, hit.end)))
         for first, second in zip(roles, roles[1:]):
             if mentions.listed_together(text, first.end, second.start):
                 first.mention = second.mention = True

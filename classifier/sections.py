@@ -196,6 +196,7 @@ class MentionCues:
     other_party: tuple[str, ...] = ()  # words that, right before one, make it another party: "au PO", "fixées par le PO"
     peers: tuple[str, ...] = ()  # words that, right before one, make it the job's own role: "coach other PMs"
     genitive: tuple[str, ...] = ()  # endings of a noun that owns it, right before one: "the client's PO"
+    relative: tuple[str, ...] = ()  # relative pronouns that, after one and a comma, describe a third person
 
     @cached_property
     def _pattern(self) -> re.Pattern:
@@ -259,6 +260,16 @@ class MentionCues:
         """True when the role name ending at `end` is the subject of a clause about the reader ("la
         cheffe de produit vous aidera à choisir"): a colleague, since the job's own role is "vous"."""
         return self._addressing is not None and self._addressing.match(fold_in_place(text[end:end + 12])) is not None
+
+    @cached_property
+    def _relative(self) -> re.Pattern | None:
+        return re.compile(rf"[*_\"”»]*[ \t]*,[ \t]*(?:{_alternatives(self.relative)})(?![\w'])") if self.relative else None
+
+    def opens_a_relative_clause(self, text: str, end: int) -> bool:
+        """True when the role name ending at `end` is followed by a comma and a relative pronoun ("the
+        Product Owner, who decides what is built", "la Product Owner, qui organise le travail"): a third
+        person the clause describes, a colleague."""
+        return self._relative is not None and self._relative.match(fold_in_place(text[end:end + 16])) is not None
 
     @cached_property
     def _other_party(self) -> re.Pattern | None:
@@ -429,19 +440,19 @@ def load_unnamed_rule(data: dict, path: Path) -> UnnamedRule:
 def load_mention_cues(data: dict, path: Path) -> MentionCues:
     entry = data.get("mentions", {})
     names = ("declared", "before", "after", "possessive", "departments", "disciplines", "addressing", "other_party",
-             "peers", "genitive")
+             "peers", "genitive", "relative")
     lists = [entry.get(name, []) for name in names]
     window = entry.get("window", 40)
     if not all(map(_phrases, lists)) or \
             isinstance(window, bool) or not isinstance(window, int) or window < 1:
         raise RulesError(f"{path}: [mentions] needs 'declared' and 'before' (lists of words), 'window' "
                          "(a positive number) and may have 'after', 'possessive', 'departments', 'disciplines', "
-                         "'addressing', 'other_party', 'peers' and 'genitive' "
+                         "'addressing', 'other_party', 'peers', 'genitive' and 'relative' "
                          "(lists of words)")
-    declared, before, after, possessive, departments, disciplines, addressing, other_party, peers, genitive = (
+    declared, before, after, possessive, departments, disciplines, addressing, other_party, peers, genitive, relative = (
         tuple(_SPACES.sub(" ", fold_in_place(s)).strip() for s in v) for v in lists)
     return MentionCues(declared, before, window, after, possessive, departments, disciplines, addressing,
-                       other_party, peers, genitive)
+                       other_party, peers, genitive, relative)
 
 
 def load_title_fields(data: dict, path: Path) -> tuple[str, ...]:

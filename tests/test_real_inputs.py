@@ -348,6 +348,10 @@ def test_a_headings_plural_is_that_heading_but_a_longer_word_is_not(sectioner):
     ("L'équipe, organisée en agile, réunit un Product Owner côté client et huit développeurs.", True),
     ("Notre pôle produit rassemble aujourd'hui douze chefs de produit.", True),
     ("The studio brings together a product manager, two designers and five engineers.", True),
+    # a relative clause after a comma describes a third person; a declared cue before it still wins
+    ("Detail user stories at the request of the Product Owner, who decides what is built.", True),
+    ("L'équipe compte trois développeurs et Inès, la Product Owner, qui organise le travail.", True),
+    ("Nous recrutons notre Head of Product, qui rejoindra le comité de direction.", False),
     ("Nous recrutons 2 Product Owners pour nos squads Paiement et Crédit.", False),
     # or between two members each after "a", "une": the role names the job only when alone there
     ("You will join a squad of four engineers, a product manager and a designer.", True),
