@@ -129,13 +129,13 @@ class PostingAnalyzer:
         return found
 
     def _acronyms_as_meant(self, parts: list[tuple[Tokens, list[RuleHit]]]) -> list[list[RuleHit]]:
-        """The hits of each text of a posting (body, title), less those of acronyms that the title or
-        the body make mean something else."""
+        """The hits of each text of a posting (body, title), with its acronyms read as the title or
+        the body make them mean (see `RuleMatcher.acronyms_as_meant`)."""
         meanings: dict[str, set[str | None]] = {}
         for tokens, hits in parts:
-            for acronym, labels in self.matcher.acronym_meanings(hits, tokens.text).items():
-                meanings.setdefault(acronym, set()).update(labels)
-        return [self.matcher.without_other_acronyms(hits, tokens.text, meanings) for tokens, hits in parts]
+            for acronym, meant in self.matcher.acronym_meanings(hits, tokens.text).items():
+                meanings.setdefault(acronym, set()).update(meant)
+        return [self.matcher.acronyms_as_meant(hits, tokens.text, meanings) for tokens, hits in parts]
 
     def _place(self, body: Tokens, hits: list[RuleHit]) -> Sections:
         """The body's sections: each hit told its own, boilerplate tokens made no content words."""

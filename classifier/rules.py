@@ -289,15 +289,16 @@ class RuleMatcher:
         return self.hits_many([tokens], [field])[0]
 
     def acronym_meanings(self, hits: list[RuleHit], text: str) -> dict[str, set[str | None]]:
-        """What a text makes its acronyms mean: the label of the role named before one in brackets
-        ("Project Manager (PM)": OTHER), None when what stands there names no role ("bons de commande
-        (PO)"), and the label of a role whose initials spell it ("Chief Procurement Officer": CPO)."""
+        """What a text makes its acronyms mean: the rule of the role named before one in brackets
+        ("Project Manager (PM)": a project manager's), None when what stands there names no role
+        ("bons de commande (PO)"), and the rule of a role whose initials spell it ("Chief People
+        Officer": a head of another department's)."""
         meanings: dict[str, set[str | None]] = {}
         acronyms = {h.matched for h in hits if self.rules[h.rule_id].case_sensitive}
         if not acronyms:
             return meanings
         titles = [h for h in hits if h.kind == "role_name" and not self.rules[h.rule_id].case_sensitive]
-        ending = {h.end: h.label for h in titles}
+        ending = {h.end: h.rule_id for h in titles}
         for hit in hits:
             if hit.matched in acronyms and self.rules[hit.rule_id].case_sensitive:
                 before = _BRACKET_BEFORE.search(text, max(0, hit.start - 8), hit.start)
@@ -306,20 +307,28 @@ class RuleMatcher:
         for title in titles:
             initials = "".join(word[0] for word in _INITIALS.findall(title.matched)).upper()
             if initials in acronyms:
-                meanings.setdefault(initials, set()).add(title.label)
+                meanings.setdefault(initials, set()).add(title.rule_id)
         return meanings
 
-    def without_other_acronyms(self, hits: list[RuleHit], text: str,
-                               meanings: dict[str, set[str | None]]) -> list[RuleHit]:
-        """The hits, less those of an acronym that means something else here (`acronym_meanings`,
-        of the title and the text), and of a "PM" after a number: a time ("9 AM - 5 PM")."""
-        def other(hit: RuleHit) -> bool:
-            if not self.rules[hit.rule_id].case_sensitive:
-                return False
-            if hit.matched in meanings and hit.label not in meanings[hit.matched]:
-                return True
-            return hit.matched == "PM" and _TIME_BEFORE.search(text, max(0, hit.start - 3), hit.start) is not None
-        return [h for h in hits if not other(h)]
+    def acronyms_as_meant(self, hits: list[RuleHit], text: str, meanings: dict[str, set[str | None]]) -> list[RuleHit]:
+        """The hits, an acronym that means another role here (`acronym_meanings`, of the title and the
+        text) read as that role ("As CPO, you will…" after "Chief People Officer": a head of people,
+        whose context then says whether it is the job's), one that means no role or several dropped,
+        and a "PM" after a number dropped too: a time ("9 AM - 5 PM")."""
+        found = []
+        for hit in hits:
+            rule = self.rules[hit.rule_id]
+            meant = meanings.get(hit.matched) if rule.case_sensitive else None
+            if meant is not None and hit.label not in {self.rules[m].label for m in meant if m}:
+                if len(meant) == 1 and None not in meant:
+                    other = self.rules[next(iter(meant))]
+                    found.append(dataclasses.replace(hit, rule_id=other.id, label=other.label, kind=other.kind,
+                                                     weight=other.weight, opens_gate=other.opens_gate))
+                continue
+            if rule.case_sensitive and hit.matched == "PM" and _TIME_BEFORE.search(text, max(0, hit.start - 3), hit.start):
+                continue
+            found.append(hit)
+        return found
 
     def hits_many(self, texts: list[Tokens], fields: list[str]) -> list[list[RuleHit]]:
         """The rule hits of each of several texts (`fields` says which is a title), matched together."""

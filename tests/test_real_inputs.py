@@ -682,11 +682,12 @@ def test_mask_patterns_that_do_not_compile_are_refused(tmp_path):
 
 
 def test_an_acronym_the_posting_defines_as_another_role_is_that_roles(classifier):
-    """"Project Manager (PM)" makes the posting's PM a project manager: no hit for the product manager."""
+    """"Project Manager (PM)" makes the posting's PM a project manager: a hit of the project
+    manager's rule, none of the product manager's."""
     def roles(text):
         return [(h.rule_id, h.matched) for h in classifier.analyse(text).hits if h.kind == "role_name"]
     assert roles("Le Project Manager (PM) pilote le planning. Le PM anime le COPIL.") == \
-        [("role.chef_de_projet", "Project Manager")]
+        [("role.chef_de_projet", "Project Manager"), ("role.chef_de_projet", "PM"), ("role.chef_de_projet", "PM")]
     assert roles("Notre Product Manager (PM) porte la vision. Le PM anime la discovery.") == \
         [("role.pm", "Product Manager"), ("role.pm_acronym", "PM"), ("role.pm_acronym", "PM")]
 
@@ -699,9 +700,24 @@ def test_an_acronym_the_posting_defines_as_another_role_is_that_roles(classifier
 ])
 def test_an_acronym_that_means_something_else_here_names_no_product_role(classifier, title, text, acronym):
     """Defined in brackets after something else (in the title or the text), spelt by the initials of
-    another role the posting names, or a time: the acronym is not the product role's."""
+    another role the posting names, or a time: the acronym is not the product role's (it is the other
+    role's, when it names one)."""
     hits = classifier.analyse(text, title).hits
-    assert acronym in text and not [h for h in hits if h.matched == acronym and h.kind == "role_name"]
+    assert acronym in text and not [h for h in hits if h.matched == acronym and h.kind == "role_name"
+                                    and h.label != "OTHER"]
+
+
+def test_an_acronym_of_another_head_declared_as_the_job_closes_the_head_of_products_gate(classifier):
+    """"Chief People Officer", then "As our CPO, you will…": the job's own role is the head of people's,
+    declared, so the head of product's model terms (executive committee, strategy) do not count."""
+    from classifier.combine import model_gates
+
+    text = ("The CEO is appointing a Chief People Officer, a new position on the executive committee.\n\n"
+            "As our CPO, you will define the people strategy with the executive committee and lead HR.")
+    analysis = classifier.analyse(text)
+    acronym = [h for h in analysis.hits if h.matched == "CPO"]
+    assert [(h.label, h.declared) for h in acronym] == [("OTHER", True)]
+    assert model_gates(analysis.hits, classifier.classes)[classifier.classes.index("CPO")] == 0
 
 
 def test_an_acronym_the_posting_means_as_its_own_role_stays(classifier):
