@@ -76,7 +76,8 @@ class RoleModel(ClassifierMixin, BaseEstimator):
         vectorizer = TfidfVectorizer(analyzer=_identity, min_df=self.min_df, sublinear_tf=self.sublinear_tf,
                                      lowercase=False, norm=None, use_idf=True, smooth_idf=True)
         self.vectorizer_ = vectorizer.fit(X)
-        self.linear_ = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter, tol=self.tol)
+        self.linear_ = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
+                                          tol=self.tol)
         self.linear_.fit(self.tfidf(X), y)
         self.classes_ = self.linear_.classes_
         coef, intercept = self.linear_.coef_.astype(float), self.linear_.intercept_.astype(float)

@@ -326,7 +326,7 @@ class RuleMatcher:
                                                      weight=other.weight, opens_gate=other.opens_gate))
                 continue
             if rule.case_sensitive and hit.matched == "PM" and _TIME_BEFORE.search(text, max(0, hit.start - 3), hit.start):
-                continue
+                continue  # a time
             found.append(hit)
         return found
 

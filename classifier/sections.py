@@ -263,7 +263,10 @@ class MentionCues:
 
     @cached_property
     def _relative(self) -> re.Pattern | None:
-        return re.compile(rf"[*_\"”»]*[ \t]*,[ \t]*(?:{_alternatives(self.relative)})(?![\w'])") if self.relative else None
+        """A comma and a relative pronoun, after the name's closing emphasis or quote (folded: "”" is "?")."""
+        if not self.relative:
+            return None
+        return re.compile(rf"[*_\"?»]*[ \t]*,[ \t]*(?:{_alternatives(self.relative)})(?![\w'])")
 
     def opens_a_relative_clause(self, text: str, end: int) -> bool:
         """True when the role name ending at `end` is followed by a comma and a relative pronoun ("the
