@@ -197,6 +197,7 @@ class MentionCues:
     peers: tuple[str, ...] = ()  # words that, right before one, make it the job's own role: "coach other PMs"
     genitive: tuple[str, ...] = ()  # endings of a noun that owns it, right before one: "the client's PO"
     relative: tuple[str, ...] = ()  # relative pronouns that, after one and a comma, describe a third person
+    opening: tuple[str, ...] = ()  # words that, opening a sentence right before one, declare it: "As PO, you…"
 
     @cached_property
     def _pattern(self) -> re.Pattern:
@@ -225,6 +226,8 @@ class MentionCues:
             return owner
         line_start = text.rfind("\n", 0, start) + 1
         folded = before[len(before) - (start - max(line_start, start - self.window)):]
+        if self._opening is not None and self._opening.search(folded):
+            return "declared"
         previous = last = None
         for found in self._pattern.finditer(folded):
             if found.lastgroup == "possessive" and len(folded[found.end():].split()) > 1:
@@ -260,6 +263,14 @@ class MentionCues:
         """True when the role name ending at `end` is the subject of a clause about the reader ("la
         cheffe de produit vous aidera à choisir"): a colleague, since the job's own role is "vous"."""
         return self._addressing is not None and self._addressing.match(fold_in_place(text[end:end + 12])) is not None
+
+    @cached_property
+    def _opening(self) -> re.Pattern | None:
+        """One of `opening` at the start of a line or a sentence (after markup or a bullet, folded to
+        "?"), right before the role name."""
+        if not self.opening:
+            return None
+        return re.compile(rf"(?:^|[.!?:;][ \t]+)[ \t*_#>?-]*(?:{_alternatives(self.opening)})[ \t]+[*_]*$")
 
     @cached_property
     def _relative(self) -> re.Pattern | None:
@@ -443,19 +454,19 @@ def load_unnamed_rule(data: dict, path: Path) -> UnnamedRule:
 def load_mention_cues(data: dict, path: Path) -> MentionCues:
     entry = data.get("mentions", {})
     names = ("declared", "before", "after", "possessive", "departments", "disciplines", "addressing", "other_party",
-             "peers", "genitive", "relative")
+             "peers", "genitive", "relative", "opening")
     lists = [entry.get(name, []) for name in names]
     window = entry.get("window", 40)
     if not all(map(_phrases, lists)) or \
             isinstance(window, bool) or not isinstance(window, int) or window < 1:
         raise RulesError(f"{path}: [mentions] needs 'declared' and 'before' (lists of words), 'window' "
                          "(a positive number) and may have 'after', 'possessive', 'departments', 'disciplines', "
-                         "'addressing', 'other_party', 'peers', 'genitive' and 'relative' "
+                         "'addressing', 'other_party', 'peers', 'genitive', 'relative' and 'opening' "
                          "(lists of words)")
-    declared, before, after, possessive, departments, disciplines, addressing, other_party, peers, genitive, relative = (
-        tuple(_SPACES.sub(" ", fold_in_place(s)).strip() for s in v) for v in lists)
+    (declared, before, after, possessive, departments, disciplines, addressing, other_party, peers, genitive, relative,
+     opening) = (tuple(_SPACES.sub(" ", fold_in_place(s)).strip() for s in v) for v in lists)
     return MentionCues(declared, before, window, after, possessive, departments, disciplines, addressing,
-                       other_party, peers, genitive, relative)
+                       other_party, peers, genitive, relative, opening)
 
 
 def load_title_fields(data: dict, path: Path) -> tuple[str, ...]:

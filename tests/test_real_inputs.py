@@ -352,6 +352,8 @@ def test_a_headings_plural_is_that_heading_but_a_longer_word_is_not(sectioner):
     ("Detail user stories at the request of the Product Owner, who decides what is built.", True),
     ("L'équipe compte trois développeurs et Inès, la Product Owner, qui organise le travail.", True),
     ("Nous recrutons notre Head of Product, qui rejoindra le comité de direction.", False),
+    # "As" opening a sentence declares the job's own role; "such as" is no cue
+    ("You will work closely with the designers. As Product Owner, you will own the backlog.", False),
     ("Nous recrutons 2 Product Owners pour nos squads Paiement et Crédit.", False),
     # or between two members each after "a", "une": the role names the job only when alone there
     ("You will join a squad of four engineers, a product manager and a designer.", True),
@@ -705,6 +707,18 @@ def test_an_acronym_that_means_something_else_here_names_no_product_role(classif
     hits = classifier.analyse(text, title).hits
     assert acronym in text and not [h for h in hits if h.matched == acronym and h.kind == "role_name"
                                     and h.label != "OTHER"]
+
+
+@pytest.mark.parametrize("text, declared", [
+    ("As Product Owner, you will own the backlog of the claims squad.", True),
+    ("## What you'll do\n\n- As Head of Product you will lead four product managers.", True),
+    ("The squad ships weekly. As Product Manager for Payments, you decide what comes next.", True),
+    ("We hire roles such as product managers and designers.", False),
+    ("Experience as Product Owner in a bank is a plus.", False),
+])
+def test_as_opening_a_sentence_declares_the_jobs_role(classifier, text, declared):
+    roles = [h for h in classifier.analyse(text).hits if h.kind == "role_name"]
+    assert roles and roles[0].declared is declared
 
 
 def test_an_acronym_of_another_head_declared_as_the_job_closes_the_head_of_products_gate(classifier):
