@@ -172,6 +172,12 @@ def _right_before(cues: tuple[str, ...], gap: str) -> re.Pattern | None:
     return re.compile(rf"(?<![\w'])(?:{_alternatives(cues)}){gap}$") if cues else None
 
 
+def _starts_after(pattern: re.Pattern | None, text: str, end: int, reach: int) -> bool:
+    """Whether `pattern` matches the folded text that starts at `end` (its `reach` characters), right
+    after a role name; False without a pattern (no cues)."""
+    return pattern is not None and pattern.match(fold_in_place(text[end:end + reach])) is not None
+
+
 def _alternatives(cues: tuple[str, ...]) -> str:
     """Folded cue words as alternatives of a regular expression, any run of spaces between their
     words; an expression that meets nothing when there are none."""
@@ -253,7 +259,7 @@ class MentionCues:
         team", or a department ("la Direction Produit", which the stem of "directeur" meets)."""
         if _first_word(fold_in_place(text[start:end])) in self.departments:
             return True
-        return self._group is not None and self._group.match(fold_in_place(text[end:end + 40])) is not None
+        return _starts_after(self._group, text, end, 40)
 
     @cached_property
     def _addressing(self) -> re.Pattern | None:
@@ -262,7 +268,7 @@ class MentionCues:
     def addresses_the_reader(self, text: str, end: int) -> bool:
         """True when the role name ending at `end` is the subject of a clause about the reader ("la
         cheffe de produit vous aidera à choisir"): a colleague, since the job's own role is "vous"."""
-        return self._addressing is not None and self._addressing.match(fold_in_place(text[end:end + 12])) is not None
+        return _starts_after(self._addressing, text, end, 12)
 
     @cached_property
     def _opening(self) -> re.Pattern | None:
@@ -283,7 +289,7 @@ class MentionCues:
         """True when the role name ending at `end` is followed by a comma and a relative pronoun ("the
         Product Owner, who decides what is built", "la Product Owner, qui organise le travail"): a third
         person the clause describes, a colleague."""
-        return self._relative is not None and self._relative.match(fold_in_place(text[end:end + 16])) is not None
+        return _starts_after(self._relative, text, end, 16)
 
     @cached_property
     def _other_party(self) -> re.Pattern | None:
