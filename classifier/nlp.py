@@ -41,6 +41,9 @@ _WORD_CHARACTER = re.compile(r"\w")
 # the typographic apostrophes of word processors and web pages ("l’équipe", "d’acceptation") as
 # the lemma table writes them: "l’" is then "le", a function word, not a content word of its own
 _APOSTROPHES = str.maketrans("’", "'")
+# the Unicode hyphen and the non-breaking hyphen of word processors ("Product‑Owner", "e‑commerce")
+# are read as "-": the tokenizer splits words at it, and it is a joiner, as in "Product-Owner"
+_HYPHENS = str.maketrans("\u2010\u2011", "--")
 # an inclusive ending after a hyphen, which the tokenizer makes a word of its own ("chef-fe",
 # "directeur-trice"): it gets the key of spaces, so that "chef-fe de produit" meets "chef de produit"
 _HYPHENATED_ENDING = re.compile(r"(?<=[^\W\d_])-(?:fe|trice|rice|euse|se|e|es|ne|ère|ere|le|lle)(?![\w-])", re.IGNORECASE)
@@ -205,15 +208,17 @@ class Analyzer:
         return Doc(self.vocab, words=words, spaces=spaces)
 
     def __call__(self, text: str) -> Tokens:
-        doc = self.tokenize(text)
+        # the words are read with their hyphens as "-": the same length, so offsets index `text`
+        read = text.translate(_HYPHENS) if "\u2010" in text or "\u2011" in text else text
+        doc = self.tokenize(read)
         if not len(doc):
             return Tokens(text, doc, np.zeros(0, np.int64), [], [], np.zeros(0, bool), self.table)
         starts, lengths = doc.to_array([IDX, LENGTH]).T.tolist()
         ends = [s + n for s, n in zip(starts, lengths)]
         known, number = self._numbers.get, self._number
-        numbers = np.array([known(w) or number(w) for w in map(text.__getitem__, map(slice, starts, ends))])
-        if "-" in text:
-            for ending in _HYPHENATED_ENDING.finditer(text):
+        numbers = np.array([known(w) or number(w) for w in map(read.__getitem__, map(slice, starts, ends))])
+        if "-" in read:
+            for ending in _HYPHENATED_ENDING.finditer(read):
                 at = bisect_left(starts, ending.start() + 1)
                 if at < len(starts) and starts[at] == ending.start() + 1:
                     numbers[at] = 0

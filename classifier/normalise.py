@@ -1,7 +1,8 @@
 """Text in: turn a posting (plain text, Markdown or an HTML fragment) into the text that is analysed.
 
-Plain text and Markdown are analysed as written (only Unicode NFC is applied), so evidence offsets
-index the input itself. HTML fragments are converted to readable text first: tags become line
+Plain text and Markdown are analysed as written (only Unicode NFC is applied, and C1 control
+characters are read as Windows-1252, one character for one), so evidence offsets index the input
+itself. HTML fragments are converted to readable text first: tags become line
 breaks or bullets, entities are decoded, whitespace is folded; offsets then index that text, which
 the result carries as `text`.
 
@@ -42,6 +43,12 @@ _REFERENCE = re.compile(r"&(#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[a-zA-Z][a-zA-Z0
 # blank lines, matched from their first line break: the regex engine skips ahead much faster.
 _SPACES = re.compile(r"[\t\u00a0\u202f\u2009][ \t\u00a0\u202f\u2009]*| [ \t\u00a0\u202f\u2009]+")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*")  # the spaces before the first line break go with the line strips
+# C1 control characters are Windows-1252's punctuation read as Latin-1 (a page declared ISO-8859-1,
+# an export opened with the wrong encoding): "l\x92équipe", "c\x9cur", "\x93agile\x94". They are read
+# as Windows-1252, as browsers do (the five codes it leaves undefined stay as they are).
+_C1 = re.compile("[\x80-\x9f]")
+_C1_AS_WINDOWS_1252 = {code: bytes([code]).decode("cp1252") for code in range(0x80, 0xA0)
+                       if code not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
 
 
 def looks_like_html(text: str) -> bool:
@@ -124,7 +131,10 @@ def has_words(text: str) -> bool:
 
 
 def normalise(text: str) -> str:
-    """The text to analyse and quote: NFC, HTML converted when the input is HTML."""
+    """The text to analyse and quote: C1 controls read as Windows-1252, NFC, HTML converted when the
+    input is HTML."""
+    if _C1.search(text):
+        text = text.translate(_C1_AS_WINDOWS_1252)
     text = unicodedata.normalize("NFC", text)
     if looks_like_html(text):
         text = html_to_text(text)

@@ -96,6 +96,21 @@ def test_encoding_option_reads_cp1252(tmp_path):
     assert json.loads(done.stdout)["label"] == "PO"
 
 
+def test_a_cp1252_file_read_as_latin_1_reads_as_cp1252(tmp_path):
+    """`--encoding latin-1` (or a tool that did so) on a Windows export turns its apostrophes, "œ" and
+    quotes into C1 control characters: they are read as Windows-1252, as browsers do."""
+    text = ("Nous recrutons notre Product Owner pour l’équipe « cœur de métier ». Vous priorisez le backlog, "
+            "rédigez les user stories et leurs critères d’acceptation – et animez la démo de fin de sprint.")
+    path = tmp_path / "windows.txt"
+    path.write_bytes(text.encode("cp1252"))
+    as_latin_1 = json.loads(run("classify", "--encoding", "latin-1", "--format", "json", str(path)).stdout)
+    as_cp1252 = json.loads(run("classify", "--encoding", "cp1252", "--format", "json", str(path)).stdout)
+    assert "\x92" in path.read_bytes().decode("latin-1")
+    assert as_latin_1["text"] == text == as_cp1252["text"]
+    assert as_latin_1["label"] == as_cp1252["label"] == "PO"
+    assert as_latin_1["explanation"] == as_cp1252["explanation"]
+
+
 def test_broken_rule_file(tmp_path):
     (tmp_path / "fr.toml").write_text("[[rule]]\nid = 'po.x'\nlabel = 'PO'\nkind = 'activity'\nweight = -1\n"
                                       "source = 7\nphrases = ['scrum']\n", encoding="utf-8")

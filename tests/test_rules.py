@@ -382,6 +382,24 @@ def test_the_typographic_apostrophe_reads_as_the_straight_one(classifier):
     assert "d'" not in analyzer(curly).content_keys()
 
 
+@pytest.mark.parametrize("hyphen", ["\u2010", "\u2011"])
+def test_the_unicode_hyphens_read_as_the_ascii_one(classifier, hyphen):
+    """Word processors write the non-breaking hyphen (U+2011) and typeset texts the Unicode one
+    (U+2010): "Product‑Owner", "chef‑fe de produit", "e‑commerce" read as with "-", while quotes
+    and offsets keep the text as written."""
+    ascii_text = ("Nous recrutons notre Product-Owner, un·e chef-fe de produit l'accompagne. Vous pilotez le "
+                  "back-office e-commerce et rédigez les user-stories.")
+    text = ascii_text.replace("-", hyphen)
+    found = lambda t: sorted((h.rule_id, h.start, h.end) for h in classifier.analyse(t).hits)  # noqa: E731
+    assert found(text) == found(ascii_text)
+    assert {"role.po", "role.pm"} <= {rule_id for rule_id, _, _ in found(text)}
+    analyzer = classifier.model.analyzer
+    assert analyzer(text).keys == analyzer(ascii_text).keys
+    result = classifier.classify(text)
+    assert all(result.text[h.start:h.end] == h.matched and hyphen in h.matched
+               for rule in result.explanation["PO"].rules if rule.rule_id == "role.po" for h in rule.hits)
+
+
 def test_a_hyphen_keeps_words_that_are_no_inclusive_ending():
     from classifier.keys import fold
 
