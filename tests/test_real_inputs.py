@@ -401,7 +401,9 @@ def test_the_field_product_management_is_no_jobs_name(classifier, text, mention)
                                   "Your role as Product Owner", "We need a Product Manager to own our roadmap.",
                                   "Nous recherchons notre futur·e Product Owner.",
                                   "You'll join the Rider Experience squad as its Product Owner.",
-                                  "Ferralia is recruiting a Product Manager for its digital department."])
+                                  "Ferralia is recruiting a Product Manager for its digital department.",
+                                  "Halden Search has been retained to appoint its first VP Product.",
+                                  "After its Series B, Keystay is appointing a Head of Product."])
 def test_a_role_the_posting_declares_its_own_is_declared(classifier, line):
     hits = [h for h in classifier.analyse(f"Introduction.\n{line}").hits if h.kind == "role_name"]
     assert hits and all(h.declared and not h.mention for h in hits)
@@ -732,6 +734,23 @@ def test_an_acronym_of_another_head_declared_as_the_job_closes_the_head_of_produ
     acronym = [h for h in analysis.hits if h.matched == "CPO"]
     assert [(h.label, h.declared) for h in acronym] == [("OTHER", True)]
     assert model_gates(analysis.hits, classifier.classes)[classifier.classes.index("CPO")] == 0
+
+
+def test_an_executive_search_mandate_for_another_head_closes_the_head_of_products_gate(classifier):
+    """An executive search's page "retained … to appoint its first Chief Marketing Officer" declares
+    the job: its executive committee, board and strategy are the head of marketing's, and the head of
+    product named among the committee's members is a colleague."""
+    from classifier.combine import model_gates
+
+    text = ("Maybrook Search has been retained by a meal-planning app to appoint its first Chief Marketing "
+            "Officer.\n\nThe CMO will report to the CEO and join an executive committee of six, alongside "
+            "the CFO, CTO, Chief Product Officer and COO. The appointee will set the marketing strategy, own "
+            "the brand and a budget of £18m, and lead a team of 34 across brand, CRM and partnerships.")
+    analysis = classifier.analyse(text)
+    head_of_marketing = next(h for h in analysis.hits if h.matched == "Chief Marketing Officer")
+    assert head_of_marketing.label == "OTHER" and head_of_marketing.declared
+    assert model_gates(analysis.hits, classifier.classes)[classifier.classes.index("CPO")] == 0
+    assert classifier.classify(text).label == "OTHER"
 
 
 def test_an_acronym_the_posting_means_as_its_own_role_stays(classifier):

@@ -272,6 +272,16 @@ def test_a_head_of_product_listed_after_another_department_head_is_a_colleague(c
     assert heads and all(h.mention for h in heads)
 
 
+def test_two_role_names_across_a_sentence_end_are_not_listed_together(classifier):
+    """"… et un Product Owner.\n\nLe PO : construit…" names a team's member, then the job of a career
+    guide's page: a full stop ends a sentence, not an item of a list."""
+    text = "Chaque squad compte huit personnes et un Product Owner.\n\nLe PO construit et priorise le backlog."
+    roles = [h for h in classifier.analyse(text).hits if h.kind == "role_name"]
+    assert [h.matched for h in roles] == ["Product Owner", "PO"] and not roles[1].mention
+    listed = classifier.analyse("Vous animez la communauté des Product Managers et des Product Owners du groupe.").hits
+    assert [h.mention for h in listed if h.kind == "role_name"] == [True, True]
+
+
 @pytest.mark.parametrize("title, rule_id", [
     ("VP Product & Design", "role.cpo"),  # "&" joins two things: not "product designer"
     ("Head of Product & Design (H/F)", "role.cpo"),
