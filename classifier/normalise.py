@@ -2,9 +2,9 @@
 
 Plain text and Markdown are analysed as written (only Unicode NFC is applied, and C1 control
 characters are read as Windows-1252, one character for one), so evidence offsets index the input
-itself. HTML fragments are converted to readable text first: tags become line
-breaks or bullets, entities are decoded, whitespace is folded; offsets then index that text, which
-the result carries as `text`.
+itself. HTML fragments are converted to readable text first: tags become line breaks or bullets,
+entities are decoded, whitespace is folded; offsets then index that text, which the result carries
+as `text`.
 
 HTML is read by `HtmlToText`, a scanner that follows HTML's tokenization rules (tags with quoted
 attribute values, comments, `<!…>` and `<?…>` declarations, the raw text of `<script>` and

@@ -163,6 +163,7 @@ _MIDDLE_BEFORE = re.compile(_ITEMS_THEN_COMMA + _INDEFINITE + r"[*_\"“«]*$", 
 _MIDDLE_AFTER = re.compile(r"[*_\"”»]*[ \t]*(?:[,;][ \t]*(?:(?:and|et|&)[ \t]+)?|[ \t]+(?:and|et|&)[ \t]+)"
                            r"(?:" + _INDEFINITE + r"|des\s+|\d{1,3}\s+)\w", re.I)
 # what may stand between two role names that are only listed: "designers, developers and the product owner"
+# (not a full stop: it ends a sentence, "… et un Product Owner. Le PO construit…", not an item)
 _ENUMERATION = re.compile(r"\s*(?:,|;|&|\band\b|\bet\b|\bor\b|\bou\b)[\s,]*"
                           r"(?:(?:and|et|or|ou|the|a|an|les|des|de|du|la|le|un|une)\s+)*$", re.I)
 
