@@ -1,4 +1,4 @@
-"""Batch classification of CSV and JSON Lines files: every input row gives exactly one output row,
+"""Batch classification of CSV, JSON Lines and Excel files: every input row gives exactly one output row,
 in input order, streamed with flat memory, optionally on several processes; the output file
 appears complete or not at all.
 """
@@ -7,7 +7,6 @@ from __future__ import annotations
 import ctypes
 import csv
 import gc
-import io
 import json
 import multiprocessing
 import os
@@ -23,7 +22,7 @@ from .errors import EXIT_INTERRUPTED, ClassifierError, InputError, OutputError
 from .explain import RowResult
 from .htmlreport import BatchReport
 from .rules import CLASSES
-from .tables import Row, has_surrogate, open_text, read_csv, read_jsonl, shorten
+from .tables import Row, has_surrogate, shorten, table_rows
 
 CHUNK_ROWS = 64
 PARTIAL = ".classify-partial-"  # `.<output name>.classify-partial-<pid>`: an output being written
@@ -164,15 +163,16 @@ class Progress:
 
 
 class RowWriter:
-    """Writes rows with their result cells as the batch output: CSV (Excel's form with `excel`) or JSON Lines."""
+    """Writes rows with their result cells as the batch output: CSV (Excel's form with `excel`, tabs
+    with `delimiter="\t"`) or JSON Lines."""
 
-    def __init__(self, stream: Output, output_format: str, header: list[str], excel: bool):
+    def __init__(self, stream: Output, output_format: str, header: list[str], excel: bool, delimiter: str = ","):
         self.stream = stream
         self.output_format = output_format
         self.names = result_names(header)
         self.decimal_comma = excel
         if output_format == "csv":
-            self.csv = csv.writer(stream, delimiter=";" if excel else ",", lineterminator="\r\n" if excel else "\n")
+            self.csv = csv.writer(stream, delimiter=";" if excel else delimiter, lineterminator="\r\n" if excel else "\n")
             if excel:
                 stream.write("\ufeff")
             self.header = header
@@ -192,6 +192,18 @@ class RowWriter:
                 line = json.dumps({**source, **named})
             self.stream.write(line + "\n")
 
+    def finish(self) -> None:
+        """Nothing left to write: each row was written as it came."""
+
+
+def writer_for(target: Output, output_format: str, header: list[str], columns, excel: bool, delimiter: str):
+    """The writer of the batch output in `output_format` ("csv", "jsonl" or "xlsx")."""
+    if output_format == "xlsx":
+        from .workbooks import WorkbookWriter
+
+        return WorkbookWriter(target, header, result_names(header), NUMBER_COLUMNS, columns.text)
+    return RowWriter(target, output_format, header, excel, delimiter)
+
 
 def _number(column: str, value: str):
     """Probabilities as JSON numbers in JSON Lines output."""
@@ -201,21 +213,16 @@ def _number(column: str, value: str):
 def run_batch(source: str, input_format: str, output: str | None, output_format: str, *, excel: bool = False,
               jobs: int = 1, quiet: bool = False, encoding: str | None = None, delimiter: str | None = None,
               columns: dict | None = None, model: str | None = None, rules: str | None = None,
-              report: str | None = None) -> BatchSummary:
-    """Classify every row of a CSV or JSONL file into `output` (a path, or standard output when None);
-    with `report`, also write an HTML summary page there."""
-    stream, used = open_text(source, encoding)
+              report: str | None = None, sheet: str | None = None, output_delimiter: str = ",") -> BatchSummary:
+    """Classify every row of a CSV, JSONL or Excel file into `output` (a path, or standard output when
+    None); with `report`, also write an HTML summary page there."""
     rows_done = errors = 0
-    with stream:
-        if input_format == "jsonl":
-            header, found, rows = read_jsonl(stream, used, columns or {})
-        else:
-            header, found, rows = read_csv(stream, used, delimiter, columns or {})
+    with table_rows(source, input_format, encoding, delimiter, columns or {}, sheet) as (header, found, rows):
         overview = BatchReport(found) if report else None
         target = Output(output)
         progress = Progress(sys.stderr.isatty() and not quiet)
         try:
-            writer = RowWriter(target, output_format, header, excel)
+            writer = writer_for(target, output_format, header, found, excel, output_delimiter)
             for row, cells in classified_rows(rows, jobs, model, rules):
                 writer.write(row, cells)
                 rows_done += 1
@@ -223,6 +230,7 @@ def run_batch(source: str, input_format: str, output: str | None, output_format:
                 if overview is not None:
                     overview.add(row, cells)
                 progress.update(rows_done)
+            writer.finish()
             target.commit()
         except KeyboardInterrupt:
             target.discard()
@@ -282,6 +290,10 @@ class Output:
 
     def write(self, text: str) -> None:
         self._attempt(self.stream.write, text.encode("utf-8"))
+
+    def save_with(self, save) -> None:
+        """Let `save` write binary content (a workbook) to the output stream."""
+        self._attempt(save, self.stream)
 
     def commit(self) -> None:
         """The output complete: the file renamed into place, or standard output flushed."""

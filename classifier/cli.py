@@ -19,7 +19,10 @@ import click
 from . import __version__
 from .errors import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_ROW_ERRORS, ClassifierError, InputError
 
-BATCH_EXTENSIONS = {".csv": "csv", ".tsv": "csv", ".txt": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+# .xls and .ods are read as workbooks to be refused with a hint (save as .xlsx or CSV)
+BATCH_EXTENSIONS = {".csv": "csv", ".tsv": "csv", ".txt": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx",
+                    ".xlsm": "xlsx", ".xls": "xlsx", ".ods": "xlsx"}
+OUTPUT_EXTENSIONS = {".csv": "csv", ".tsv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx"}
 
 
 def _fail(program: str, error: ClassifierError | str, code: int) -> None:
@@ -61,8 +64,9 @@ def guarded(program: str):
 def input_options(command):
     """Options shared by every command that reads postings from files."""
     options = [
-        click.option("--input-format", type=click.Choice(["auto", "txt", "csv", "jsonl"]), default="auto",
-                     show_default=True, help="Input format; auto goes by the file extension (.csv .tsv .jsonl .txt)."),
+        click.option("--input-format", type=click.Choice(["auto", "txt", "csv", "jsonl", "xlsx"]), default="auto",
+                     show_default=True, help="Input format; auto goes by the file extension (.csv .tsv .jsonl .xlsx .txt)."),
+        click.option("--sheet", help="Excel workbooks: the sheet to read, by name or number from 1 (default: the first)."),
         click.option("--encoding", help="Input encoding (default: detect UTF-8, UTF-8/16 with BOM, else cp1252)."),
         click.option("--delimiter", help="CSV delimiter (default: sniffed among , ; tab |)."),
         click.option("--text-column", help="Column with the posting text (default: description, descriptif, texte, text…)."),
@@ -101,9 +105,10 @@ def _format_of(path: str, input_format: str) -> str:
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @click.option("--title", help="Job title of the posting (one text file).")
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "jsonl", "csv", "html"]),
-              help="Output: text (readable, French), json or html (one self-contained page) for text files; csv or jsonl for tables "
-                   "(default: text for text files, the input's format for tables).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "jsonl", "csv", "xlsx", "html"]),
+              help="Output: text (readable, French), json or html (one self-contained page) for text files; csv, jsonl or xlsx "
+                   "for tables (default: text for text files; for tables the -o file's extension, else the input's format, "
+                   "CSV for a workbook).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (complete or not at all).")
 @click.option("--excel", is_flag=True, help="CSV for French Excel: ';' separator and a UTF-8 BOM.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Processes for tables.")
@@ -114,12 +119,12 @@ def _format_of(path: str, input_format: str) -> str:
 @model_options
 @click.version_option(__version__, "--version", prog_name="classify")
 @guarded("classify")
-def classify(files, title, output_format, output, excel, jobs, report, quiet, input_format, encoding, delimiter,
+def classify(files, title, output_format, output, excel, jobs, report, quiet, input_format, sheet, encoding, delimiter,
              text_column, title_column, id_column, model, rules):
     """Classify job postings as CPO, PO, PM or OTHER, with a confidence and the evidence.
 
     FILE is a posting in plain text, Markdown or HTML (.txt or any other extension), or a
-    table of postings (.csv, .tsv, .jsonl); `-` reads standard input.
+    table of postings (.csv, .tsv, .jsonl, .xlsx); `-` reads standard input.
 
     \b
     Exit codes: 0 ok, 1 some table rows had errors, 2 usage, 3 bad input file,
@@ -130,10 +135,10 @@ def classify(files, title, output_format, output, excel, jobs, report, quiet, in
     formats = {_format_of(f, input_format) for f in files}
     if formats != {"txt"}:
         if len(files) != 1:
-            raise click.UsageError("tables (.csv, .jsonl) are classified one file at a time")
+            raise click.UsageError("tables (.csv, .jsonl, .xlsx) are classified one file at a time")
         return _classify_table(files[0], formats.pop(), output_format, output, excel, jobs, quiet, encoding,
                                delimiter, {"text": text_column, "title": title_column, "id": id_column}, model, rules,
-                               report)
+                               report, sheet)
     if title and len(files) > 1:
         raise click.UsageError("--title goes with a single posting")
     if output_format in ("csv",):
@@ -141,7 +146,9 @@ def classify(files, title, output_format, output, excel, jobs, report, quiet, in
     if output_format == "html" and len(files) > 1:
         raise click.UsageError("--format html makes one page: give one posting")
     if report:
-        raise click.UsageError("--report is for tables (.csv, .jsonl)")
+        raise click.UsageError("--report is for tables (.csv, .jsonl, .xlsx)")
+    if sheet:
+        raise click.UsageError("--sheet is for Excel workbooks (.xlsx)")
     _classify_texts(files, title, output_format or "text", output, encoding, model, rules)
 
 
@@ -194,20 +201,37 @@ def _classify_texts(files, title, output_format, output, encoding, model, rules)
         sys.exit(EXIT_INPUT)
 
 
+def _table_format(input_format: str, output_format: str | None, output: str | None) -> str:
+    """The format tables are written in: `--format`, else the extension of the -o file, else the
+    input's (CSV for a workbook)."""
+    written = output_format or OUTPUT_EXTENSIONS.get(Path(output or "").suffix.lower()) \
+        or ("jsonl" if input_format == "jsonl" else "csv")
+    if written not in ("csv", "jsonl", "xlsx"):
+        raise click.UsageError("tables are written as csv, jsonl or xlsx (--format csv|jsonl|xlsx)")
+    if written == "xlsx" and output in (None, "-") and sys.stdout.isatty():
+        raise click.UsageError("a workbook is not for a terminal: write it to a file (-o classified.xlsx)")
+    return written
+
+
 def _classify_table(source, input_format, output_format, output, excel, jobs, quiet, encoding, delimiter, columns,
-                    model, rules, report) -> None:
+                    model, rules, report, sheet) -> None:
     from .batch import run_batch
 
-    output_format = output_format or ("jsonl" if input_format == "jsonl" else "csv")
-    if output_format not in ("csv", "jsonl"):
-        raise click.UsageError("tables are written as csv or jsonl (--format csv|jsonl)")
+    output_format = _table_format(input_format, output_format, output)
     if input_format == "txt":
         raise click.UsageError("--input-format txt is for single postings")
+    if excel and output_format != "csv":
+        raise click.UsageError("--excel is for CSV output; a workbook (-o FILE.xlsx) needs none")
+    if input_format == "xlsx" and (encoding or delimiter):
+        raise click.UsageError("--encoding and --delimiter are for text files; a workbook has neither")
+    if sheet and input_format != "xlsx":
+        raise click.UsageError("--sheet is for Excel workbooks (.xlsx)")
+    tabs = Path(output or "").suffix.lower() == ".tsv" and not excel
     previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops a run as cleanly as Ctrl-C
     try:
         summary = run_batch(source, input_format, output, output_format, excel=excel, jobs=jobs, quiet=quiet,
                             encoding=encoding, delimiter=delimiter, columns=columns, model=model, rules=rules,
-                            report=report)
+                            report=report, sheet=sheet, output_delimiter="\t" if tabs else ",")
     finally:
         signal.signal(signal.SIGTERM, previous)
     if summary.errors:
@@ -226,9 +250,9 @@ def _classify_table(source, input_format, output_format, output, excel, jobs, qu
 @input_options
 @click.version_option(__version__, "--version", prog_name="classify-train")
 @guarded("classify-train")
-def train_command(data, out, seed, label_column, rules, input_format, encoding, delimiter, text_column, title_column,
-                  id_column):
-    """Train a model from labelled postings (CSV or JSONL with a label column).
+def train_command(data, out, seed, label_column, rules, input_format, sheet, encoding, delimiter, text_column,
+                  title_column, id_column):
+    """Train a model from labelled postings (CSV, JSONL or Excel with a label column).
 
     A `split` column, when present, keeps its `test` rows out of training and reports the
     model's figures on them. The model directory gets a manifest with versions, digests,
@@ -239,9 +263,9 @@ def train_command(data, out, seed, label_column, rules, input_format, encoding, 
 
     fmt = _format_of(data, input_format)
     if fmt == "txt":
-        raise click.UsageError("training data is a CSV or JSONL file (--input-format csv|jsonl)")
+        raise click.UsageError("training data is a CSV, JSONL or Excel file (--input-format csv|jsonl|xlsx)")
     columns = {"text": text_column, "title": title_column, "id": id_column, "label": label_column}
-    examples = read_examples(Path(data), fmt, encoding, _delimiter(delimiter), columns)
+    examples = read_examples(Path(data), fmt, encoding, _delimiter(delimiter), columns, sheet=sheet)
     log = functools.partial(click.echo, err=True)
     manifest = train(examples, Path(out), Path(rules) if rules else rules_dir(), seed=seed, data_path=Path(data), log=log)
     test = manifest["evaluation"]["test"]
@@ -265,8 +289,8 @@ def train_command(data, out, seed, label_column, rules, input_format, encoding, 
 @model_options
 @click.version_option(__version__, "--version", prog_name="classify-evaluate")
 @guarded("classify-evaluate")
-def evaluate_command(data, split, label_column, output_format, relabel, group_column, input_format, encoding, delimiter,
-                     text_column, title_column, id_column, model, rules):
+def evaluate_command(data, split, label_column, output_format, relabel, group_column, input_format, sheet, encoding,
+                     delimiter, text_column, title_column, id_column, model, rules):
     """Evaluate a model on labelled postings: per-class precision, recall and F1, macro-F1 with
     its 95 % bootstrap interval, confusion matrix, calibration, log-loss; rules only, model only and
     combined; with the title and on the text only, as written and with role names masked; the
@@ -278,7 +302,7 @@ def evaluate_command(data, split, label_column, output_format, relabel, group_co
 
     fmt = _format_of(data, input_format)
     columns = {"text": text_column, "title": title_column, "id": id_column, "label": label_column}
-    examples = read_examples(Path(data), fmt, encoding, _delimiter(delimiter), columns, group_column)
+    examples = read_examples(Path(data), fmt, encoding, _delimiter(delimiter), columns, group_column, sheet)
     if relabel:
         corrections = read_relabelling(Path(relabel))
         for example in examples:

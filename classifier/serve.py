@@ -22,10 +22,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from . import __version__
-from .batch import RowWriter, classified_rows, classifier_for
+from .batch import NUMBER_COLUMNS, RowWriter, classified_rows, classifier_for, result_names
 from .errors import ClassifierError, InputError
 from .render import as_json, names_script
 from .tables import SAMPLE_BYTES, detect_encoding, read_csv, read_jsonl
+from .workbooks import WorkbookWriter, read_workbook
 from .web import ASSETS
 
 MAX_POSTING_BYTES = 1 << 20  # 1 MiB: a posting is a few kB; one of several MB is not a posting
@@ -38,6 +39,7 @@ CLASSIFYING_THREADS = 2
 JSON_TYPES = ("application/json",)
 JSON_LINES_TYPES = ("application/x-ndjson", "application/jsonl", "application/json-lines", "application/x-jsonlines")
 CSV_TYPES = ("text/csv", "application/csv")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WORKER_START_SECONDS = 120  # time a worker has to load the model (uvicorn's default of 5 s restarts slow ones)
 MODEL_ENV, RULES_ENV = "CLASSIFY_SERVE_MODEL", "CLASSIFY_SERVE_RULES"
 
@@ -121,6 +123,23 @@ def _json_array_lines(body: bytes) -> io.StringIO:
     if not isinstance(items, list):
         raise RequestError(422, "the body must be a JSON array of postings (objects with a text field)")
     return io.StringIO("".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items))
+
+
+class _WorkbookBuffer(io.BytesIO):
+    """Where a workbook answer is written, in memory (`WorkbookWriter` saves through `save_with`)."""
+
+    def save_with(self, save) -> None:
+        save(self)
+
+
+def _workbook(header: list[str], columns, rows, model, rules) -> bytes:
+    """The batch answer as a workbook: every row with its result cells, in order."""
+    buffer = _WorkbookBuffer()
+    writer = WorkbookWriter(buffer, header, result_names(header), NUMBER_COLUMNS, columns.text)
+    for row, cells in classified_rows(rows, 1, model, rules):
+        writer.write(row, cells)
+    writer.finish()
+    return buffer.getvalue()
 
 
 def _streamed(writer_stream: io.StringIO, writer: RowWriter, rows, model, rules) -> Iterator[str]:
@@ -215,24 +234,27 @@ def create_app(model: str | None = None, rules: str | None = None, max_posting_b
             raise RequestError(422, str(error)) from None
 
     @app.post("/v1/classify-batch", summary="Classify a table of postings",
-              description="A JSON array of postings, or a CSV or JSON Lines body; the answer is streamed as "
-                          "JSON Lines or CSV (by `Accept`) with the columns of the command line's batch output, "
-                          "one row per input row, in order, a row that cannot be classified with its `error`. "
-                          f"Body: at most {max_batch_bytes:,} bytes.",
+              description="A JSON array of postings, or a CSV, JSON Lines or Excel (.xlsx) body; the answer is "
+                          "streamed as JSON Lines or CSV, or sent as a workbook (by `Accept`), with the columns of "
+                          "the command line's batch output, one row per input row, in order, a row that cannot be "
+                          f"classified with its `error`. Body: at most {max_batch_bytes:,} bytes.",
               openapi_extra={"requestBody": {"required": True, "content": {
                   "application/json": {"schema": {"type": "array", "items": POSTING_SCHEMA}},
                   "text/csv": {"schema": {"type": "string"}},
-                  "application/x-ndjson": {"schema": {"type": "string"}}}}},
-              responses={200: {"content": {"application/x-ndjson": {}, "text/csv": {}}},
+                  "application/x-ndjson": {"schema": {"type": "string"}},
+                  XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}}}}},
+              responses={200: {"content": {"application/x-ndjson": {}, "text/csv": {}, XLSX_TYPE: {}}},
                          413: {"description": "Body too large"}, 415: {"description": "Unknown content type"},
                          422: {"description": "No text column, empty table, malformed JSON"}})
     async def classify_batch(request: Request, excel: bool = Query(False, description="CSV for French Excel: ';', BOM, decimal comma"),
                              text_column: str | None = None, title_column: str | None = None,
-                             id_column: str | None = None, delimiter: str | None = None):
+                             id_column: str | None = None, delimiter: str | None = None,
+                             sheet: str | None = Query(None, description="Excel bodies: the sheet, by name or number "
+                                                                         "from 1 (default: the first)")):
         kind = _media_type(request)
-        if kind not in JSON_TYPES + JSON_LINES_TYPES + CSV_TYPES:
-            raise RequestError(415, f"send a JSON array, CSV (text/csv) or JSON Lines (application/x-ndjson), "
-                                    f"not {kind or 'no content type'}")
+        if kind not in JSON_TYPES + JSON_LINES_TYPES + CSV_TYPES + (XLSX_TYPE,):
+            raise RequestError(415, f"send a JSON array, CSV (text/csv), JSON Lines (application/x-ndjson) or an "
+                                    f"Excel workbook ({XLSX_TYPE}), not {kind or 'no content type'}")
         if delimiter in ("tab", "\\t"):
             delimiter = "\t"
         if delimiter is not None and len(delimiter) != 1:
@@ -241,13 +263,19 @@ def create_app(model: str | None = None, rules: str | None = None, max_posting_b
         columns = {"text": text_column, "title": title_column, "id": id_column}
         try:
             if kind in CSV_TYPES:
-                header, _, rows = read_csv(*_table_text(body), delimiter, columns)
+                header, found, rows = read_csv(*_table_text(body), delimiter, columns)
             elif kind in JSON_LINES_TYPES:
-                header, _, rows = read_jsonl(*_table_text(body), columns)
+                header, found, rows = read_jsonl(*_table_text(body), columns)
+            elif kind == XLSX_TYPE:
+                header, found, rows = await anyio.to_thread.run_sync(read_workbook, io.BytesIO(body), columns, sheet,
+                                                                      "the body")
             else:
-                header, _, rows = read_jsonl(_json_array_lines(body), "utf-8", columns)
+                header, found, rows = read_jsonl(_json_array_lines(body), "utf-8", columns)
         except ClassifierError as error:
             raise RequestError(422, str(error)) from None
+        if XLSX_TYPE in request.headers.get("accept", "") and not excel:
+            answer = await anyio.to_thread.run_sync(_workbook, header, found, rows, model, rules)
+            return Response(answer, media_type=XLSX_TYPE)
         as_csv = excel or "text/csv" in request.headers.get("accept", "")
         stream = io.StringIO()
         writer = RowWriter(stream, "csv" if as_csv else "jsonl", header, excel)

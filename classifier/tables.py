@@ -1,5 +1,6 @@
 """Read postings from files as exports write them: plain text, CSV (any common delimiter and
-encoding, quoted multi-line cells) and JSON Lines, one `Row` at a time, without loading the file.
+encoding, quoted multi-line cells), JSON Lines and Excel workbooks (see `workbooks`), one `Row` at a
+time, without loading the file.
 
 A row that cannot be used (ragged, undecodable, not JSON, no text) still comes out, with its
 `error` set, so that every input row gives exactly one output row.
@@ -16,6 +17,7 @@ import sys
 import unicodedata
 from collections import deque
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -59,6 +61,7 @@ class Row:
     number: int
     cells: dict[str, str]
     raw: dict | None = None  # a JSON Lines row as read, its values untouched
+    typed: dict | None = None  # a workbook row's cells as read: numbers, dates… (see `workbooks`)
     text: str = ""
     title: str | None = None
     error: str = ""
@@ -183,7 +186,8 @@ def replace_surrogates(value: str) -> str:
     return _SURROGATE.sub("\ufffd", value)
 
 
-def _posting(row: Row, columns: Columns, encoding: str) -> Row:
+def with_posting(row: Row, columns: Columns, encoding: str) -> Row:
+    """The row with its posting (text, title, label) taken from its cells, or its error."""
     bad = [name for name, value in row.cells.items() if has_surrogate(name + (value if isinstance(value, str) else ""))]
     if bad:
         if row.raw is None:  # a CSV cell: bytes the decoder could not read
@@ -267,7 +271,7 @@ def _csv_rows(lines: _Lines, delimiter: str, header: list[str], columns: Columns
                 continue
             number += 1
             if (len(taken) > 1 or lines.ended) and not _well_formed(taken, delimiter):
-                yield _posting(_unclosed_quote_row(number, taken, start, lines.ended, header, delimiter), columns, encoding)
+                yield with_posting(_unclosed_quote_row(number, taken, start, lines.ended, header, delimiter), columns, encoding)
                 quote_line = start if start > last_taken else quote_line
                 last_taken = max(last_taken, start + len(taken) - 1)
                 lines.read_again(taken[1:], start + 1)
@@ -275,7 +279,7 @@ def _csv_rows(lines: _Lines, delimiter: str, header: list[str], columns: Columns
             row = _csv_row(number, values, header, delimiter)
             if start <= last_taken:
                 row.error = row.error or f"follows a quote never closed on line {quote_line}: check this row"
-            yield _posting(row, columns, encoding)
+            yield with_posting(row, columns, encoding)
         else:
             return
 
@@ -358,7 +362,26 @@ def _parse_jsonl(number: int, line: str, columns: Columns, encoding: str) -> Row
     if not isinstance(value, dict):
         return Row(number, {}, raw={"_raw": line.rstrip("\r\n")}, error="not a JSON object")
     cells = {k: (v if isinstance(v, str) or v is None else json.dumps(v, ensure_ascii=False)) for k, v in value.items()}
-    return _posting(Row(number, cells, raw=value), columns, encoding)
+    return with_posting(Row(number, cells, raw=value), columns, encoding)
+
+
+@contextmanager
+def table_rows(source: str | Path, input_format: str, encoding: str | None, delimiter: str | None,
+               wanted: Columns | dict, sheet: str | None = None):
+    """The header, the columns found and the rows of a table file ("csv", "jsonl" or "xlsx"), the
+    file open while they are read."""
+    if input_format == "xlsx":
+        from .workbooks import read_workbook
+
+        header, columns, rows = read_workbook(source, wanted, sheet)
+        try:
+            yield header, columns, rows
+        finally:
+            rows.close()  # and the workbook with them
+        return
+    stream, used = open_text(source, encoding)
+    with stream:
+        yield read_jsonl(stream, used, wanted) if input_format == "jsonl" else read_csv(stream, used, delimiter, wanted)
 
 
 def resolve_columns(header: list[str], wanted: Columns | dict) -> Columns:

@@ -29,7 +29,7 @@ from .evaluation import analyse_both, evaluate, score_conditions
 from .modelstore import save_model, sha256_of
 from .nlp import Analyzer
 from .rules import CLASSES, rules_digest
-from .tables import open_text, read_csv, read_jsonl, sniff_delimiter
+from .tables import open_text, sniff_delimiter, table_rows
 
 # The inverse regularisation strengths tried. 64 fits the corpus's out-of-fold log-loss about as well
 # as 16 (0.1001 against 0.1011 when last compared) and reads real postings worse (real-dev macro-F1
@@ -77,16 +77,11 @@ class Example:
 
 
 def read_examples(path: Path, input_format: str, encoding: str | None, delimiter: str | None, columns: dict,
-                  group_column: str | None = None) -> list[Example]:
-    """Labelled postings from a JSONL or CSV file; a `split` column/key is used when present, and
-    `group_column`'s values name each posting's group."""
-    stream, used = open_text(path, encoding)
-    with stream:
-        wanted = {**columns, "need_label": True}
-        if input_format == "jsonl":
-            header, found, rows = read_jsonl(stream, used, wanted)
-        else:
-            header, found, rows = read_csv(stream, used, delimiter, wanted)
+                  group_column: str | None = None, sheet: str | None = None) -> list[Example]:
+    """Labelled postings from a JSONL, CSV or Excel file; a `split` column/key is used when present,
+    and `group_column`'s values name each posting's group."""
+    wanted = {**columns, "need_label": True}
+    with table_rows(path, input_format, encoding, delimiter, wanted, sheet) as (header, found, rows):
         examples = []
         for row in rows:
             label = (row.extra.get("label") or "").strip().upper()

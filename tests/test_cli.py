@@ -199,7 +199,7 @@ def table(directory: Path, name: str = "offres.csv") -> Path:
     ("classify", lambda d: ["--format", "csv", str(EXAMPLE)], "--format csv is for tables"),
     ("classify", lambda d: ["--delimiter", "ab", str(table(d))], "the delimiter is one character"),
     ("classify", lambda d: [str(table(d)), str(table(d, "autre.csv"))], "one file at a time"),
-    ("classify-train", lambda d: [str(EXAMPLE), "-o", str(d / "m")], "training data is a CSV or JSONL file"),
+    ("classify-train", lambda d: [str(EXAMPLE), "-o", str(d / "m")], "training data is a CSV, JSONL or Excel file"),
 ])
 def test_usage_errors_exit_2_in_clicks_style(tmp_path, command, args, words):
     done = run(command, *args(tmp_path))

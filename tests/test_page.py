@@ -4,6 +4,7 @@ words equal to the evidence of the JSON, nothing fetched from outside 127.0.0.1.
 kept in tests/artifacts/."""
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -146,6 +147,30 @@ def test_the_page_labels_a_csv_file(browser, service, tmp_path):
         page.get_by_role("button", name="Classer le tableau").click()
     labelled = Path(download.value.path()).read_bytes().decode("utf-8")
     assert labelled == classify("--excel", "-q", str(table)).stdout
+    page.close()
+
+
+def test_the_page_labels_an_excel_workbook_into_a_workbook(browser, service, tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["id", "description"])
+    book.active.append([1, "Vous priorisez le backlog et rédigez les user stories."])
+    book.active.append([2, None])
+    table = tmp_path / "offres.xlsx"
+    book.save(table)
+    page = offline_page(browser, [])
+    page.goto(service.url + "/")
+    page.get_by_label("Fichier CSV ou Excel", exact=False).set_input_files(str(table))
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Classer le tableau").click()
+    assert download.value.suggested_filename == "offres-classe.xlsx"
+    expected = tmp_path / "attendu.xlsx"
+    assert classify("-q", str(table), "-o", str(expected)).returncode == 1  # the empty row's error
+    saved = io.BytesIO(Path(download.value.path()).read_bytes())  # a download's file has no extension
+    rows = list(openpyxl.load_workbook(saved).active.iter_rows(values_only=True))
+    assert rows == list(openpyxl.load_workbook(expected).active.iter_rows(values_only=True))
+    assert rows[1][2] == "PO" and rows[2][-1] == "empty text in column 'description'"
     page.close()
 
 

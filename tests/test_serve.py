@@ -107,6 +107,35 @@ def test_batch_json_array_and_json_lines_and_excel(service, tmp_path):
     assert excel.body.startswith("\ufeff".encode()) and ";" in excel.text.splitlines()[0]
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def test_batch_excel_workbook_in_and_out_as_the_command_line(service, tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Offres"
+    for row in TABLE:
+        book.active.append(row)
+    path = tmp_path / "offres.xlsx"
+    book.save(path)
+    done = classify("-q", str(path))
+    assert done.returncode == 1  # rows with errors
+    as_csv = service.request("POST", "/v1/classify-batch", path.read_bytes(), {"Content-Type": XLSX, "Accept": "text/csv"})
+    assert as_csv.status == 200 and as_csv.text == done.stdout
+    answer = service.request("POST", "/v1/classify-batch", path.read_bytes(), {"Content-Type": XLSX, "Accept": XLSX})
+    assert answer.status == 200 and answer.headers["content-type"] == XLSX
+    expected = tmp_path / "attendu.xlsx"
+    classify("-q", str(path), "-o", str(expected))
+    rows = list(openpyxl.load_workbook(io.BytesIO(answer.body)).active.iter_rows(values_only=True))
+    assert rows == list(openpyxl.load_workbook(expected).active.iter_rows(values_only=True))
+    assert [r[0] for r in rows[1:]] == ["A1", "A2", "A3", "A4"] and rows[1][3] == "PO"
+    missing = service.request("POST", "/v1/classify-batch?sheet=Archives", path.read_bytes(), {"Content-Type": XLSX})
+    assert "no sheet 'Archives'; the workbook has: Offres" in one_line_error(missing, 422)
+    broken = service.request("POST", "/v1/classify-batch", table_bytes(), {"Content-Type": XLSX})
+    assert "the body: not a readable Excel workbook" in one_line_error(broken, 422)
+
+
 def one_line_error(answer, status: int) -> str:
     assert answer.status == status, (answer.status, answer.body)
     assert answer.headers["content-type"] == "application/json"

@@ -42,6 +42,8 @@
     $("posting-error").textContent = "";
   }
 
+  const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
   async function classifyTable(event) {
     event.preventDefault();
     const file = $("table-file").files[0];
@@ -51,8 +53,10 @@
     $("table-status").textContent = `Classement de ${file.name}…`;
     $("table-button").disabled = true;
     try {
+      const workbook = /\.xlsx$/i.test(file.name);
+      const answer = workbook && !excel ? XLSX : "text/csv";
       const response = await fetch(`v1/classify-batch${excel ? "?excel=true" : ""}`, {
-        method: "POST", headers: { "Content-Type": "text/csv", Accept: "text/csv" }, body: file,
+        method: "POST", headers: { "Content-Type": workbook ? XLSX : "text/csv", Accept: answer }, body: file,
       });
       if (!response.ok) {
         $("table-status").textContent = "";
@@ -60,7 +64,7 @@
         return;
       }
       const url = URL.createObjectURL(await response.blob());
-      const name = file.name.replace(/\.(csv|tsv)$/i, "") + "-classe.csv";
+      const name = file.name.replace(/\.(csv|tsv|xlsx)$/i, "") + (answer === XLSX ? "-classe.xlsx" : "-classe.csv");
       const link = Object.assign(document.createElement("a"), { href: url, download: name, textContent: `Télécharger ${name}` });
       $("table-status").replaceChildren("Tableau classé : ", link);
       link.click();

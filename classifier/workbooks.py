@@ -1,0 +1,207 @@
+"""Excel workbooks (.xlsx) in and out: the rows of one sheet read as `Row`s, one at a time, and the
+batch output written as a workbook, streamed in both directions (openpyxl's read-only and
+write-only modes), so memory stays flat.
+
+A workbook's cells are typed: the posting's text and title are read as text, numbers as written
+("12345", not "12345.0"), dates as ISO dates; the output workbook gets the input's values back with
+their types, the probabilities as numbers shown as percentages, and never a formula made of a
+posting's text ("=…" stays text).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import sys
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from .errors import InputError
+from .tables import Columns, Row, resolve_columns, shorten, unique_names, with_posting
+
+EXCEL_CELL_CHARACTERS = 32_767  # the most a cell of Excel holds
+# A workbook whose parts would unpack to more than this is refused before it is read: a zip bomb's
+# shared strings would otherwise fill memory (openpyxl holds them all).
+MAX_UNPACKED_BYTES = 4 << 30
+OLD_FORMATS = {".xls": "an Excel 97-2003 workbook (.xls)", ".ods": "an OpenDocument spreadsheet (.ods)",
+               ".numbers": "a Numbers spreadsheet"}
+
+
+def cell_text(value) -> str:
+    """A cell's value as the text a CSV export of it would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def _open_workbook(source: str | Path | IO[bytes], name: str):
+    import openpyxl
+
+    suffix = Path(str(source)).suffix.lower() if isinstance(source, (str, Path)) else ""
+    if suffix in OLD_FORMATS:
+        raise InputError(f"{name}: {OLD_FORMATS[suffix]} cannot be read: save it as .xlsx or CSV first")
+    try:
+        if not isinstance(source, (str, Path)):
+            handle = source
+        elif str(source) == "-":
+            handle = io.BytesIO(sys.stdin.buffer.read())
+        else:
+            handle = open(source, "rb")
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{name}: is a directory, not a file") from None
+    except OSError as error:
+        raise InputError(f"{name}: cannot open: {error.strerror or error}") from None
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            if sum(member.file_size for member in archive.infolist()) > MAX_UNPACKED_BYTES:
+                raise InputError(f"{name}: the workbook would unpack to more than {MAX_UNPACKED_BYTES >> 30} GiB")
+        handle.seek(0)
+        return openpyxl.load_workbook(handle, read_only=True, data_only=True)
+    except InputError:
+        handle.close()
+        raise
+    except Exception as error:  # openpyxl raises many kinds on a file that is not a workbook
+        handle.close()
+        raise InputError(f"{name}: not a readable Excel workbook (.xlsx): {error}") from None
+
+
+def _sheet(book, sheet: str | None, name: str):
+    """The sheet named `sheet`, or numbered so from 1; the first one by default."""
+    if sheet is None:
+        return book.worksheets[0]
+    if sheet in book.sheetnames:
+        return book[sheet]
+    if sheet.isdigit() and 1 <= int(sheet) <= len(book.worksheets):
+        return book.worksheets[int(sheet) - 1]
+    raise InputError(f"{name}: no sheet {sheet!r}; the workbook has: {', '.join(book.sheetnames)}")
+
+
+def read_workbook(source: str | Path | IO[bytes], wanted: Columns | dict, sheet: str | None = None,
+                  name: str | None = None) -> tuple[list[str], Columns, Iterator[Row]]:
+    """The header (the first row that is not empty), the columns found and the rows of one sheet of a
+    workbook file, `-` (standard input) or binary stream (`name` names it in errors); the workbook is
+    closed when the rows are read or closed. Empty rows are skipped, as blank lines of a CSV are."""
+    name = name or ("standard input" if str(source) == "-" else shorten(str(source)))
+    book = _open_workbook(source, name)
+    try:
+        found = _sheet(book, sheet, name)
+        found.reset_dimensions()  # some writers record a wrong used range: read every row there is
+        values = found.iter_rows(values_only=True)
+        first = next((row for row in values if any(v is not None and cell_text(v).strip() for v in row)), None)
+        if first is None:
+            raise InputError(f"{name}: the sheet {found.title!r} is empty: no header row")
+        width = max(i for i, v in enumerate(first, 1) if v is not None and cell_text(v).strip())
+        header = unique_names([cell_text(v).strip() for v in first[:width]])
+        columns = resolve_columns(header, wanted)
+    except Exception:
+        book.close()
+        raise
+    return header, columns, _rows(book, values, header, columns, name)
+
+
+def _rows(book, values: Iterator[tuple], header: list[str], columns: Columns, name: str) -> Iterator[Row]:
+    number = 0
+    try:
+        for cells in _readable(values, name):
+            if all(v is None or v == "" for v in cells):
+                continue
+            number += 1
+            kept = dict(zip(header, cells))
+            row = Row(number, {h: cell_text(kept.get(h)) for h in header}, typed=kept)
+            extra = [cell_text(v) for v in cells[len(header):] if v is not None and cell_text(v).strip()]
+            if extra:
+                row.error = (f"row has values beyond the header's {len(header)} columns; they are dropped: "
+                             f"{'; '.join(extra)[:200]!r}")
+            yield with_posting(row, columns, "xlsx")
+    finally:
+        book.close()
+
+
+def _readable(values: Iterator[tuple], name: str) -> Iterator[tuple]:
+    """The sheet's rows; a sheet that breaks off (a damaged file) stops the run with a one-line error."""
+    while True:
+        try:
+            cells = next(values)
+        except StopIteration:
+            return
+        except Exception as error:  # the XML parser's or openpyxl's own
+            raise InputError(f"{name}: the sheet breaks off, the file is damaged: {error}") from None
+        yield cells
+
+
+class WorkbookWriter:
+    """The batch output as a workbook: the input's columns, then the result columns; a bold, frozen
+    header with filters, the posting's text column wide. Rows are streamed to a temporary file by
+    openpyxl and the workbook is written out by `finish`."""
+
+    def __init__(self, stream, header: list[str], result_names: dict[str, str], number_columns: frozenset[str],
+                 text_column: str | None = None):
+        import openpyxl
+        from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
+
+        self.stream = stream
+        self.header = header
+        self.names = result_names
+        self.numbers = number_columns
+        self.book = openpyxl.Workbook(write_only=True)
+        self.sheet = self.book.create_sheet("classification")
+        self.sheet.freeze_panes = "A2"
+        for position, column in enumerate(header, 1):
+            if column == text_column:
+                self.sheet.column_dimensions[get_column_letter(position)].width = 80
+        self.sheet.column_dimensions[get_column_letter(len(header) + len(result_names) - 1)].width = 60  # evidence
+        bold = Font(bold=True)
+        self.sheet.append([self._cell(name, font=bold) for name in header + list(result_names.values())])
+        self.rows = 1
+        self.width = len(header) + len(result_names)
+
+    def _cell(self, value, font=None, number_format: str | None = None):
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        if isinstance(value, (dict, list)):
+            value = json.dumps(value, ensure_ascii=False)
+        if isinstance(value, str):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            if len(value) > EXCEL_CELL_CHARACTERS:
+                value = value[:EXCEL_CELL_CHARACTERS - 1] + "…"
+        cell = WriteOnlyCell(self.sheet, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"  # a posting's "=…" is text, not a formula
+        if font is not None:
+            cell.font = font
+        if number_format:
+            cell.number_format = number_format
+        return cell
+
+    def write(self, row: Row, cells: dict[str, str]) -> None:
+        source = row.typed if row.typed is not None else row.raw if row.raw is not None else row.cells
+        values = [self._cell(source.get(h)) for h in self.header]
+        for name, value in cells.items():
+            if name in self.numbers and value:
+                values.append(self._cell(float(value), number_format="0.0%"))
+            else:
+                values.append(self._cell(value))
+        self.sheet.append(values)
+        self.rows += 1
+
+    def finish(self) -> None:
+        from openpyxl.utils import get_column_letter
+
+        self.sheet.auto_filter.ref = f"A1:{get_column_letter(self.width)}{self.rows}"
+        self.stream.save_with(self.book.save)

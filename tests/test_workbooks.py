@@ -1,0 +1,196 @@
+"""Excel workbooks (.xlsx) in and out of `classify`, `classify-evaluate`: rows as a sheet holds them
+(a blank row above the header, typed cells, empty rows, a formula-looking text), one output row per
+input row in order, the input's values kept with their types, and clear errors for what is no
+workbook."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import zipfile
+
+import openpyxl
+import pytest
+
+from classifier import workbooks
+from classifier.errors import InputError
+from classifier.workbooks import EXCEL_CELL_CHARACTERS, cell_text, read_workbook
+from conftest import classify, run
+
+PO_TEXT = "Vous priorisez le backlog, rédigez les user stories et animez les sprints avec l'équipe de développement."
+ACCOUNTANT_TEXT = "Vous tenez la comptabilité fournisseurs, préparez les clôtures mensuelles et les déclarations de TVA."
+PM_TEXT = "Vous construisez la roadmap produit, menez la discovery avec les utilisateurs et suivez les KPIs du produit."
+
+
+def _export(path, rows, sheets=None):
+    """A workbook as an ATS export holds one: a blank first row, then the header and the rows; text
+    cells that start with "=" stored as text, as Excel stores what was typed after a quote."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Offres"
+    sheet.append([])
+    for row in rows:
+        sheet.append(row)
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
+    for name, extra in (sheets or {}).items():
+        other = book.create_sheet(name)
+        for row in extra:
+            other.append(row)
+    book.save(path)
+    return path
+
+
+HEADER = ["Référence", "Intitulé du poste", "Descriptif", "Publiée le", "Salaire"]
+PUBLISHED = dt.datetime(2026, 11, 3)
+
+
+@pytest.fixture()
+def export(tmp_path):
+    return _export(tmp_path / "export ATS.xlsx", [
+        HEADER,
+        [1001, "Product Owner (H/F)", PO_TEXT, PUBLISHED, 52000],
+        [None, None, None, None, None],  # an empty row: skipped, as a blank CSV line
+        [1002, "Comptable", "=" + ACCOUNTANT_TEXT, dt.datetime(2026, 11, 4, 9, 30), 41000.5],
+        [1003, "Chef de produit", None, None, None],
+        [1004, "Chef·fe de produit", PM_TEXT, None, None, "une note hors colonnes"],
+    ])
+
+
+def test_a_workbook_in_gives_a_workbook_out_row_for_row_with_the_values_kept(export, tmp_path):
+    out = tmp_path / "classées.xlsx"
+    done = classify(str(export), "-o", str(out), "-q")
+    assert done.returncode == 1, done.stderr  # two rows have errors, the others are classified
+    sheet = openpyxl.load_workbook(out).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0][:5]) == HEADER and rows[0][5:] == ("label", "confidence", "prob_CPO", "prob_PO", "prob_PM",
+                                                           "prob_OTHER", "evidence", "error")
+    assert [r[0] for r in rows[1:]] == [1001, 1002, 1003, 1004]
+    first, accountant, empty, extra = (dict(zip(rows[0], r)) for r in rows[1:])
+    assert first["Publiée le"] == PUBLISHED and first["Salaire"] == 52000
+    assert first["label"] == "PO" and not first["error"]
+    assert sum(first[f"prob_{c}"] for c in ("CPO", "PO", "PM", "OTHER")) == pytest.approx(1, abs=1e-3)
+    assert accountant["label"] == "OTHER" and accountant["Descriptif"] == "=" + ACCOUNTANT_TEXT
+    assert sheet.cell(3, 3).data_type == "s"  # a text, not a formula
+    assert empty["label"] is None and empty["error"] == "empty text in column 'Descriptif'"
+    assert extra["label"] is None and "une note hors colonnes" in extra["error"]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:M5"
+    assert sheet.cell(2, 7).number_format == "0.0%"
+
+
+def test_a_workbook_in_gives_csv_on_standard_output(export):
+    done = classify(str(export), "-q")
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("Référence,Intitulé du poste,Descriptif,Publiée le,Salaire,label,")
+    assert lines[1].startswith("1001,Product Owner (H/F),") and ",2026-11-03,52000,PO," in lines[1]
+    assert ",2026-11-04 09:30:00,41000.5,OTHER," in lines[2]
+    assert len(lines) == 5
+
+
+def test_the_sheet_is_chosen_by_name_or_number(tmp_path):
+    path = _export(tmp_path / "deux.xlsx", [["titre", "texte"], ["Comptable", ACCOUNTANT_TEXT]],
+                   sheets={"Produit": [["texte"], [PM_TEXT]]})
+    by_name, by_number = classify(str(path), "--sheet", "Produit", "-q"), classify(str(path), "--sheet", "2", "-q")
+    assert by_name.stdout == by_number.stdout
+    assert list(csv.DictReader(io.StringIO(by_name.stdout)))[0]["label"] == "PM"
+    assert classify(str(path), "-q").stdout.splitlines()[1].startswith("Comptable,")
+    missing = classify(str(path), "--sheet", "Archives")
+    assert missing.returncode == 3
+    assert missing.stderr.strip().endswith("no sheet 'Archives'; the workbook has: Offres, Produit")
+
+
+def test_csv_in_workbook_out_cuts_what_a_cell_cannot_hold(tmp_path):
+    source = tmp_path / "long.csv"
+    long_text = PO_TEXT + " " + "Détails du contexte. " * 2_000
+    source.write_text(f"texte;note\n\"{long_text}\";a\x01b\n", encoding="utf-8")
+    out = tmp_path / "long.xlsx"
+    assert classify(str(source), "-o", str(out), "-q").returncode == 0
+    row = next(openpyxl.load_workbook(out).active.iter_rows(min_row=2, values_only=True))
+    assert len(row[0]) == EXCEL_CELL_CHARACTERS and row[0].endswith("…") and row[1] == "ab"
+    assert row[2] == "PO"
+
+
+@pytest.mark.parametrize("suffix, expected", [(".jsonl", "json"), (".tsv", "\t"), (".csv", ",")])
+def test_the_output_format_follows_the_output_files_extension(tmp_path, suffix, expected):
+    source = tmp_path / "in.csv"
+    source.write_text(f"titre;description\nProduct Owner;{PO_TEXT}\n", encoding="utf-8")
+    out = tmp_path / f"out{suffix}"
+    assert classify(str(source), "-o", str(out), "-q").returncode == 0
+    first = out.read_text(encoding="utf-8").splitlines()[0]
+    if expected == "json":
+        assert json.loads(first)["label"] == "PO"
+    else:
+        assert first.split(expected)[:3] == ["titre", "description", "label"]
+
+
+def test_evaluate_reads_a_labelled_workbook(tmp_path):
+    path = _export(tmp_path / "étiquetées.xlsx", [["id", "texte", "label"], ["a", PO_TEXT, "PO"],
+                                                  ["b", ACCOUNTANT_TEXT, "OTHER"], ["c", PM_TEXT, "PM"]])
+    done = run("classify-evaluate", str(path), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["as_written"]["combined"]["accuracy"] == 1.0
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("ancien.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), "an Excel 97-2003 workbook (.xls) cannot be read: save it as .xlsx or CSV first"),
+    ("faux.xlsx", "titre;description\nComptable;Vous tenez la comptabilité.\n".encode(), "not a readable Excel workbook (.xlsx)"),
+    ("vide.xlsx", None, "the sheet 'Offres' is empty: no header row"),
+])
+def test_what_is_no_readable_workbook_is_one_line_and_exit_3(tmp_path, name, content, message):
+    path = tmp_path / name
+    if content is None:
+        _export(path, [])
+    else:
+        path.write_bytes(content)
+    done = classify(str(path))
+    assert done.returncode == 3
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--excel", "-o", "out.xlsx"], "--excel is for CSV output"),
+    (["--encoding", "cp1252"], "--encoding and --delimiter are for text files"),
+])
+def test_options_that_do_not_fit_a_workbook_are_usage_errors(export, tmp_path, args, message):
+    done = classify(str(export), *[str(tmp_path / a) if a.endswith(".xlsx") else a for a in args])
+    assert done.returncode == 2 and message in done.stderr
+
+
+def test_the_sheet_option_is_for_workbooks(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text(f"description\n{PO_TEXT}\n", encoding="utf-8")
+    done = classify(str(source), "--sheet", "1")
+    assert done.returncode == 2 and "--sheet is for Excel workbooks" in done.stderr
+
+
+def test_a_damaged_sheet_stops_the_run_with_one_line_and_no_output(export, tmp_path):
+    damaged = tmp_path / "abîmé.xlsx"
+    with zipfile.ZipFile(export) as source, zipfile.ZipFile(damaged, "w") as copy:
+        for member in source.infolist():
+            data = source.read(member.filename)
+            copy.writestr(member, data[:len(data) // 2] if member.filename == "xl/worksheets/sheet1.xml" else data)
+    out = tmp_path / "out.csv"
+    done = classify(str(damaged), "-o", str(out))
+    assert done.returncode == 3 and not out.exists()
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"classify: error: {damaged}: the sheet breaks off, the file is damaged: ")
+
+
+def test_a_workbook_that_would_unpack_to_too_much_is_refused_before_it_is_read(export, monkeypatch):
+    with zipfile.ZipFile(export) as archive:
+        unpacked = sum(member.file_size for member in archive.infolist())
+    monkeypatch.setattr(workbooks, "MAX_UNPACKED_BYTES", unpacked - 1)
+    with pytest.raises(InputError, match="would unpack to more than"):
+        read_workbook(export, {})
+
+
+@pytest.mark.parametrize("value, text", [(None, ""), ("Chef·fe", "Chef·fe"), (12345, "12345"), (12345.0, "12345"),
+                                         (0.5, "0.5"), (True, "TRUE"), (dt.datetime(2026, 1, 2), "2026-01-02"),
+                                         (dt.datetime(2026, 1, 2, 8, 5), "2026-01-02 08:05:00"),
+                                         (dt.time(8, 5), "08:05:00")])
+def test_cells_read_as_a_csv_export_of_them_would_hold_them(value, text):
+    assert cell_text(value) == text
