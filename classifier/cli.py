@@ -123,8 +123,9 @@ def classify(files, title, output_format, output, excel, jobs, report, quiet, in
              text_column, title_column, id_column, model, rules):
     """Classify job postings as CPO, PO, PM or OTHER, with a confidence and the evidence.
 
-    FILE is a posting in plain text, Markdown or HTML (.txt or any other extension), or a
-    table of postings (.csv, .tsv, .jsonl, .xlsx); `-` reads standard input.
+    FILE is a posting in plain text, Markdown or HTML (.txt or any other extension), Word
+    (.docx) or OpenDocument (.odt), or a table of postings (.csv, .tsv, .jsonl, .xlsx); `-`
+    reads standard input.
 
     \b
     Exit codes: 0 ok, 1 some table rows had errors, 2 usage, 3 bad input file,
@@ -165,12 +166,13 @@ def _classify_texts(files, title, output_format, output, encoding, model, rules)
     from .htmlreport import as_html
     from .pipeline import Classifier
     from .render import as_json, as_text
+    from .documents import is_document, read_document
     from .tables import read_text_file
 
     texts, failures = [], []
     for name in files:
         try:
-            texts.append((name, read_text_file(name, encoding)))
+            texts.append((name, read_document(name) if is_document(name) else read_text_file(name, encoding)))
         except InputError as error:
             failures.append(error)
             click.echo(f"classify: error: {error}", err=True)

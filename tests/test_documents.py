@@ -1,0 +1,150 @@
+"""Postings saved from a word processor: `classify offre.docx` and `classify offre.odt` read the text
+the document shows (headings, lists, tables, line breaks; not deleted text, comments or field
+codes), classify it, and quote it with offsets into that text; what is not readable gets one line
+and exit 3."""
+from __future__ import annotations
+
+import json
+import zipfile
+
+import docx
+import pytest
+
+from classifier.documents import read_document
+from classifier.errors import InputError
+from conftest import classify
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _word_posting(path):
+    """A Word posting as Word writes one (python-docx's default template: "Title", "Heading 1",
+    "List Bullet" styles), with a tracked deletion and a field code added to its XML."""
+    document = docx.Document()
+    document.add_heading("Product Owner confirmé·e (H/F)", 0)
+    document.add_paragraph("Mutuelle Horizon recrute pour sa direction digitale, à Nantes.")
+    document.add_heading("Vos missions", 1)
+    for item in ("Gérer et prioriser le backlog produit", "Rédiger les user stories et leurs critères d’acceptation",
+                 "Animer les rituels Scrum avec l’équipe de développement"):
+        document.add_paragraph(item, style="List Bullet")
+    document.add_heading("Profil", 2)
+    paragraph = document.add_paragraph("Trois ans d’expérience")
+    paragraph.add_run().add_break()
+    paragraph.add_run("en méthode agile.")
+    table = document.add_table(rows=2, cols=2)
+    for (row, column), value in {(0, 0): "Contrat", (0, 1): "CDI", (1, 0): "Lieu", (1, 1): "Nantes"}.items():
+        table.cell(row, column).text = value
+    document.save(path)
+    with zipfile.ZipFile(path) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    body = parts["word/document.xml"].decode("utf-8")
+    tracked = (f'<w:p><w:r><w:t xml:space="preserve">Salaire : </w:t></w:r><w:del w:id="1" w:author="RH" '
+               f'w:date="2026-11-02T10:00:00Z"><w:r><w:delText>Directeur produit</w:delText></w:r></w:del>'
+               f'<w:r><w:instrText> PAGE </w:instrText></w:r><w:r><w:t>45 k€</w:t></w:r></w:p>')
+    body = body.replace("<w:sectPr", tracked + "<w:sectPr", 1)
+    with zipfile.ZipFile(path, "w") as copy:
+        for name, data in parts.items():
+            copy.writestr(name, body.encode("utf-8") if name == "word/document.xml" else data)
+    return path
+
+
+WORD_TEXT = """# Product Owner confirmé·e (H/F)
+Mutuelle Horizon recrute pour sa direction digitale, à Nantes.
+# Vos missions
+• Gérer et prioriser le backlog produit
+• Rédiger les user stories et leurs critères d’acceptation
+• Animer les rituels Scrum avec l’équipe de développement
+## Profil
+Trois ans d’expérience
+en méthode agile.
+Contrat CDI
+Lieu Nantes
+Salaire : 45 k€"""
+
+ODT_CONTENT = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+  xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+  xmlns:dc="http://purl.org/dc/elements/1.1/" office:version="1.3">
+<office:body><office:text>
+<text:tracked-changes><text:changed-region text:id="c1"><text:deletion><text:p>Product Owner</text:p></text:deletion></text:changed-region></text:tracked-changes>
+<text:h text:outline-level="1">Chef·fe de produit (F/H)</text:h>
+<text:p>La Coopérative<text:s text:c="3"/>Terres d’Ouest<text:tab/>recrute.<office:annotation><dc:creator>RH</dc:creator><text:p>Product Owner ?</text:p></office:annotation></text:p>
+<text:h text:outline-level="2">Missions</text:h>
+<text:list><text:list-item><text:p>Construire la <text:span>roadmap produit</text:span> et la partager</text:p></text:list-item>
+<text:list-item><text:p>Mener la discovery avec les agriculteurs<text:line-break/>et suivre les KPIs</text:p></text:list-item></text:list>
+<table:table><table:table-row><table:table-cell><text:p>Contrat</text:p></table:table-cell><table:table-cell><text:p>CDI</text:p></table:table-cell></table:table-row></table:table>
+</office:text></office:body></office:document-content>"""
+
+ODT_TEXT = """# Chef·fe de produit (F/H)
+La Coopérative   Terres d’Ouest\trecrute.
+## Missions
+• Construire la roadmap produit et la partager
+• Mener la discovery avec les agriculteurs
+et suivre les KPIs
+Contrat CDI"""
+
+
+def _open_document(path, content: str = ODT_CONTENT):
+    """An OpenDocument text package: the mimetype first and stored, the content, the manifest."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+        package.writestr("content.xml", content)
+        package.writestr("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                         'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry '
+                         'manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.text"/>'
+                         '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+                         '</manifest:manifest>')
+    return path
+
+
+def test_a_word_posting_is_read_as_the_text_it_shows(tmp_path):
+    assert read_document(_word_posting(tmp_path / "offre.docx")) == WORD_TEXT
+
+
+def test_an_open_document_posting_is_read_as_the_text_it_shows(tmp_path):
+    assert read_document(_open_document(tmp_path / "offre.odt")) == ODT_TEXT
+
+
+@pytest.mark.parametrize("name, make, label", [("offre.docx", _word_posting, "PO"), ("offre.odt", _open_document, "PM")])
+def test_documents_are_classified_with_evidence_that_indexes_the_text_read(tmp_path, name, make, label):
+    path = make(tmp_path / name)
+    done = classify("--format", "json", str(path))
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["label"] == label and result["text"] == read_document(path)
+    hits = [hit for rule in result["explanation"][label]["rules"] for hit in rule["hits"]]
+    assert hits and all(result["text"][h["start"]:h["end"]] == h["matched"] for h in hits)
+    assert "Product Owner" not in result["text"] if label == "PM" else "Directeur" not in result["text"]
+
+
+def test_documents_and_text_files_go_together(tmp_path):
+    text = tmp_path / "comptable.txt"
+    text.write_text("Comptable (H/F)\nVous tenez la comptabilité fournisseurs et la TVA.", encoding="utf-8")
+    done = classify("--format", "jsonl", str(_word_posting(tmp_path / "offre.docx")), str(text))
+    assert [json.loads(line)["label"] for line in done.stdout.splitlines()] == ["PO", "OTHER"]
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("offre.pdf", b"%PDF-1.7\n", "a PDF cannot be read: copy its text into a .txt file, or save it as .docx"),
+    ("offre.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a Word 97-2003 document (.doc) cannot be read"),
+    ("offre.docx", "Product Owner : backlog, user stories.".encode(), "not a readable Word document (.docx)"),
+    ("offre.odt", None, "empty document, no posting to classify"),
+    ("absente.docx", "missing", "absente.docx: no such file"),
+])
+def test_what_is_no_readable_document_is_one_line_and_exit_3(tmp_path, name, content, message):
+    path = tmp_path / name
+    if content is None:
+        _open_document(path, ODT_CONTENT.split("<office:body>")[0] + "<office:body><office:text/></office:body>"
+                       "</office:document-content>")
+    elif content != "missing":
+        path.write_bytes(content)
+    done = classify(str(path))
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 3 and len(lines) == 1 and message in lines[0], done.stderr
+
+
+def test_a_document_nested_too_deeply_is_refused_in_one_line(tmp_path):
+    deep = "<text:span>" * 5_000 + "Product Owner" + "</text:span>" * 5_000
+    path = _open_document(tmp_path / "profond.odt", ODT_CONTENT.replace("Chef·fe de produit (F/H)", deep))
+    with pytest.raises(InputError, match="nests its parts too deeply"):
+        read_document(path)
