@@ -14,8 +14,6 @@ from classifier.documents import read_document
 from classifier.errors import InputError
 from conftest import classify
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-
 
 def _word_posting(path):
     """A Word posting as Word writes one (python-docx's default template: "Title", "Heading 1",
@@ -38,9 +36,9 @@ def _word_posting(path):
     with zipfile.ZipFile(path) as source:
         parts = {info.filename: source.read(info) for info in source.infolist()}
     body = parts["word/document.xml"].decode("utf-8")
-    tracked = (f'<w:p><w:r><w:t xml:space="preserve">Salaire : </w:t></w:r><w:del w:id="1" w:author="RH" '
-               f'w:date="2026-11-02T10:00:00Z"><w:r><w:delText>Directeur produit</w:delText></w:r></w:del>'
-               f'<w:r><w:instrText> PAGE </w:instrText></w:r><w:r><w:t>45 k€</w:t></w:r></w:p>')
+    tracked = ('<w:p><w:r><w:t xml:space="preserve">Salaire : </w:t></w:r><w:del w:id="1" w:author="RH" '
+               'w:date="2026-11-02T10:00:00Z"><w:r><w:delText>Directeur produit</w:delText></w:r></w:del>'
+               '<w:r><w:instrText> PAGE </w:instrText></w:r><w:r><w:t>45 k€</w:t></w:r></w:p>')
     body = body.replace("<w:sectPr", tracked + "<w:sectPr", 1)
     with zipfile.ZipFile(path, "w") as copy:
         for name, data in parts.items():
