@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import zipfile
 from pathlib import Path
+from typing import IO
 from xml.etree import ElementTree
 
 from .errors import InputError
@@ -39,27 +40,37 @@ def is_document(name: str) -> bool:
 
 
 def read_document(path: str | Path) -> str:
-    """The text of a .docx or .odt posting; InputError for a file that is none, or is empty."""
+    """The text of a .docx or .odt posting file; InputError for a file that is none, or is empty."""
     name = shorten(str(path))
     suffix = Path(path).suffix.lower()
     if suffix in UNREAD_SUFFIXES and Path(path).is_file():
         raise InputError(f"{name}: {UNREAD_SUFFIXES[suffix]} cannot be read: copy its text into a .txt file, "
                          "or save it as .docx")
-    part = "word/document.xml" if suffix == ".docx" else "content.xml"
     try:
-        with zipfile.ZipFile(path) as archive:
-            info = archive.getinfo(part)
-            if info.file_size > MAX_PART_BYTES:
-                raise InputError(f"{name}: the document would unpack to more than {MAX_PART_BYTES >> 20} MiB")
-            root = ElementTree.fromstring(archive.read(info))
+        with open(path, "rb") as handle:
+            return document_text(handle, suffix, name)
     except FileNotFoundError:
         raise InputError(f"{name}: no such file") from None
     except IsADirectoryError:
         raise InputError(f"{name}: is a directory, not a file") from None
     except PermissionError:
         raise InputError(f"{name}: permission denied") from None
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, EOFError, OSError) as error:
-        kind = "Word" if suffix == ".docx" else "OpenDocument text"
+    except OSError as error:
+        raise InputError(f"{name}: cannot open: {error.strerror or error}") from None
+
+
+def document_text(source: IO[bytes], suffix: str, name: str) -> str:
+    """The text of a document (`suffix` ".docx" or ".odt") read from a binary stream; InputError
+    naming `name` for one that is no such document, or is empty."""
+    part = "word/document.xml" if suffix == ".docx" else "content.xml"
+    kind = "Word" if suffix == ".docx" else "OpenDocument text"
+    try:
+        with zipfile.ZipFile(source) as archive:
+            info = archive.getinfo(part)
+            if info.file_size > MAX_PART_BYTES:
+                raise InputError(f"{name}: the document would unpack to more than {MAX_PART_BYTES >> 20} MiB")
+            root = ElementTree.fromstring(archive.read(info))
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, EOFError, ValueError) as error:
         raise InputError(f"{name}: not a readable {kind} document ({suffix}): {error}") from None
     try:
         lines = _word_lines(root) if suffix == ".docx" else _open_document_lines(root)

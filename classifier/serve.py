@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException
 
 from . import __version__
 from .batch import NUMBER_COLUMNS, RowWriter, classified_rows, classifier_for, result_names
+from .documents import document_text
 from .errors import ClassifierError, InputError
 from .render import as_json, names_script
 from .tables import SAMPLE_BYTES, detect_encoding, read_csv, read_jsonl
@@ -40,6 +41,9 @@ JSON_TYPES = ("application/json",)
 JSON_LINES_TYPES = ("application/x-ndjson", "application/jsonl", "application/json-lines", "application/x-jsonlines")
 CSV_TYPES = ("text/csv", "application/csv")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCUMENT_TYPES = {"application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+                  "application/vnd.oasis.opendocument.text": ".odt"}
+MAX_DOCUMENT_BYTES = 16 << 20  # a posting saved from a word processor, pictures included
 WORKER_START_SECONDS = 120  # time a worker has to load the model (uvicorn's default of 5 s restarts slow ones)
 MODEL_ENV, RULES_ENV = "CLASSIFY_SERVE_MODEL", "CLASSIFY_SERVE_RULES"
 
@@ -232,6 +236,25 @@ def create_app(model: str | None = None, rules: str | None = None, max_posting_b
             return Response(await anyio.to_thread.run_sync(answer, limiter=classifying), media_type="application/json")
         except InputError as error:
             raise RequestError(422, str(error)) from None
+
+    @app.post("/v1/document-text", summary="Read a posting saved from a word processor",
+              description="A Word (.docx) or OpenDocument (.odt) posting → `{\"text\": \"…\"}`, the text the "
+                          "document shows as `classify offre.docx` reads it (headings as `#` lines, list items as "
+                          f"bullets), to send to /v1/classify. Body: at most {MAX_DOCUMENT_BYTES:,} bytes.",
+              openapi_extra={"requestBody": {"required": True, "content": {
+                  media: {"schema": {"type": "string", "format": "binary"}} for media in DOCUMENT_TYPES}}},
+              responses={413: {"description": "Body too large"}, 415: {"description": "Not a .docx or .odt type"},
+                         422: {"description": "Not a readable document, or an empty one"}})
+    async def document(request: Request):
+        kind = _media_type(request)
+        if kind not in DOCUMENT_TYPES:
+            raise RequestError(415, f"send a Word (.docx) or OpenDocument (.odt) document, not {kind or 'no content type'}")
+        body = await _body(request, MAX_DOCUMENT_BYTES)
+        try:
+            text = await anyio.to_thread.run_sync(document_text, io.BytesIO(body), DOCUMENT_TYPES[kind], "the body")
+        except InputError as error:
+            raise RequestError(422, str(error)) from None
+        return JSONResponse({"text": text})
 
     @app.post("/v1/classify-batch", summary="Classify a table of postings",
               description="A JSON array of postings, or a CSV, JSON Lines or Excel (.xlsx) body; the answer is "

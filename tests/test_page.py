@@ -174,6 +174,32 @@ def test_the_page_labels_an_excel_workbook_into_a_workbook(browser, service, tmp
     page.close()
 
 
+def test_the_page_reads_a_word_posting_into_the_text_and_classifies_it(browser, service, tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Product Owner (H/F)", 0)
+    document.add_paragraph("Vous priorisez le backlog et rédigez les user stories avec l'équipe Scrum.",
+                           style="List Bullet")
+    path = tmp_path / "offre.docx"
+    document.save(path)
+    page = offline_page(browser, [])
+    page.goto(service.url + "/")
+    page.get_by_label("Ou choisir un fichier", exact=False).set_input_files(str(path))
+    text = page.locator("#text")
+    page.wait_for_function("document.getElementById('text').value !== ''")
+    assert text.input_value() == "# Product Owner (H/F)\n• Vous priorisez le backlog et rédigez les user stories avec l'équipe Scrum."
+    page.get_by_role("button", name="Classer l'offre").click()
+    page.wait_for_selector("#verdict")
+    assert page.locator("#verdict").get_attribute("data-label") == "PO"
+    broken = tmp_path / "abîmé.docx"
+    broken.write_bytes(b"PK\x03\x04 pas un document")
+    page.get_by_label("Ou choisir un fichier", exact=False).set_input_files(str(broken))
+    page.wait_for_function("document.getElementById('posting-error').textContent !== ''")
+    assert "not a readable Word document" in page.locator("#posting-error").inner_text()
+    page.close()
+
+
 def test_the_html_report_shows_the_same_view_without_a_server(browser, tmp_path):
     posting = tmp_path / "offre.txt"
     posting.write_text(PO_POSTING, encoding="utf-8")

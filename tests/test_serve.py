@@ -136,6 +136,28 @@ def test_batch_excel_workbook_in_and_out_as_the_command_line(service, tmp_path):
     assert "the body: not a readable Excel workbook" in one_line_error(broken, 422)
 
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def test_a_word_posting_is_read_as_the_command_line_reads_it(service, tmp_path):
+    import docx
+
+    from classifier.documents import read_document
+
+    document = docx.Document()
+    document.add_heading("Product Owner (H/F)", 0)
+    document.add_paragraph("Vous priorisez le backlog et rédigez les user stories.", style="List Bullet")
+    path = tmp_path / "offre.docx"
+    document.save(path)
+    answer = service.request("POST", "/v1/document-text", path.read_bytes(), {"Content-Type": DOCX})
+    assert answer.status == 200 and answer.json() == {"text": read_document(path)}
+    assert answer.json()["text"] == "# Product Owner (H/F)\n• Vous priorisez le backlog et rédigez les user stories."
+    broken = service.request("POST", "/v1/document-text", b"PK\x03\x04 pas un document", {"Content-Type": DOCX})
+    assert "the body: not a readable Word document (.docx)" in one_line_error(broken, 422)
+    assert "send a Word (.docx) or OpenDocument (.odt) document" in one_line_error(
+        service.request("POST", "/v1/document-text", b"%PDF-1.7", {"Content-Type": "application/pdf"}), 415)
+
+
 def one_line_error(answer, status: int) -> str:
     assert answer.status == status, (answer.status, answer.body)
     assert answer.headers["content-type"] == "application/json"

@@ -37,9 +37,28 @@
     }
   }
 
+  const DOCUMENTS = {
+    docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    odt: "application/vnd.oasis.opendocument.text",
+  };
+
   async function readInto(file) {
-    $("text").value = await file.text();
     $("posting-error").textContent = "";
+    const kind = DOCUMENTS[(file.name.match(/\.(docx|odt)$/i) || [])[1]?.toLowerCase()];
+    if (!kind) {
+      $("text").value = await file.text();
+      return;
+    }
+    try {  // a word processor's file: the service reads the text it shows
+      const response = await fetch("v1/document-text", { method: "POST", headers: { "Content-Type": kind }, body: file });
+      if (!response.ok) {
+        $("posting-error").textContent = await errorOf(response);
+        return;
+      }
+      $("text").value = (await response.json()).text;
+    } catch (error) {
+      $("posting-error").textContent = `Le service ne répond pas (${error.message}).`;
+    }
   }
 
   const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
