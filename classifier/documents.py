@@ -1,14 +1,17 @@
-"""Text in from word-processor files: a posting saved as Word (.docx) or OpenDocument (.odt) read
-as the text it shows, in Markdown's form: a heading becomes a "# " line, a list item a "• " line, a
-table row a line of its cells, so that the sections are read as in a pasted posting. Headers,
-footers, comments and deleted text (tracked changes) are left out. Offsets then index this text,
-which the result carries as `text`.
+"""Text in from saved files: a posting saved as Word (.docx) or OpenDocument (.odt) read as the text
+it shows, in Markdown's form: a heading becomes a "# " line, a list item a "• " line, a table row a
+line of its cells, so that the sections are read as in a pasted posting. Headers, footers, comments
+and deleted text (tracked changes) are left out. A web page saved by a browser as one file (.mhtml,
+.mht: the page's HTML, quoted-printable or base64, beside its pictures) is read as its HTML page is.
+Offsets then index this text, which the result carries as `text`.
 
-Only the standard library is used (zipfile, ElementTree). Other formats get a one-line error that
-says how to save them.
+Only the standard library is used (zipfile, ElementTree, email). Other formats get a one-line error
+that says how to save them.
 """
 from __future__ import annotations
 
+import email
+import email.policy
 import re
 import zipfile
 from pathlib import Path
@@ -16,9 +19,10 @@ from typing import IO
 from xml.etree import ElementTree
 
 from .errors import InputError
+from .normalise import normalise
 from .tables import shorten
 
-DOCUMENT_SUFFIXES = (".docx", ".odt")
+DOCUMENT_SUFFIXES = (".docx", ".odt", ".mhtml", ".mht")
 # formats a posting may come in that are not read here, with the hint given
 UNREAD_SUFFIXES = {".pdf": "a PDF", ".doc": "a Word 97-2003 document (.doc)", ".rtf": "an RTF document",
                    ".pages": "a Pages document"}
@@ -31,6 +35,7 @@ _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallba
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _WORD_HEADING = re.compile(r"(?:heading|titre)\s*([1-6])$", re.IGNORECASE)  # style ids of English and French Word
 _WORD_TITLE = re.compile(r"(?:title|titre)$", re.IGNORECASE)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
 def is_document(name: str) -> bool:
@@ -62,6 +67,8 @@ def read_document(path: str | Path) -> str:
 def document_text(source: IO[bytes], suffix: str, name: str) -> str:
     """The text of a document (`suffix` ".docx" or ".odt") read from a binary stream; InputError
     naming `name` for one that is no such document, or is empty."""
+    if suffix in (".mhtml", ".mht"):
+        return _web_archive_text(source, name)
     part = "word/document.xml" if suffix == ".docx" else "content.xml"
     kind = "Word" if suffix == ".docx" else "OpenDocument text"
     try:
@@ -79,6 +86,25 @@ def document_text(source: IO[bytes], suffix: str, name: str) -> str:
     text = "\n".join(lines).strip()
     if not text:
         raise InputError(f"{name}: empty document, no posting to classify")
+    return text
+
+
+def _web_archive_text(source: IO[bytes], name: str) -> str:
+    """The readable text of a web page saved as one file: its first HTML part, decoded."""
+    archive = email.message_from_binary_file(source, policy=email.policy.compat32)
+    page = next((part for part in archive.walk() if part.get_content_type() == "text/html"), None)
+    if page is None:
+        raise InputError(f"{name}: not a readable saved web page (.mhtml): no HTML page in it")
+    data = page.get_payload(decode=True) or b""
+    charset = page.get_content_charset() or _META_CHARSET.search(data[:4096])
+    charset = charset if isinstance(charset, str) else charset.group(1).decode("ascii") if charset else "utf-8"
+    try:
+        html = data.decode(charset)
+    except (LookupError, UnicodeDecodeError):
+        html = data.decode("cp1252", "replace")
+    text = normalise(html).strip()
+    if not text:
+        raise InputError(f"{name}: empty page, no posting to classify")
     return text
 
 

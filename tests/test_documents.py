@@ -95,6 +95,45 @@ def _open_document(path, content: str = ODT_CONTENT):
     return path
 
 
+SAVED_PAGE = (
+    "From: <Saved by Blink>\r\n"
+    "Snapshot-Content-Location: https://emplois.example.fr/offre/4471-product-owner\r\n"
+    "Subject: =?utf-8?Q?Product_Owner_H/F_=E2=80=93_Mutuelle_Horizon?=\r\n"
+    "MIME-Version: 1.0\r\n"
+    "Content-Type: multipart/related;\r\n\ttype=\"text/html\";\r\n\tboundary=\"----MultipartBoundary--x1----\"\r\n"
+    "\r\n"
+    "------MultipartBoundary--x1----\r\n"
+    "Content-Type: text/html\r\n"
+    "Content-ID: <frame-1@mhtml.blink>\r\n"
+    "Content-Transfer-Encoding: quoted-printable\r\n"
+    "Content-Location: https://emplois.example.fr/offre/4471-product-owner\r\n"
+    "\r\n"
+    "<!DOCTYPE html><html><head><meta http-equiv=3D\"Content-Type\" content=3D\"text/html; charset=3DUTF-8\">=\r\n"
+    "<title>Product Owner H/F</title><style>h1 { color: red; }</style></head><body>=\r\n"
+    "<nav>Accueil | Offres | Entreprises</nav><h1>Product Owner H/F</h1><p>Mutuelle Horizon =E2=80=93 Nant=\r\n"
+    "es</p><h2>Vos missions</h2><ul><li>Prioriser le backlog produit avec l=E2=80=99=C3=A9quipe</li>=\r\n"
+    "<li>R=C3=A9diger les user stories et leurs crit=C3=A8res d=E2=80=99acceptation</li></ul></body></html>\r\n"
+    "------MultipartBoundary--x1----\r\n"
+    "Content-Type: image/png\r\n"
+    "Content-Transfer-Encoding: base64\r\n"
+    "Content-Location: https://emplois.example.fr/logo.png\r\n"
+    "\r\n"
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==\r\n"
+    "------MultipartBoundary--x1------\r\n")
+
+
+def test_a_web_page_saved_as_one_file_is_read_as_its_page(tmp_path):
+    path = tmp_path / "offre.mhtml"
+    path.write_bytes(SAVED_PAGE.encode("ascii"))
+    text = read_document(path)
+    assert [line for line in text.splitlines() if line] == ["Product Owner H/F", "Accueil | Offres | Entreprises", "Product Owner H/F",
+                                 "Mutuelle Horizon – Nantes", "Vos missions", "• Prioriser le backlog produit avec l’équipe",
+                                 "• Rédiger les user stories et leurs critères d’acceptation"]
+    done = classify("--format", "json", str(path))
+    result = json.loads(done.stdout)
+    assert result["label"] == "PO" and result["text"] == text
+
+
 def test_a_word_posting_is_read_as_the_text_it_shows(tmp_path):
     assert read_document(_word_posting(tmp_path / "offre.docx")) == WORD_TEXT
 
@@ -128,6 +167,7 @@ def test_documents_and_text_files_go_together(tmp_path):
     ("offre.docx", "Product Owner : backlog, user stories.".encode(), "not a readable Word document (.docx)"),
     ("offre.odt", None, "empty document, no posting to classify"),
     ("absente.docx", "missing", "absente.docx: no such file"),
+    ("page.mhtml", b"From: <Saved by Blink>\r\nContent-Type: text/plain\r\n\r\nProduct Owner", "no HTML page in it"),
 ])
 def test_what_is_no_readable_document_is_one_line_and_exit_3(tmp_path, name, content, message):
     path = tmp_path / name

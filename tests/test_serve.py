@@ -139,7 +139,7 @@ def test_batch_excel_workbook_in_and_out_as_the_command_line(service, tmp_path):
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def test_a_word_posting_is_read_as_the_command_line_reads_it(service, tmp_path):
+def test_documents_are_read_as_the_command_line_reads_them(service, tmp_path):
     import docx
 
     from classifier.documents import read_document
@@ -152,9 +152,15 @@ def test_a_word_posting_is_read_as_the_command_line_reads_it(service, tmp_path):
     answer = service.request("POST", "/v1/document-text", path.read_bytes(), {"Content-Type": DOCX})
     assert answer.status == 200 and answer.json() == {"text": read_document(path)}
     assert answer.json()["text"] == "# Product Owner (H/F)\n• Vous priorisez le backlog et rédigez les user stories."
+    from test_documents import SAVED_PAGE
+
+    saved = tmp_path / "offre.mhtml"
+    saved.write_bytes(SAVED_PAGE.encode("ascii"))
+    page = service.request("POST", "/v1/document-text", saved.read_bytes(), {"Content-Type": "multipart/related"})
+    assert page.status == 200 and page.json() == {"text": read_document(saved)}
     broken = service.request("POST", "/v1/document-text", b"PK\x03\x04 pas un document", {"Content-Type": DOCX})
     assert "the body: not a readable Word document (.docx)" in one_line_error(broken, 422)
-    assert "send a Word (.docx) or OpenDocument (.odt) document" in one_line_error(
+    assert "send a Word (.docx) or OpenDocument (.odt) document or a saved web page" in one_line_error(
         service.request("POST", "/v1/document-text", b"%PDF-1.7", {"Content-Type": "application/pdf"}), 415)
 
 

@@ -40,16 +40,18 @@
   const DOCUMENTS = {
     docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     odt: "application/vnd.oasis.opendocument.text",
+    mhtml: "multipart/related",
+    mht: "multipart/related",
   };
 
   async function readInto(file) {
     $("posting-error").textContent = "";
-    const kind = DOCUMENTS[(file.name.match(/\.(docx|odt)$/i) || [])[1]?.toLowerCase()];
+    const kind = DOCUMENTS[(file.name.match(/\.(docx|odt|mhtml|mht)$/i) || [])[1]?.toLowerCase()];
     if (!kind) {
       $("text").value = await file.text();
       return;
     }
-    try {  // a word processor's file: the service reads the text it shows
+    try {  // a word processor's file or a saved page: the service reads the text it shows
       const response = await fetch("v1/document-text", { method: "POST", headers: { "Content-Type": kind }, body: file });
       if (!response.ok) {
         $("posting-error").textContent = await errorOf(response);
