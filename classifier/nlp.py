@@ -41,9 +41,20 @@ _WORD_CHARACTER = re.compile(r"\w")
 # the typographic apostrophes of word processors and web pages ("l’équipe", "d’acceptation") as
 # the lemma table writes them: "l’" is then "le", a function word, not a content word of its own
 _APOSTROPHES = str.maketrans("’", "'")
-# the Unicode hyphen and the non-breaking hyphen of word processors ("Product‑Owner", "e‑commerce")
-# are read as "-": the tokenizer splits words at it, and it is a joiner, as in "Product-Owner"
-_HYPHENS = str.maketrans("\u2010\u2011", "--")
+# The text is read with a few characters read as others, one for one, so that offsets index it:
+# - the Unicode hyphen and the non-breaking hyphen of word processors ("Product‑Owner", "e‑commerce")
+#   as "-": the tokenizer splits words at it, and it is a joiner, as in "Product-Owner";
+# - full-width Latin letters and digits ("ＰＯ") as the Latin ones, as Unicode's NFKC reads them;
+# - Cyrillic and Greek letters drawn like Latin ones, in a word that also holds a Latin letter
+#   ("Product Оwner" with a Cyrillic О, pasted from a page that had one or typed to slip past a
+#   filter), as the Latin letter; a word all in Cyrillic or Greek ("Москва") stays as written.
+_HYPHENS_AND_FULL_WIDTH = str.maketrans({"\u2010": "-", "\u2011": "-", **{
+    code: code - 0xFEE0 for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))}})
+_LOOK_ALIKE_LETTERS = "АВЕКМНОРСТХЅІЈаеорсхуѕіјԁһԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧοιν"
+_LOOK_ALIKES = str.maketrans(_LOOK_ALIKE_LETTERS, "ABEKMHOPCTXSIJaeopcxysijdhqwABEZHIKMNOPTYXoiv")
+_READ_AS_OTHERS = re.compile(f"[\u2010\u2011\uff10-\uff19\uff21-\uff3a\uff41-\uff5a{_LOOK_ALIKE_LETTERS}]")
+_WORD_WITH_LOOK_ALIKES = re.compile(f"[^\\W_]*[{_LOOK_ALIKE_LETTERS}][^\\W_]*")
+_LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
 # an inclusive ending after a hyphen, which the tokenizer makes a word of its own ("chef-fe",
 # "directeur-trice"): it gets the key of spaces, so that "chef-fe de produit" meets "chef de produit"
 _HYPHENATED_ENDING = re.compile(r"(?<=[^\W\d_])-(?:fe|trice|rice|euse|se|e|es|ne|ère|ere|le|lle)(?![\w-])", re.IGNORECASE)
@@ -208,8 +219,7 @@ class Analyzer:
         return Doc(self.vocab, words=words, spaces=spaces)
 
     def __call__(self, text: str) -> Tokens:
-        # the words are read with their hyphens as "-": the same length, so offsets index `text`
-        read = text.translate(_HYPHENS) if "\u2010" in text or "\u2011" in text else text
+        read = as_read(text)  # the same length: offsets index `text`
         doc = self.tokenize(read)
         if not len(doc):
             return Tokens(text, doc, np.zeros(0, np.int64), [], [], np.zeros(0, bool), self.table)
@@ -265,6 +275,16 @@ class Analyzer:
         tokenizer_bytes = (directory / TOKENIZER_FILE).read_bytes()
         parts = gzip.decompress((directory / LEMMAS_FILE).read_bytes()).decode("utf-8").replace("\t", "\n").split("\n")
         return cls(tokenizer_bytes, dict(zip(parts[::2], parts[1::2])))
+
+
+def as_read(text: str) -> str:
+    """The text with its hyphens, full-width letters and look-alike letters read as the tokenizer
+    and the rules should see them, one character for one."""
+    if _READ_AS_OTHERS.search(text) is None:
+        return text
+    text = text.translate(_HYPHENS_AND_FULL_WIDTH)
+    return _WORD_WITH_LOOK_ALIKES.sub(
+        lambda word: word[0].translate(_LOOK_ALIKES) if _LATIN_LETTER.search(word[0]) else word[0], text)
 
 
 def _bounded_pieces(text: str):

@@ -410,6 +410,34 @@ def test_the_unicode_hyphens_read_as_the_ascii_one(classifier, hyphen):
                for rule in result.explanation["PO"].rules if rule.rule_id == "role.po" for h in rule.hits)
 
 
+@pytest.mark.parametrize("written, ascii_text", [
+    ("Nous recrutons notre Product Оwner (О cyrillique) : backlog et user stоries.",
+     "Nous recrutons notre Product Owner (О cyrillique) : backlog et user stories."),
+    ("Ρroduct Μanager (lettres grecques) : roadmap produit et discovery.",
+     "Product Manager (lettres grecques) : roadmap produit et discovery."),
+    ("ＰＯ senior (pleine chasse) : backlog et user stories, sprints.",
+     "PO senior (pleine chasse) : backlog et user stories, sprints."),
+])
+def test_letters_drawn_like_latin_ones_read_as_the_latin_letter(classifier, written, ascii_text):
+    """A Cyrillic or Greek letter inside a Latin word, and full-width letters, read as the Latin
+    letter (pasted from a page that had them, or typed to slip past a filter); quotes and offsets keep
+    the text as written, and a word all in Cyrillic ("cyrillique" is Latin, "О" alone is not) stays."""
+    found = lambda t: sorted((h.rule_id, h.start, h.end) for h in classifier.analyse(t).hits)  # noqa: E731
+    assert found(written) == found(ascii_text) and found(written)
+    analyzer = classifier.model.analyzer
+    assert analyzer(written).keys == analyzer(ascii_text).keys
+    result = classifier.classify(written)
+    assert result.label == classifier.classify(ascii_text).label != "OTHER"
+    assert all(result.text[h.start:h.end] == h.matched for c in result.explanation.values() for rule in c.rules
+               for h in rule.hits)
+
+
+def test_a_word_all_in_cyrillic_stays_as_written():
+    from classifier.nlp import as_read
+
+    assert as_read("Москва, РО, Оwner") == "Москва, РО, Owner"
+
+
 def test_a_hyphen_keeps_words_that_are_no_inclusive_ending():
     from classifier.keys import fold
 
