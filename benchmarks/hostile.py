@@ -52,6 +52,8 @@ def hostile_postings(size: int) -> dict[str, tuple[str, str]]:
         f"{size // 7:,} '[a](b) ' links": ("plain", "Product Owner " + "[a](b) " * (size // 7)),
         f"{size // 4:,} 'a # ' on one line": ("plain", "Product Owner " + "a # " * (size // 4)),
         f"{size // 5:,} '## x' lines": ("plain", "Product Owner\n" + "## x\n" * (size // 5)),
+        f"о + {size:,}-letter word": ("plain", "Product Оwner о " + "a" * size),
+        f"{size // 2:,} 'aо' in a row": ("plain", "Product Owner " + "aо" * (size // 2)),
     }
 
 

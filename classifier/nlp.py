@@ -53,7 +53,9 @@ _HYPHENS_AND_FULL_WIDTH = str.maketrans({"\u2010": "-", "\u2011": "-", **{
 _LOOK_ALIKE_LETTERS = "АВЕКМНОРСТХЅІЈаеорсхуѕіјԁһԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧοιν"
 _LOOK_ALIKES = str.maketrans(_LOOK_ALIKE_LETTERS, "ABEKMHOPCTXSIJaeopcxysijdhqwABEZHIKMNOPTYXoiv")
 _READ_AS_OTHERS = re.compile(f"[\u2010\u2011\uff10-\uff19\uff21-\uff3a\uff41-\uff5a{_LOOK_ALIKE_LETTERS}]")
-_WORD_WITH_LOOK_ALIKES = re.compile(f"[^\\W_]*[{_LOOK_ALIKE_LETTERS}][^\\W_]*")
+# from a word's start only (\b): tried from inside a long word, the pattern would read the rest of
+# it again at each letter, in time quadratic in its length
+_WORD_WITH_LOOK_ALIKES = re.compile(f"\\b[^\\W_]*[{_LOOK_ALIKE_LETTERS}][^\\W_]*")
 _LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
 # an inclusive ending after a hyphen, which the tokenizer makes a word of its own ("chef-fe",
 # "directeur-trice"): it gets the key of spaces, so that "chef-fe de produit" meets "chef de produit"

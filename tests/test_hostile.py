@@ -55,6 +55,8 @@ HOSTILE = {
     "one giant word": lambda n: "Product Owner " + "a" * n,
     "random punctuation": lambda n: "Product Owner " + _random_run("?!.;:,)(»«-…", n),
     "random URL-like run": lambda n: "Product Owner " + _random_run("abcdefgh/.-_=&?", n),
+    "a look-alike letter, then a giant word": lambda n: "Product Оwner о " + "a" * n,
+    "Latin and Cyrillic letters in turn": lambda n: "Product Owner " + "aо" * (n // 2),
 }
 
 
