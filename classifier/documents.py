@@ -18,7 +18,7 @@ from xml.etree import ElementTree
 
 from .errors import InputError
 from .normalise import normalise
-from .tables import shorten
+from .tables import open_binary, shorten
 
 DOCUMENT_SUFFIXES = (".docx", ".odt", ".mhtml", ".mht")
 # formats a posting may come in that are not read here, with the hint given
@@ -49,17 +49,8 @@ def read_document(path: str | Path) -> str:
     if suffix in UNREAD_SUFFIXES and Path(path).is_file():
         raise InputError(f"{name}: {UNREAD_SUFFIXES[suffix]} cannot be read: copy its text into a .txt file, "
                          "or save it as .docx")
-    try:
-        with open(path, "rb") as handle:
-            return document_text(handle, suffix, name)
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{name}: is a directory, not a file") from None
-    except PermissionError:
-        raise InputError(f"{name}: permission denied") from None
-    except OSError as error:
-        raise InputError(f"{name}: cannot open: {error.strerror or error}") from None
+    with open_binary(path) as handle:
+        return document_text(handle, suffix, name)
 
 
 def document_text(source: IO[bytes], suffix: str, name: str) -> str:

@@ -137,7 +137,7 @@ def sniff_delimiter(first_line: str) -> str:
 
 def open_text(source: str | Path, encoding: str | None) -> tuple[IO[str], str]:
     """A text stream over a file or `-` (standard input), decoding errors kept as surrogates."""
-    raw = getattr(sys.stdin.buffer, "raw", sys.stdin.buffer) if str(source) == "-" else _open_binary(source)
+    raw = getattr(sys.stdin.buffer, "raw", sys.stdin.buffer) if str(source) == "-" else open_binary(source)
     buffered = io.BufferedReader(raw, buffer_size=SAMPLE_BYTES)  # so that peek() sees the whole sample
     sample = buffered.peek(SAMPLE_BYTES)[:SAMPLE_BYTES]
     if encoding is None:
@@ -152,7 +152,8 @@ def open_text(source: str | Path, encoding: str | None) -> tuple[IO[str], str]:
     return io.TextIOWrapper(buffered, encoding=encoding, errors=UNDECODED_BYTES, newline=""), encoding
 
 
-def _open_binary(path: str | Path):
+def open_binary(path: str | Path):
+    """A file opened to read bytes, unbuffered; InputError saying why it cannot be."""
     path = Path(path)
     try:
         return open(path, "rb", buffering=0)
@@ -419,5 +420,5 @@ def read_text_file(source: str | Path, encoding: str | None) -> str:
 
 
 def _read_bytes(path: str | Path) -> bytes:
-    with _open_binary(path) as handle:
+    with open_binary(path) as handle:
         return handle.read()

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO
 
 from .errors import InputError
-from .tables import Columns, Row, resolve_columns, shorten, unique_names, with_posting
+from .tables import Columns, Row, open_binary, resolve_columns, shorten, unique_names, with_posting
 
 EXCEL_CELL_CHARACTERS = 32_767  # the most a cell of Excel holds
 # A workbook whose parts would unpack to more than this is refused before it is read: a zip bomb's
@@ -52,19 +52,12 @@ def _open_workbook(source: str | Path | IO[bytes], name: str):
     suffix = Path(str(source)).suffix.lower() if isinstance(source, (str, Path)) else ""
     if suffix in OLD_FORMATS:
         raise InputError(f"{name}: {OLD_FORMATS[suffix]} cannot be read: save it as .xlsx or CSV first")
-    try:
-        if not isinstance(source, (str, Path)):
-            handle = source
-        elif str(source) == "-":
-            handle = io.BytesIO(sys.stdin.buffer.read())
-        else:
-            handle = open(source, "rb")
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{name}: is a directory, not a file") from None
-    except OSError as error:
-        raise InputError(f"{name}: cannot open: {error.strerror or error}") from None
+    if not isinstance(source, (str, Path)):
+        handle = source
+    elif str(source) == "-":
+        handle = io.BytesIO(sys.stdin.buffer.read())
+    else:
+        handle = open_binary(source)
     try:
         with zipfile.ZipFile(handle) as archive:
             if sum(member.file_size for member in archive.infolist()) > MAX_UNPACKED_BYTES:
