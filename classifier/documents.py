@@ -31,6 +31,8 @@ _TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"  # a copy of what Word shows
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
+_OPEN_DOCUMENT_HEADING = re.compile(r"Heading_20_([1-6])$")
 _WORD_HEADING = re.compile(r"(?:heading|titre)\s*([1-6])$", re.IGNORECASE)  # style ids of English and French Word
 _WORD_TITLE = re.compile(r"(?:title|titre)$", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
@@ -160,6 +162,16 @@ def _open_document_lines(root: ElementTree.Element) -> list[str]:
     lines: list[str] = []
     body = root.find(f"{_OFFICE}body")
     text = body.find(f"{_OFFICE}text") if body is not None else None
+    # a paragraph styled as a heading through an automatic style ("P1", whose parent is "Heading_20_1"),
+    # as LibreOffice writes a heading with direct formatting
+    parents = {style.get(f"{_STYLE}name"): style.get(f"{_STYLE}parent-style-name", "")
+               for style in root.iterfind(f"{_OFFICE}automatic-styles/{_STYLE}style")}
+
+    def heading_level(paragraph: ElementTree.Element) -> int | None:
+        name = paragraph.get(f"{_TEXT}style-name", "")
+        name = parents.get(name) or name
+        found = _OPEN_DOCUMENT_HEADING.match(name)
+        return int(found.group(1)) if found else 1 if name == "Title" else None
 
     def blocks(element: ElementTree.Element, in_list: bool) -> None:
         for child in element:
@@ -169,7 +181,11 @@ def _open_document_lines(root: ElementTree.Element) -> list[str]:
                 if line:
                     lines.append("#" * level + " " + line)
             elif child.tag == f"{_TEXT}p":
-                for line in _open_document_inline(child).split("\n"):
+                content, level = _open_document_inline(child), heading_level(child)
+                if level and content.strip():
+                    lines.append("#" * level + " " + content.strip())
+                    continue
+                for line in content.split("\n"):
                     if line.strip():
                         lines.append(("• " if in_list else "") + line.strip())
                         in_list = False  # a list item's later lines and paragraphs are not new items

@@ -66,3 +66,20 @@ def classifier():
 def title_roles(classifier, title: str) -> list[str]:
     """The ids of the role-name rules that fire on a title (beside a body that names none)."""
     return [h.rule_id for h in classifier.analyse("Texte.", title).hits if h.field == "title" and h.kind == "role_name"]
+
+
+def office_convert(source: Path, to: str, outdir: Path, infilter: str | None = None) -> Path:
+    """`source` converted by LibreOffice, headless (`to`: what `--convert-to` takes, "xlsx",
+    "docx:MS Word 2007 XML"…), in a profile of its own; the file it wrote. The test is skipped where
+    LibreOffice is not installed (`.ci/run` installs it)."""
+    import shutil
+
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None:
+        pytest.skip("LibreOffice is not installed (no soffice or libreoffice on PATH)")
+    done = subprocess.run([office, f"-env:UserInstallation={(outdir / 'profile').as_uri()}", "--headless",
+                           *([f"--infilter={infilter}"] if infilter else []), "--convert-to", to,
+                           "--outdir", str(outdir), str(source)], capture_output=True, timeout=180)
+    written = outdir / f"{source.stem}.{to.split(':')[0]}"
+    assert written.exists(), done.stderr.decode("utf-8", "replace")
+    return written

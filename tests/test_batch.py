@@ -8,7 +8,6 @@ import io
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import classify, run_installed
+from conftest import classify, office_convert, run_installed
 
 CLASSIFY = Path(sys.executable).parent / "classify"
 CLASSES = ("CPO", "PO", "PM", "OTHER")
@@ -161,18 +160,11 @@ def test_excel_csv_opens_in_libreoffice(tmp_path):
     """LibreOffice reads the `--excel` file with the settings its import dialog takes for a French
     CSV (';', UTF-8): the BOM is not part of the first cell, accents and multi-line HTML cells come
     back intact, one column per field; it is written back as a plain UTF-8 CSV to compare."""
-    office = shutil.which("libreoffice") or shutil.which("soffice")
-    if office is None:
-        pytest.skip("LibreOffice is not installed (no libreoffice or soffice on PATH): the Excel CSV was not opened")
     path = write_table(tmp_path / "offres.csv", [*POSTINGS, EMPTY])
     excel = tmp_path / "pour_excel.csv"
     assert classify(str(path), "--excel", "-o", str(excel)).returncode == 1
-    converted = tmp_path / "converted"
-    done = subprocess.run([office, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
-                           "--infilter=CSV:59,34,76,1,,1036", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1",
-                           "--outdir", str(converted), str(excel)], capture_output=True, timeout=180)
-    result = converted / "pour_excel.csv"
-    assert result.exists(), done.stderr.decode("utf-8", "replace")
+    result = office_convert(excel, "csv:Text - txt - csv (StarCalc):44,34,76,1", tmp_path / "converted",
+                            infilter="CSV:59,34,76,1,,1036")
     header, rows = parse(result.read_text(encoding="utf-8"))
     assert header == HEADER + RESULT_COLUMNS
     assert [[r[h] for h in HEADER] for r in rows] == [*POSTINGS, EMPTY]

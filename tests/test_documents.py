@@ -12,7 +12,7 @@ import pytest
 
 from classifier.documents import read_document
 from classifier.errors import InputError
-from conftest import classify
+from conftest import classify, office_convert
 
 
 def _word_posting(path):
@@ -186,3 +186,20 @@ def test_a_document_nested_too_deeply_is_refused_in_one_line(tmp_path):
     path = _open_document(tmp_path / "profond.odt", ODT_CONTENT.replace("Chef·fe de produit (F/H)", deep))
     with pytest.raises(InputError, match="nests its parts too deeply"):
         read_document(path)
+
+
+@pytest.mark.parametrize("to, suffix", [("docx:MS Word 2007 XML", ".docx"), ("odt", ".odt")])
+def test_postings_saved_by_a_word_processor_are_read(tmp_path, to, suffix):
+    """A posting as LibreOffice Writer saves it, as Word and as OpenDocument: its heading styles (an
+    OpenDocument title through an automatic style), its list and its table read as written."""
+    page = tmp_path / "offre.html"
+    page.write_text("<html><body><h1>Product Owner confirmé·e (H/F)</h1><p>Mutuelle Horizon recrute à Nantes.</p>"
+                    "<h2>Vos missions</h2><ul><li>Prioriser le backlog produit</li><li>Rédiger les user stories "
+                    "avec l’équipe</li></ul><table><tr><td>Contrat</td><td>CDI</td></tr></table></body></html>",
+                    encoding="utf-8")
+    saved = office_convert(page, to, tmp_path / "saved")
+    assert saved.suffix == suffix
+    assert read_document(saved) == ("# Product Owner confirmé·e (H/F)\nMutuelle Horizon recrute à Nantes.\n"
+                                    "## Vos missions\n• Prioriser le backlog produit\n• Rédiger les user stories avec "
+                                    "l’équipe\nContrat CDI")
+    assert json.loads(classify("--format", "json", str(saved)).stdout)["label"] == "PO"

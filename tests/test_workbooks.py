@@ -16,7 +16,7 @@ import pytest
 from classifier import workbooks
 from classifier.errors import InputError
 from classifier.workbooks import EXCEL_CELL_CHARACTERS, cell_text, read_workbook
-from conftest import classify, run
+from conftest import classify, office_convert, run
 
 PO_TEXT = "Vous priorisez le backlog, rédigez les user stories et animez les sprints avec l'équipe de développement."
 ACCOUNTANT_TEXT = "Vous tenez la comptabilité fournisseurs, préparez les clôtures mensuelles et les déclarations de TVA."
@@ -194,3 +194,45 @@ def test_a_workbook_that_would_unpack_to_too_much_is_refused_before_it_is_read(e
                                          (dt.time(8, 5), "08:05:00")])
 def test_cells_read_as_a_csv_export_of_them_would_hold_them(value, text):
     assert cell_text(value) == text
+
+
+LIBREOFFICE_ROWS = [["Référence", "Intitulé", "Descriptif"],
+                    ["FR-01", "Product Owner (H/F)", PO_TEXT + "\nProfil : trois ans d’expérience."],
+                    ["FR-02", "Comptable", ACCOUNTANT_TEXT],
+                    ["FR-03", "Chef·fe de produit", PM_TEXT],
+                    ["FR-04", "Sans texte", ""]]
+
+
+def _csv_file(path, rows):
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    return path
+
+
+def test_a_workbook_saved_by_a_spreadsheet_is_read_as_its_csv(tmp_path):
+    """A workbook as LibreOffice Calc saves it (shared strings, styles, its own used range) gives the
+    rows the same CSV gives."""
+    source = _csv_file(tmp_path / "offres.csv", LIBREOFFICE_ROWS)
+    saved = office_convert(source, "xlsx", tmp_path / "saved", infilter="CSV:44,34,76,1")
+    from_csv, from_workbook = classify(str(source), "-q"), classify(str(saved), "-q")
+    assert from_csv.returncode == from_workbook.returncode == 1  # the row without a text
+    assert from_workbook.stdout == from_csv.stdout
+    assert [r["label"] for r in csv.DictReader(io.StringIO(from_workbook.stdout))] == ["PO", "OTHER", "PM", ""]
+
+
+def test_our_workbook_opens_in_a_spreadsheet(tmp_path):
+    """LibreOffice Calc opens the output workbook: every cell as written, the probabilities shown as
+    percentages of the numbers in the CSV output."""
+    source = _csv_file(tmp_path / "offres.csv", LIBREOFFICE_ROWS)
+    ours = tmp_path / "classées.xlsx"
+    assert classify(str(source), "-o", str(ours), "-q").returncode == 1
+    shown = office_convert(ours, "csv:Text - txt - csv (StarCalc):44,34,76,1", tmp_path / "shown")
+    theirs = list(csv.DictReader(io.StringIO(shown.read_text(encoding="utf-8"))))
+    expected = list(csv.DictReader(io.StringIO(classify(str(source), "-q").stdout)))
+    assert [list(r) for r in theirs] == [list(r) for r in expected]
+    for seen, written in zip(theirs, expected):
+        for column in ("Référence", "Intitulé", "Descriptif", "label", "evidence", "error"):
+            assert seen[column] == written[column], column
+        for column in ("confidence", "prob_CPO", "prob_PO", "prob_PM", "prob_OTHER"):
+            shown_value = float(seen[column].rstrip("%")) / 100 if seen[column] else None
+            assert shown_value == (pytest.approx(float(written[column]), abs=0.001) if written[column] else None)
