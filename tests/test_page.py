@@ -200,6 +200,31 @@ def test_the_page_reads_a_word_posting_into_the_text_and_classifies_it(browser, 
     page.close()
 
 
+def test_a_job_page_saved_by_the_browser_as_one_file_is_classified(browser, tmp_path):
+    """A job board's page as Chromium saves it in one file (MHTML: quoted-printable HTML, its
+    stylesheet and picture beside it): `classify` reads the page's text, accents and all."""
+    page = offline_page(browser, [])
+    page.set_content("<!DOCTYPE html><html lang=fr><head><meta charset=utf-8><title>Product Owner H/F – Emplois</title>"
+                     "<style>h1 { color: #123 }</style></head><body><nav>Accueil | Offres | Entreprises</nav>"
+                     "<h1>Product Owner H/F</h1><p>Mutuelle Horizon – Nantes – CDI</p><h2>Vos missions</h2><ul>"
+                     "<li>Prioriser le backlog produit avec l’équipe de développement</li><li>Rédiger les user "
+                     "stories et leurs critères d’acceptation</li><li>Animer les rituels Scrum</li></ul>"
+                     "<h2>Offres similaires</h2><ul><li>Chef de projet digital</li><li>Business Analyst</li></ul>"
+                     "<img alt=logo src='data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
+                     "+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='></body></html>")
+    snapshot = page.context.new_cdp_session(page).send("Page.captureSnapshot", {"format": "mhtml"})["data"]
+    page.close()
+    saved = tmp_path / "offre.mhtml"
+    saved.write_bytes(snapshot.encode("utf-8"))
+    assert "quoted-printable" in snapshot  # the page's accents are encoded in the file
+    done = classify("--format", "json", str(saved))
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["label"] == "PO"
+    assert "Prioriser le backlog produit avec l’équipe de développement" in result["text"]
+    assert "=C3" not in result["text"] and "color" not in result["text"]
+
+
 def test_the_html_report_shows_the_same_view_without_a_server(browser, tmp_path):
     posting = tmp_path / "offre.txt"
     posting.write_text(PO_POSTING, encoding="utf-8")
