@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO
 from xml.etree import ElementTree
 
-from .errors import InputError
+from .errors import InputError, one_line
 from .normalise import normalise
 from .tables import open_binary, shorten
 
@@ -68,8 +68,10 @@ def document_text(source: IO[bytes], suffix: str, name: str) -> str:
             if info.file_size > MAX_PART_BYTES:
                 raise InputError(f"{name}: the document would unpack to more than {MAX_PART_BYTES >> 20} MiB")
             root = ElementTree.fromstring(archive.read(info))
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, EOFError, ValueError) as error:
-        raise InputError(f"{name}: not a readable {kind} document ({suffix}): {error}") from None
+    except InputError:
+        raise
+    except Exception as error:  # a damaged archive raises many kinds: BadZipFile, zlib.error, KeyError…
+        raise InputError(f"{name}: not a readable {kind} document ({suffix}): {one_line(error)}") from None
     try:
         lines = _word_lines(root) if suffix == ".docx" else _open_document_lines(root)
     except RecursionError:

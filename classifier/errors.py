@@ -38,3 +38,9 @@ class OutputError(ClassifierError):
     user's output, not a temporary file."""
 
     exit_code = EXIT_OUTPUT
+
+
+def one_line(error: BaseException, limit: int = 300) -> str:
+    """A library's error message on one line, cut at `limit` characters, to quote in ours."""
+    message = " ".join(str(error).split())
+    return message if len(message) <= limit else message[:limit - 1] + "…"

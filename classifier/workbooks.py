@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from .errors import InputError
+from .errors import InputError, one_line
 from .tables import Columns, Row, open_binary, resolve_columns, shorten, unique_names, with_posting
 
 EXCEL_CELL_CHARACTERS = 32_767  # the most a cell of Excel holds
@@ -69,7 +69,7 @@ def _open_workbook(source: str | Path | IO[bytes], name: str):
         raise
     except Exception as error:  # openpyxl raises many kinds on a file that is not a workbook
         handle.close()
-        raise InputError(f"{name}: not a readable Excel workbook (.xlsx): {error}") from None
+        raise InputError(f"{name}: not a readable Excel workbook (.xlsx): {one_line(error)}") from None
 
 
 def _sheet(book, sheet: str | None, name: str):
@@ -100,9 +100,12 @@ def read_workbook(source: str | Path | IO[bytes], wanted: Columns | dict, sheet:
         width = max(i for i, v in enumerate(first, 1) if v is not None and cell_text(v).strip())
         header = unique_names([cell_text(v).strip() for v in first[:width]])
         columns = resolve_columns(header, wanted)
-    except Exception:
+    except InputError:
         book.close()
         raise
+    except Exception as error:  # a damaged sheet: openpyxl and the XML parser raise many kinds
+        book.close()
+        raise InputError(f"{name}: not a readable Excel workbook (.xlsx): {one_line(error)}") from None
     return header, columns, _rows(book, values, header, columns, name)
 
 
@@ -132,7 +135,7 @@ def _readable(values: Iterator[tuple], name: str) -> Iterator[tuple]:
         except StopIteration:
             return
         except Exception as error:  # the XML parser's or openpyxl's own
-            raise InputError(f"{name}: the sheet breaks off, the file is damaged: {error}") from None
+            raise InputError(f"{name}: the sheet breaks off, the file is damaged: {one_line(error)}") from None
         yield cells
 
 

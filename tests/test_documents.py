@@ -203,3 +203,37 @@ def test_postings_saved_by_a_word_processor_are_read(tmp_path, to, suffix):
                                     "## Vos missions\n• Prioriser le backlog produit\n• Rédiger les user stories avec "
                                     "l’équipe\nContrat CDI")
     assert json.loads(classify("--format", "json", str(saved)).stdout)["label"] == "PO"
+
+
+def _damaged(data: bytes, rng) -> bytes:
+    """The bytes of a file cut short, or with one or twenty bytes changed, as a bad copy leaves them."""
+    damaged = bytearray(data)
+    kind = rng.choice(["cut", "one byte", "twenty bytes"])
+    if kind == "cut":
+        return bytes(damaged[:rng.randrange(len(damaged))])
+    for _ in range(1 if kind == "one byte" else 20):
+        damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+    return bytes(damaged)
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".odt", ".mhtml"])
+def test_a_damaged_document_reads_or_gets_a_one_line_error(tmp_path, suffix):
+    """300 damaged copies (seeded): each is read, or refused with InputError; never another exception
+    (a broken deflate stream raises zlib's error, an odd header NotImplementedError…)."""
+    import io
+    import random
+
+    from classifier.documents import document_text
+
+    make = {".docx": _word_posting, ".odt": _open_document,
+            ".mhtml": lambda path: path.write_bytes(SAVED_PAGE.encode("ascii")) and path}[suffix]
+    data = make(tmp_path / f"offre{suffix}").read_bytes()
+    rng = random.Random(suffix)
+    refused = 0
+    for _ in range(300):
+        try:
+            assert isinstance(document_text(io.BytesIO(_damaged(data, rng)), suffix, "copie"), str)
+        except InputError as error:
+            refused += 1
+            assert str(error).startswith("copie: ") and "\n" not in str(error)
+    assert refused > 0

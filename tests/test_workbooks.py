@@ -236,3 +236,23 @@ def test_our_workbook_opens_in_a_spreadsheet(tmp_path):
         for column in ("confidence", "prob_CPO", "prob_PO", "prob_PM", "prob_OTHER"):
             shown_value = float(seen[column].rstrip("%")) / 100 if seen[column] else None
             assert shown_value == (pytest.approx(float(written[column]), abs=0.001) if written[column] else None)
+
+
+def test_a_damaged_workbook_reads_or_gets_a_one_line_error(export):
+    """300 damaged copies (seeded) of a workbook: each is read to its last row, or refused with
+    InputError; never another exception."""
+    import random
+
+    from test_documents import _damaged
+
+    data = export.read_bytes()
+    rng = random.Random(7)
+    refused = 0
+    for _ in range(300):
+        try:
+            header, _, rows = read_workbook(io.BytesIO(_damaged(data, rng)), {}, None, "copie")
+            assert all(row.number for row in rows)
+        except InputError as error:
+            refused += 1
+            assert str(error).startswith("copie: ") and "\n" not in str(error)
+    assert refused > 0
