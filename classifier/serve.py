@@ -44,6 +44,9 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCUMENT_TYPES = {"application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
                   "application/vnd.oasis.opendocument.text": ".odt", "multipart/related": ".mhtml"}
 MAX_DOCUMENT_BYTES = 16 << 20  # a posting saved from a word processor, pictures included
+# A workbook body may unpack to this many times the batch limit (text compresses 3 to 5 times in a
+# workbook): more is a zip bomb, which would fill the worker's memory with its shared strings.
+UNPACKED_FACTOR = 4
 WORKER_START_SECONDS = 120  # time a worker has to load the model (uvicorn's default of 5 s restarts slow ones)
 MODEL_ENV, RULES_ENV = "CLASSIFY_SERVE_MODEL", "CLASSIFY_SERVE_RULES"
 
@@ -292,14 +295,17 @@ def create_app(model: str | None = None, rules: str | None = None, max_posting_b
             elif kind in JSON_LINES_TYPES:
                 header, found, rows = read_jsonl(*_table_text(body), columns)
             elif kind == XLSX_TYPE:
-                header, found, rows = await anyio.to_thread.run_sync(read_workbook, io.BytesIO(body), columns, sheet,
-                                                                      "the body")
+                header, found, rows = await anyio.to_thread.run_sync(
+                    read_workbook, io.BytesIO(body), columns, sheet, "the body", UNPACKED_FACTOR * max_batch_bytes)
             else:
                 header, found, rows = read_jsonl(_json_array_lines(body), "utf-8", columns)
         except ClassifierError as error:
             raise RequestError(422, str(error)) from None
         if XLSX_TYPE in request.headers.get("accept", "") and not excel:
-            answer = await anyio.to_thread.run_sync(_workbook, header, found, rows, model, rules)
+            try:
+                answer = await anyio.to_thread.run_sync(_workbook, header, found, rows, model, rules)
+            except ClassifierError as error:  # a sheet that breaks off after its header
+                raise RequestError(422, str(error)) from None
             return Response(answer, media_type=XLSX_TYPE)
         as_csv = excel or "text/csv" in request.headers.get("accept", "")
         stream = io.StringIO()

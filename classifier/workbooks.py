@@ -46,7 +46,7 @@ def cell_text(value) -> str:
     return str(value)
 
 
-def _open_workbook(source: str | Path | IO[bytes], name: str):
+def _open_workbook(source: str | Path | IO[bytes], name: str, most_unpacked: int):
     import openpyxl
 
     suffix = Path(str(source)).suffix.lower() if isinstance(source, (str, Path)) else ""
@@ -60,8 +60,8 @@ def _open_workbook(source: str | Path | IO[bytes], name: str):
         handle = open_binary(source)
     try:
         with zipfile.ZipFile(handle) as archive:
-            if sum(member.file_size for member in archive.infolist()) > MAX_UNPACKED_BYTES:
-                raise InputError(f"{name}: the workbook would unpack to more than {MAX_UNPACKED_BYTES >> 30} GiB")
+            if sum(member.file_size for member in archive.infolist()) > most_unpacked:
+                raise InputError(f"{name}: the workbook would unpack to more than {most_unpacked:,} bytes")
         handle.seek(0)
         return openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except InputError:
@@ -84,12 +84,14 @@ def _sheet(book, sheet: str | None, name: str):
 
 
 def read_workbook(source: str | Path | IO[bytes], wanted: Columns | dict, sheet: str | None = None,
-                  name: str | None = None) -> tuple[list[str], Columns, Iterator[Row]]:
+                  name: str | None = None, most_unpacked: int | None = None) -> tuple[list[str], Columns, Iterator[Row]]:
     """The header (the first row that is not empty), the columns found and the rows of one sheet of a
-    workbook file, `-` (standard input) or binary stream (`name` names it in errors); the workbook is
-    closed when the rows are read or closed. Empty rows are skipped, as blank lines of a CSV are."""
+    workbook file, `-` (standard input) or binary stream (`name` names it in errors; one that would
+    unpack to more than `most_unpacked` bytes, MAX_UNPACKED_BYTES by default, is refused); the
+    workbook is closed when the rows are read or closed. Empty rows are skipped, as blank lines of a
+    CSV are."""
     name = name or ("standard input" if str(source) == "-" else shorten(str(source)))
-    book = _open_workbook(source, name)
+    book = _open_workbook(source, name, most_unpacked or MAX_UNPACKED_BYTES)
     try:
         found = _sheet(book, sheet, name)
         found.reset_dimensions()  # some writers record a wrong used range: read every row there is

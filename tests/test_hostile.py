@@ -9,7 +9,6 @@ import pytest
 from classifier.errors import InputError
 from classifier.nlp import LONGEST_RUN
 from classifier.normalise import MAX_POSTING_CHARACTERS, looks_like_html, normalise
-from test_classify import corpus
 
 
 def test_html_conversion_reads_what_regular_expressions_got_wrong():

@@ -13,7 +13,6 @@ import zipfile
 import openpyxl
 import pytest
 
-from classifier import workbooks
 from classifier.errors import InputError
 from classifier.workbooks import EXCEL_CELL_CHARACTERS, cell_text, read_workbook
 from conftest import classify, office_convert, run
@@ -180,12 +179,12 @@ def test_a_damaged_sheet_stops_the_run_with_one_line_and_no_output(export, tmp_p
     assert len(lines) == 1 and lines[0].startswith(f"classify: error: {damaged}: the sheet breaks off, the file is damaged: ")
 
 
-def test_a_workbook_that_would_unpack_to_too_much_is_refused_before_it_is_read(export, monkeypatch):
+def test_a_workbook_that_would_unpack_to_too_much_is_refused_before_it_is_read(export):
     with zipfile.ZipFile(export) as archive:
         unpacked = sum(member.file_size for member in archive.infolist())
-    monkeypatch.setattr(workbooks, "MAX_UNPACKED_BYTES", unpacked - 1)
-    with pytest.raises(InputError, match="would unpack to more than"):
-        read_workbook(export, {})
+    assert read_workbook(export, {}, most_unpacked=unpacked)[0] == HEADER
+    with pytest.raises(InputError, match=f"would unpack to more than {unpacked - 1:,} bytes"):
+        read_workbook(export, {}, most_unpacked=unpacked - 1)
 
 
 @pytest.mark.parametrize("value, text", [(None, ""), ("Chef·fe", "Chef·fe"), (12345, "12345"), (12345.0, "12345"),
