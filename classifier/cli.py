@@ -23,6 +23,8 @@ from .errors import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_ROW_ERRORS, ClassifierErr
 BATCH_EXTENSIONS = {".csv": "csv", ".tsv": "csv", ".txt": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx",
                     ".xlsm": "xlsx", ".xls": "xlsx", ".ods": "xlsx"}
 OUTPUT_EXTENSIONS = {".csv": "csv", ".tsv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx"}
+# what the results of posting files are written as, by the -o file's extension (else text)
+TEXT_OUTPUT_EXTENSIONS = {**OUTPUT_EXTENSIONS, ".json": "json", ".html": "html", ".htm": "html"}
 
 
 def _fail(program: str, error: ClassifierError | str, code: int) -> None:
@@ -106,9 +108,9 @@ def _format_of(path: str, input_format: str) -> str:
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @click.option("--title", help="Job title of the posting (one text file).")
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "jsonl", "csv", "xlsx", "html"]),
-              help="Output: text (readable, French), json or html (one self-contained page) for text files; csv, jsonl or xlsx "
-                   "for tables (default: text for text files; for tables the -o file's extension, else the input's format, "
-                   "CSV for a workbook).")
+              help="Output: text (readable, French), json or html (one self-contained page) for posting files, or csv or "
+                   "xlsx (a row per file); csv, jsonl or xlsx for tables (default: the -o file's extension, else text for "
+                   "posting files and the input's format for tables, CSV for a workbook).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (complete or not at all).")
 @click.option("--excel", is_flag=True, help="CSV for French Excel: ';' separator and a UTF-8 BOM.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Processes for tables.")
@@ -128,7 +130,7 @@ def classify(files, title, output_format, output, excel, jobs, report, quiet, in
     reads standard input.
 
     \b
-    Exit codes: 0 ok, 1 some table rows had errors, 2 usage, 3 bad input file,
+    Exit codes: 0 ok, 1 some table rows (or files, as a table) had errors, 2 usage, 3 bad input file,
     4 bad rule file, 5 bad or tampered model, 6 cannot write the output, 130 interrupted.
     """
     delimiter = _delimiter(delimiter)
@@ -142,15 +144,19 @@ def classify(files, title, output_format, output, excel, jobs, report, quiet, in
                                report, sheet)
     if title and len(files) > 1:
         raise click.UsageError("--title goes with a single posting")
-    if output_format in ("csv",):
-        raise click.UsageError("--format csv is for tables; use text, json or jsonl for text files")
+    output_format = output_format or TEXT_OUTPUT_EXTENSIONS.get(Path(output or "").suffix.lower(), "text")
+    if excel and output_format != "csv":
+        raise click.UsageError("--excel is for CSV output")
     if output_format == "html" and len(files) > 1:
         raise click.UsageError("--format html makes one page: give one posting")
     if report:
         raise click.UsageError("--report is for tables (.csv, .jsonl, .xlsx)")
     if sheet:
         raise click.UsageError("--sheet is for Excel workbooks (.xlsx)")
-    _classify_texts(files, title, output_format or "text", output, encoding, model, rules)
+    if output_format in ("csv", "xlsx"):
+        return _texts_as_table(files, title, _table_format("txt", output_format, output), output, excel, jobs, quiet,
+                               encoding, model, rules)
+    _classify_texts(files, title, output_format, output, encoding, model, rules)
 
 
 def _refuse_output_onto_input(output: str | None, files: tuple[str, ...]) -> None:
@@ -166,13 +172,11 @@ def _classify_texts(files, title, output_format, output, encoding, model, rules)
     from .htmlreport import as_html
     from .pipeline import Classifier
     from .render import as_json, as_text
-    from .documents import is_document, read_document
-    from .tables import read_text_file
 
     texts, failures = [], []
     for name in files:
         try:
-            texts.append((name, read_document(name) if is_document(name) else read_text_file(name, encoding)))
+            texts.append((name, _read_posting(name, encoding)))
         except InputError as error:
             failures.append(error)
             click.echo(f"classify: error: {error}", err=True)
@@ -201,6 +205,49 @@ def _classify_texts(files, title, output_format, output, encoding, model, rules)
     write_whole(output, rendered)
     if failures:
         sys.exit(EXIT_INPUT)
+
+
+def _read_posting(name: str, encoding: str | None) -> str:
+    """The text of one posting file: a word processor's or a saved page's, or a text file's."""
+    from .documents import is_document, read_document
+    from .tables import read_text_file
+
+    return read_document(name) if is_document(name) else read_text_file(name, encoding)
+
+
+def _texts_as_table(files, title, output_format, output, excel, jobs, quiet, encoding, model, rules) -> None:
+    """Posting files as one table (CSV or a workbook): a row per file, its name then the result
+    columns, in order; a file that cannot be read gets its `error`, and the others are classified."""
+    from .batch import Output, classified_rows, writer_for
+    from .tables import Columns, Row
+
+    def rows():
+        for number, name in enumerate(files, 1):
+            row = Row(number, {"file": name}, title=title)
+            try:
+                row.text = _read_posting(name, encoding)
+            except InputError as error:
+                row.error = str(error)
+            yield row
+
+    target = Output(output)
+    done = errors = 0
+    try:
+        writer = writer_for(target, output_format, ["file"], Columns(text=""), excel,
+                            "\t" if Path(output or "").suffix.lower() == ".tsv" and not excel else ",")
+        for row, cells in classified_rows(rows(), jobs, model, rules):
+            writer.write(row, cells)
+            done, errors = done + 1, errors + bool(cells["error"])
+        writer.finish()
+        target.commit()
+    except BaseException:
+        target.discard()
+        raise
+    if errors:
+        click.echo(f"classify: {done:,} files, {errors:,} with errors (see the error column)", err=True)
+        sys.exit(EXIT_ROW_ERRORS)
+    if not quiet:
+        click.echo(f"classify: {done:,} files classified", err=True)
 
 
 def _table_format(input_format: str, output_format: str | None, output: str | None) -> str:

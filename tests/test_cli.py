@@ -196,7 +196,7 @@ def table(directory: Path, name: str = "offres.csv") -> Path:
 
 @pytest.mark.parametrize("command, args, words", [
     ("classify", lambda d: ["--title", "PO", str(EXAMPLE), str(EXAMPLE)], "--title goes with a single posting"),
-    ("classify", lambda d: ["--format", "csv", str(EXAMPLE)], "--format csv is for tables"),
+    ("classify", lambda d: ["--excel", str(EXAMPLE)], "--excel is for CSV output"),
     ("classify", lambda d: ["--delimiter", "ab", str(table(d))], "the delimiter is one character"),
     ("classify", lambda d: [str(table(d)), str(table(d, "autre.csv"))], "one file at a time"),
     ("classify-train", lambda d: [str(EXAMPLE), "-o", str(d / "m")], "training data is a CSV, JSONL or Excel file"),

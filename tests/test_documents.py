@@ -237,3 +237,31 @@ def test_a_damaged_document_reads_or_gets_a_one_line_error(tmp_path, suffix):
             refused += 1
             assert str(error).startswith("copie: ") and "\n" not in str(error)
     assert refused > 0
+
+
+def test_a_folder_of_postings_gives_one_table_a_row_per_file(tmp_path):
+    """Postings in several files (Word, OpenDocument, text, one missing) into one CSV or workbook, by
+    -o's extension: a row per file in order, the missing one with its error, exit 1."""
+    import csv
+    import io
+
+    import openpyxl
+
+    text = tmp_path / "comptable.txt"
+    text.write_text("Comptable (H/F)\nVous tenez la comptabilité fournisseurs et la TVA.", encoding="utf-8")
+    files = [str(_word_posting(tmp_path / "offre.docx")), str(text), str(tmp_path / "absente.txt"),
+             str(_open_document(tmp_path / "offre.odt"))]
+    out = tmp_path / "dossier.csv"
+    done = classify(*files, "-o", str(out))
+    assert done.returncode == 1 and "4 files, 1 with errors" in done.stderr
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert [(r["file"], r["label"]) for r in rows] == [(files[0], "PO"), (files[1], "OTHER"), (files[2], ""),
+                                                        (files[3], "PM")]
+    assert rows[2]["error"].endswith("absente.txt: no such file")
+    workbook = tmp_path / "dossier.xlsx"
+    assert classify(*files, "-o", str(workbook)).returncode == 1
+    cells = list(openpyxl.load_workbook(workbook).active.iter_rows(values_only=True))
+    assert [c[:2] for c in cells[1:]] == [(r["file"], r["label"] or None) for r in rows]
+    as_json = tmp_path / "offre.json"
+    assert classify(files[0], "-o", str(as_json)).returncode == 0
+    assert json.loads(as_json.read_text(encoding="utf-8"))["label"] == "PO"
