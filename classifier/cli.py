@@ -149,13 +149,13 @@ def classify(files, title, output_format, output, excel, jobs, report, quiet, in
         raise click.UsageError("--excel is for CSV output")
     if output_format == "html" and len(files) > 1:
         raise click.UsageError("--format html makes one page: give one posting")
-    if report:
-        raise click.UsageError("--report is for tables (.csv, .jsonl, .xlsx)")
+    if report and output_format not in ("csv", "xlsx"):
+        raise click.UsageError("--report is for tables (.csv, .jsonl, .xlsx, or posting files written as one)")
     if sheet:
         raise click.UsageError("--sheet is for Excel workbooks (.xlsx)")
     if output_format in ("csv", "xlsx"):
         return _texts_as_table(files, title, _table_format("txt", output_format, output), output, excel, jobs, quiet,
-                               encoding, model, rules)
+                               encoding, model, rules, report)
     _classify_texts(files, title, output_format, output, encoding, model, rules)
 
 
@@ -215,10 +215,12 @@ def _read_posting(name: str, encoding: str | None) -> str:
     return read_document(name) if is_document(name) else read_text_file(name, encoding)
 
 
-def _texts_as_table(files, title, output_format, output, excel, jobs, quiet, encoding, model, rules) -> None:
+def _texts_as_table(files, title, output_format, output, excel, jobs, quiet, encoding, model, rules, report) -> None:
     """Posting files as one table (CSV or a workbook): a row per file, its name then the result
-    columns, in order; a file that cannot be read gets its `error`, and the others are classified."""
-    from .batch import Output, classified_rows, writer_for
+    columns, in order; a file that cannot be read gets its `error`, and the others are classified.
+    With `report`, also the summary page of a batch run."""
+    from .batch import Output, classified_rows, write_whole, writer_for
+    from .htmlreport import BatchReport
     from .tables import Columns, Row
 
     def rows():
@@ -230,19 +232,25 @@ def _texts_as_table(files, title, output_format, output, excel, jobs, quiet, enc
                 row.error = str(error)
             yield row
 
+    columns = Columns(text="", id="file")
+    overview = BatchReport(columns) if report else None
     target = Output(output)
     done = errors = 0
     try:
-        writer = writer_for(target, output_format, ["file"], Columns(text=""), excel,
+        writer = writer_for(target, output_format, ["file"], columns, excel,
                             "\t" if Path(output or "").suffix.lower() == ".tsv" and not excel else ",")
         for row, cells in classified_rows(rows(), jobs, model, rules):
             writer.write(row, cells)
             done, errors = done + 1, errors + bool(cells["error"])
+            if overview is not None:
+                overview.add(row, cells)
         writer.finish()
         target.commit()
     except BaseException:
         target.discard()
         raise
+    if overview is not None:
+        write_whole(report, overview.page(f"{len(files)} fichiers"))
     if errors:
         click.echo(f"classify: {done:,} files, {errors:,} with errors (see the error column)", err=True)
         sys.exit(EXIT_ROW_ERRORS)

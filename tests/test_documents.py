@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from pathlib import Path
 
 import docx
 import pytest
@@ -251,9 +252,11 @@ def test_a_folder_of_postings_gives_one_table_a_row_per_file(tmp_path):
     text.write_text("Comptable (H/F)\nVous tenez la comptabilité fournisseurs et la TVA.", encoding="utf-8")
     files = [str(_word_posting(tmp_path / "offre.docx")), str(text), str(tmp_path / "absente.txt"),
              str(_open_document(tmp_path / "offre.odt"))]
-    out = tmp_path / "dossier.csv"
-    done = classify(*files, "-o", str(out))
+    out, summary = tmp_path / "dossier.csv", tmp_path / "résumé.html"
+    done = classify(*files, "-o", str(out), "--report", str(summary))
     assert done.returncode == 1 and "4 files, 1 with errors" in done.stderr
+    page = summary.read_text(encoding="utf-8")
+    assert "4 lignes : 3 classées, 1 en erreur" in page and all(Path(f).name in page for f in files if "absente" not in f)
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert [(r["file"], r["label"]) for r in rows] == [(files[0], "PO"), (files[1], "OTHER"), (files[2], ""),
                                                         (files[3], "PM")]
