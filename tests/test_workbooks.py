@@ -255,3 +255,11 @@ def test_a_damaged_workbook_reads_or_gets_a_one_line_error(export):
             refused += 1
             assert str(error).startswith("copie: ") and "\n" not in str(error)
     assert refused > 0
+
+
+def test_the_shipped_example_workbook_reads_as_the_example_csv():
+    """examples/postings.xlsx is examples/postings.csv as LibreOffice Calc saved it."""
+    from conftest import ROOT
+
+    workbook, table = classify(str(ROOT / "examples" / "postings.xlsx"), "-q"), classify(str(ROOT / "examples" / "postings.csv"), "-q")
+    assert workbook.returncode == table.returncode == 0 and workbook.stdout == table.stdout
