@@ -268,3 +268,14 @@ def test_a_folder_of_postings_gives_one_table_a_row_per_file(tmp_path):
     as_json = tmp_path / "offre.json"
     assert classify(files[0], "-o", str(as_json)).returncode == 0
     assert json.loads(as_json.read_text(encoding="utf-8"))["label"] == "PO"
+
+
+def test_the_shipped_example_document_is_a_product_manager():
+    """examples/chef-de-produit.docx, saved by LibreOffice Writer: its title heading, list and table read."""
+    from conftest import ROOT
+
+    path = ROOT / "examples" / "chef-de-produit.docx"
+    lines = read_document(path).splitlines()
+    assert lines[0] == "# Chef·fe de produit – Application de covoiturage (H/F)" and "## Vos missions" in lines
+    assert "Contrat CDI, Lyon, 2 jours de télétravail" in lines
+    assert json.loads(classify("--format", "json", str(path)).stdout)["label"] == "PM"
