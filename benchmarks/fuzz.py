@@ -7,8 +7,10 @@ what broke per invariant (see tests/invariants.py).
   text, no text without words classified);
 - tables: CSV (UTF-8, UTF-8 or UTF-16 with a BOM, cp1252; `,` `;` tab `|`; quoted cells with
   quotes and line breaks; blank lines; ragged rows) and JSON Lines (blank and broken lines, other
-  value types), through the `classify` command in this process: exit code 0 or 1, no traceback,
-  exactly one output row per input row.
+  value types) and Excel workbooks (a blank row above the header, numbers, dates, booleans, empty
+  rows, values beyond the header, texts that start with "="), written as CSV or as a workbook,
+  through the `classify` command in this process: exit code 0 or 1, no traceback, exactly one
+  output row per input row (a workbook's empty rows, as a CSV's blank lines, are none).
 
 Usage: python benchmarks/fuzz.py [--postings 100000] [--tables 1000] [--seed 0]
 """
@@ -102,7 +104,45 @@ def jsonl_table(rng: random.Random) -> tuple[bytes, int]:
     return ("\n".join(lines) + "\n").encode("utf-8"), sum(1 for line in lines if line)
 
 
+def workbook_table(rng: random.Random) -> tuple[bytes, int]:
+    """An Excel workbook's bytes and its number of data rows (rows that are not empty)."""
+    import datetime
+
+    import openpyxl
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    if rng.random() < 0.3:
+        sheet.append([])
+    sheet.append(["id", "titre", "description", "note"])
+    rows = 0
+    for i in range(rng.randrange(0, 12)):
+        roll = rng.random()
+        if roll < 0.1:
+            sheet.append([None, None, None])  # an empty row: not a row
+            continue
+        text = ILLEGAL_CHARACTERS_RE.sub("", cell(rng, False))
+        values = [i, ILLEGAL_CHARACTERS_RE.sub("", cell(rng, False)), "=" + text if roll < 0.2 else text,
+                  rng.choice([None, 3.5, True, datetime.datetime(2026, 1, 2, 3, 4), "x"])]
+        if rng.random() < 0.1:
+            values = values + ["au-delà de l'en-tête"] if rng.random() < 0.5 else values[:2]
+        sheet.append(values)
+        rows += 1
+    for cells in sheet.iter_rows():
+        for one in cells:
+            if isinstance(one.value, str) and one.value.startswith("="):
+                one.data_type = "s"
+    data = io.BytesIO()
+    book.save(data)
+    return data.getvalue(), rows
+
+
 def output_rows(path: Path, suffix: str) -> int:
+    if suffix == ".xlsx":
+        import openpyxl
+
+        return max(0, sum(1 for _ in openpyxl.load_workbook(path, read_only=True).active.iter_rows()) - 1)
     text = path.read_text(encoding="utf-8-sig")
     if suffix == ".jsonl":
         return sum(1 for line in text.split("\n") if line.strip())  # not splitlines: U+2028 is no line end
@@ -114,9 +154,10 @@ def fuzz_tables(count: int, rng: random.Random) -> Counter:
     runner = CliRunner()
     with tempfile.TemporaryDirectory() as directory:
         for i in range(count):
-            suffix = ".jsonl" if rng.random() < 0.3 else ".csv"
-            data, rows = (jsonl_table if suffix == ".jsonl" else csv_table)(rng)
-            source, target = Path(directory) / f"t{i}{suffix}", Path(directory) / f"out{i}{suffix}"
+            suffix = rng.choices([".jsonl", ".csv", ".xlsx"], [3, 5, 2])[0]
+            data, rows = {".jsonl": jsonl_table, ".csv": csv_table, ".xlsx": workbook_table}[suffix](rng)
+            written = rng.choice([".csv", ".xlsx"]) if suffix == ".xlsx" else suffix
+            source, target = Path(directory) / f"t{i}{suffix}", Path(directory) / f"out{i}{written}"
             source.write_bytes(data)
             done = runner.invoke(classify, [str(source), "-o", str(target), "--quiet"])
             broken["tables"] += 1
@@ -128,7 +169,7 @@ def fuzz_tables(count: int, rng: random.Random) -> Counter:
             elif done.exit_code in (0, 1):
                 if not target.exists():
                     broken["tables: no output file"] += 1
-                elif output_rows(target, suffix) != rows:
+                elif output_rows(target, written) != rows:
                     broken["tables: output rows != input rows"] += 1
     return broken
 
