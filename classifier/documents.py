@@ -45,7 +45,8 @@ def is_document(name: str) -> bool:
 
 
 def read_document(path: str | Path) -> str:
-    """The text of a .docx or .odt posting file; InputError for a file that is none, or is empty."""
+    """The text of a .docx, .odt or saved-page (.mhtml, .mht) posting file; InputError for a file that
+    is none, or is empty, and for the formats not read here (with how to save them)."""
     name = shorten(str(path))
     suffix = Path(path).suffix.lower()
     if suffix in UNREAD_SUFFIXES and Path(path).is_file():
@@ -56,8 +57,8 @@ def read_document(path: str | Path) -> str:
 
 
 def document_text(source: IO[bytes], suffix: str, name: str) -> str:
-    """The text of a document (`suffix` ".docx" or ".odt") read from a binary stream; InputError
-    naming `name` for one that is no such document, or is empty."""
+    """The text of a document (`suffix`: ".docx", ".odt", ".mhtml" or ".mht") read from a binary stream;
+    InputError naming `name` for one that is no such document, or is empty."""
     if suffix in (".mhtml", ".mht"):
         return _web_archive_text(source, name)
     part = "word/document.xml" if suffix == ".docx" else "content.xml"

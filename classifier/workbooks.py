@@ -154,7 +154,6 @@ class WorkbookWriter:
 
         self.stream = stream
         self.header = header
-        self.names = result_names
         self.numbers = number_columns
         self.book = openpyxl.Workbook(write_only=True)
         self.sheet = self.book.create_sheet("classification")
