@@ -6,6 +6,7 @@ can always be classified. Exit codes: 0 ok; 1 some rows had errors (batch); 2 us
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -237,15 +238,15 @@ def _texts_as_table(files, title, output_format, output, excel, jobs, quiet, enc
     target = Output(output)
     done = errors = 0
     try:
-        writer = writer_for(target, output_format, ["file"], columns, excel,
-                            "\t" if Path(output or "").suffix.lower() == ".tsv" and not excel else ",")
-        for row, cells in classified_rows(rows(), jobs, model, rules):
-            writer.write(row, cells)
-            done, errors = done + 1, errors + bool(cells["error"])
-            if overview is not None:
-                overview.add(row, cells)
-        writer.finish()
-        target.commit()
+        with _terminated_as_interrupted():
+            writer = writer_for(target, output_format, ["file"], columns, excel, _output_delimiter(output, excel))
+            for row, cells in classified_rows(rows(), jobs, model, rules):
+                writer.write(row, cells)
+                done, errors = done + 1, errors + bool(cells["error"])
+                if overview is not None:
+                    overview.add(row, cells)
+            writer.finish()
+            target.commit()
     except BaseException:
         target.discard()
         raise
@@ -256,6 +257,21 @@ def _texts_as_table(files, title, output_format, output, excel, jobs, quiet, enc
         sys.exit(EXIT_ROW_ERRORS)
     if not quiet:
         click.echo(f"classify: {done:,} files classified", err=True)
+
+
+@contextlib.contextmanager
+def _terminated_as_interrupted():
+    """While inside, `kill` (SIGTERM) stops a run as cleanly as Ctrl-C: no partial output left."""
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _output_delimiter(output: str | None, excel: bool) -> str:
+    """Tabs for a .tsv output file, else commas (`--excel` writes its own semicolons)."""
+    return "\t" if Path(output or "").suffix.lower() == ".tsv" and not excel else ","
 
 
 def _table_format(input_format: str, output_format: str | None, output: str | None) -> str:
@@ -283,14 +299,10 @@ def _classify_table(source, input_format, output_format, output, excel, jobs, qu
         raise click.UsageError("--encoding and --delimiter are for text files; a workbook has neither")
     if sheet and input_format != "xlsx":
         raise click.UsageError("--sheet is for Excel workbooks (.xlsx)")
-    tabs = Path(output or "").suffix.lower() == ".tsv" and not excel
-    previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops a run as cleanly as Ctrl-C
-    try:
+    with _terminated_as_interrupted():
         summary = run_batch(source, input_format, output, output_format, excel=excel, jobs=jobs, quiet=quiet,
                             encoding=encoding, delimiter=delimiter, columns=columns, model=model, rules=rules,
-                            report=report, sheet=sheet, output_delimiter="\t" if tabs else ",")
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+                            report=report, sheet=sheet, output_delimiter=_output_delimiter(output, excel))
     if summary.errors:
         click.echo(f"classify: {summary.rows:,} rows, {summary.errors:,} with errors (see the error column)", err=True)
         sys.exit(EXIT_ROW_ERRORS)
