@@ -195,6 +195,9 @@ class RowWriter:
     def finish(self) -> None:
         """Nothing left to write: each row was written as it came."""
 
+    def discard(self) -> None:
+        """Nothing to close: the output stream is the caller's."""
+
 
 def writer_for(target: Output, output_format: str, header: list[str], columns, excel: bool, delimiter: str):
     """The writer of the batch output in `output_format` ("csv", "jsonl" or "xlsx")."""
@@ -221,6 +224,7 @@ def run_batch(source: str, input_format: str, output: str | None, output_format:
         overview = BatchReport(found) if report else None
         target = Output(output)
         progress = Progress(sys.stderr.isatty() and not quiet)
+        writer = None
         try:
             writer = writer_for(target, output_format, header, found, excel, output_delimiter)
             for row, cells in classified_rows(rows, jobs, model, rules):
@@ -233,16 +237,23 @@ def run_batch(source: str, input_format: str, output: str | None, output_format:
             writer.finish()
             target.commit()
         except KeyboardInterrupt:
-            target.discard()
+            discard_output(writer, target)
             raise Interrupted(rows_done, output) from None
         except BaseException:
-            target.discard()
+            discard_output(writer, target)
             raise
         finally:
             progress.done()
     if overview is not None:
         write_whole(report, overview.page(Path(source).name if source != "-" else "entrée standard"))
     return BatchSummary(rows_done, errors)
+
+
+def discard_output(writer, target: "Output") -> None:
+    """After a failure: the writer closed, if there is one, and the partial output removed."""
+    if writer is not None:
+        writer.discard()
+    target.discard()
 
 
 class Interrupted(ClassifierError):

@@ -220,7 +220,7 @@ def _texts_as_table(files, title, output_format, output, excel, jobs, quiet, enc
     """Posting files as one table (CSV or a workbook): a row per file, its name then the result
     columns, in order; a file that cannot be read gets its `error`, and the others are classified.
     With `report`, also the summary page of a batch run."""
-    from .batch import Output, classified_rows, write_whole, writer_for
+    from .batch import Output, classified_rows, discard_output, write_whole, writer_for
     from .htmlreport import BatchReport
     from .tables import Columns, Row
 
@@ -237,6 +237,7 @@ def _texts_as_table(files, title, output_format, output, excel, jobs, quiet, enc
     overview = BatchReport(columns) if report else None
     target = Output(output)
     done = errors = 0
+    writer = None
     try:
         with _terminated_as_interrupted():
             writer = writer_for(target, output_format, ["file"], columns, excel, _output_delimiter(output, excel))
@@ -248,7 +249,7 @@ def _texts_as_table(files, title, output_format, output, excel, jobs, quiet, enc
             writer.finish()
             target.commit()
     except BaseException:
-        target.discard()
+        discard_output(writer, target)
         raise
     if overview is not None:
         write_whole(report, overview.page(f"{len(files)} fichiers"))

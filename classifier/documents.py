@@ -24,14 +24,22 @@ DOCUMENT_SUFFIXES = (".docx", ".odt", ".mhtml", ".mht")
 # formats a posting may come in that are not read here, with the hint given
 UNREAD_SUFFIXES = {".pdf": "a PDF", ".doc": "a Word 97-2003 document (.doc)", ".rtf": "an RTF document",
                    ".pages": "a Pages document"}
-MAX_PART_BYTES = 64 << 20  # a document part that would unpack to more is refused (a zip bomb, not a posting)
+# A document's text part that would unpack to more is refused: a posting's is a few hundred kB, and
+# ElementTree holds the whole tree (11 million empty paragraphs, 66 MB, took 1.2 GB)
+MAX_PART_BYTES = 8 << 20
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"  # a copy of what Word shows
+# what holds blocks, rows or cells without being one: content controls and custom-XML wrappers
+_WORD_WRAPPERS = {f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml", f"{_W}smartTag"}
+# what a paragraph holds that is not its text: properties, deleted and moved-away text (tracked
+# changes), field codes, the fallback copy of a drawing
+_WORD_LEFT_OUT = {f"{_W}pPr", f"{_W}rPr", f"{_W}del", f"{_W}delText", f"{_W}moveFrom", f"{_W}instrText", _FALLBACK}
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
+_DRAW = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}"
 _OPEN_DOCUMENT_HEADING = re.compile(r"Heading_20_([1-6])$")
 _WORD_HEADING = re.compile(r"(?:heading|titre)\s*([1-6])$", re.IGNORECASE)  # style ids of English and French Word
 _WORD_TITLE = re.compile(r"(?:title|titre)$", re.IGNORECASE)
@@ -106,19 +114,36 @@ def _web_archive_text(source: IO[bytes], name: str) -> str:
 
 def _word_lines(root: ElementTree.Element) -> list[str]:
     """The lines of a Word body: paragraphs, list items, headings, table rows, in order."""
-    lines: list[str] = []
     body = root.find(f"{_W}body")
-    for block in body if body is not None else ():
+    return _word_blocks(body) if body is not None else []
+
+
+def _word_blocks(container: ElementTree.Element) -> list[str]:
+    """The lines of a run of Word blocks (a body, a table cell, a text box): each paragraph once, a
+    table row as one line of its cells, content controls and custom-XML wrappers read through."""
+    lines: list[str] = []
+    for block in container:
         if block.tag == f"{_W}p":
             lines += _word_paragraph(block)
         elif block.tag == f"{_W}tbl":
-            for row in block.iter(f"{_W}tr"):
-                cells = [" ".join(" ".join(_word_paragraph(p)) for p in cell.iter(f"{_W}p")).strip()
-                         for cell in row.findall(f"{_W}tc")]
+            for row in _word_children(block, f"{_W}tr"):
+                cells = [" ".join(_word_blocks(cell)).strip() for cell in _word_children(row, f"{_W}tc")]
                 lines.append(" ".join(c for c in cells if c))
-        elif block.tag == f"{_W}sdt":  # a content control holding paragraphs
-            lines += [line for p in block.iter(f"{_W}p") for line in _word_paragraph(p)]
+        elif block.tag in _WORD_WRAPPERS:
+            lines += _word_blocks(block)
     return lines
+
+
+def _word_children(element: ElementTree.Element, tag: str) -> list[ElementTree.Element]:
+    """The `tag` children of a table or a row, through the content controls and wrappers around them
+    (a template's controlled row or cell), not inside nested tables."""
+    found = []
+    for child in element:
+        if child.tag == tag:
+            found.append(child)
+        elif child.tag in _WORD_WRAPPERS:
+            found += _word_children(child, tag)
+    return found
 
 
 def _word_paragraph(paragraph: ElementTree.Element) -> list[str]:
@@ -139,8 +164,8 @@ def _word_paragraph(paragraph: ElementTree.Element) -> list[str]:
             elif tag == f"{_W}noBreakHyphen":
                 parts.append("-")
             elif tag == f"{_W}txbxContent":
-                boxes.extend(line for p in child.iter(f"{_W}p") for line in _word_paragraph(p))
-            elif tag not in (f"{_W}pPr", f"{_W}rPr", f"{_W}del", f"{_W}delText", f"{_W}instrText", _FALLBACK):
+                boxes.extend(_word_blocks(child))
+            elif tag not in _WORD_LEFT_OUT:
                 walk(child)
 
     walk(paragraph)
@@ -162,64 +187,72 @@ def _word_paragraph(paragraph: ElementTree.Element) -> list[str]:
 
 def _open_document_lines(root: ElementTree.Element) -> list[str]:
     """The lines of an OpenDocument text: headings, paragraphs, list items, table rows, in order."""
-    lines: list[str] = []
     body = root.find(f"{_OFFICE}body")
     text = body.find(f"{_OFFICE}text") if body is not None else None
     # a paragraph styled as a heading through an automatic style ("P1", whose parent is "Heading_20_1"),
     # as LibreOffice writes a heading with direct formatting
     parents = {style.get(f"{_STYLE}name"): style.get(f"{_STYLE}parent-style-name", "")
                for style in root.iterfind(f"{_OFFICE}automatic-styles/{_STYLE}style")}
+    return _OpenDocumentReader(parents).blocks(text, False) if text is not None else []
 
-    def heading_level(paragraph: ElementTree.Element) -> int | None:
+
+class _OpenDocumentReader:
+    """Reads an OpenDocument text's blocks into lines, each paragraph once (a text box's paragraphs
+    are lines of their own, after the paragraph that anchors it)."""
+
+    def __init__(self, parents: dict[str, str]):
+        self.parents = parents
+
+    def heading_level(self, paragraph: ElementTree.Element) -> int | None:
         name = paragraph.get(f"{_TEXT}style-name", "")
-        name = parents.get(name) or name
+        name = self.parents.get(name) or name
         found = _OPEN_DOCUMENT_HEADING.match(name)
         return int(found.group(1)) if found else 1 if name == "Title" else None
 
-    def blocks(element: ElementTree.Element, in_list: bool) -> None:
-        for child in element:
-            if child.tag == f"{_TEXT}h":
-                level = _number(child.get(f"{_TEXT}outline-level"), 1, 6)
-                line = _open_document_inline(child).strip()
-                if line:
-                    lines.append("#" * level + " " + line)
-            elif child.tag == f"{_TEXT}p":
-                content, level = _open_document_inline(child), heading_level(child)
+    def blocks(self, container: ElementTree.Element, in_list: bool) -> list[str]:
+        lines: list[str] = []
+        for child in container:
+            if child.tag in (f"{_TEXT}h", f"{_TEXT}p"):
+                boxes: list[str] = []
+                content = self.inline(child, boxes)
+                level = (_number(child.get(f"{_TEXT}outline-level"), 1, 6) if child.tag == f"{_TEXT}h"
+                         else self.heading_level(child))
                 if level and content.strip():
                     lines.append("#" * level + " " + content.strip())
-                    continue
-                for line in content.split("\n"):
-                    if line.strip():
-                        lines.append(("• " if in_list else "") + line.strip())
-                        in_list = False  # a list item's later lines and paragraphs are not new items
+                else:
+                    for line in content.split("\n"):
+                        if line.strip():
+                            lines.append(("• " if in_list else "") + line.strip())
+                            in_list = False  # a list item's later lines and paragraphs are not new items
+                lines += boxes
             elif child.tag == f"{_TEXT}list-item":
-                blocks(child, True)
+                lines += self.blocks(child, True)
             elif child.tag == f"{_TABLE}table-row":
-                cells = [" ".join(_open_document_inline(p).strip() for p in cell.iter(f"{_TEXT}p"))
-                         for cell in child.findall(f"{_TABLE}table-cell")]
+                cells = [" ".join(self.blocks(cell, False)) for cell in child.findall(f"{_TABLE}table-cell")]
                 lines.append(" ".join(c for c in cells if c))
             elif child.tag not in (f"{_TEXT}tracked-changes", f"{_OFFICE}annotation"):
-                blocks(child, in_list)
+                lines += self.blocks(child, in_list)
+        return lines
 
-    if text is not None:
-        blocks(text, False)
-    return lines
-
-
-def _open_document_inline(element: ElementTree.Element) -> str:
-    """The text of an OpenDocument paragraph or heading: spans, runs of spaces, tabs, line breaks."""
-    parts = [element.text or ""]
-    for child in element:
-        if child.tag == f"{_TEXT}s":
-            parts.append(" " * _number(child.get(f"{_TEXT}c"), 1, 100))
-        elif child.tag == f"{_TEXT}tab":
-            parts.append("\t")
-        elif child.tag == f"{_TEXT}line-break":
-            parts.append("\n")
-        elif child.tag not in (f"{_OFFICE}annotation", f"{_TEXT}note"):
-            parts.append(_open_document_inline(child))
-        parts.append(child.tail or "")
-    return "".join(parts)
+    def inline(self, element: ElementTree.Element, boxes: list[str]) -> str:
+        """The text of a paragraph or heading: spans, runs of spaces, tabs, line breaks; the lines of
+        its text boxes go to `boxes`."""
+        parts = [element.text or ""]
+        for child in element:
+            if child.tag == f"{_TEXT}s":
+                parts.append(" " * _number(child.get(f"{_TEXT}c"), 1, 100))
+            elif child.tag == f"{_TEXT}tab":
+                parts.append("\t")
+            elif child.tag == f"{_TEXT}line-break":
+                parts.append("\n")
+            elif child.tag == f"{_DRAW}frame":
+                for box in child.iter(f"{_DRAW}text-box"):
+                    boxes += self.blocks(box, False)
+                    break
+            elif child.tag not in (f"{_OFFICE}annotation", f"{_TEXT}note"):
+                parts.append(self.inline(child, boxes))
+            parts.append(child.tail or "")
+        return "".join(parts)
 
 
 def _number(value: str | None, default: int, most: int) -> int:

@@ -26,7 +26,7 @@ from .batch import NUMBER_COLUMNS, RowWriter, classified_rows, classifier_for, r
 from .documents import document_text
 from .errors import ClassifierError, InputError
 from .render import as_json, names_script
-from .tables import SAMPLE_BYTES, detect_encoding, read_csv, read_jsonl
+from .tables import SAMPLE_BYTES, Columns, Row, detect_encoding, read_csv, read_jsonl
 from .workbooks import WorkbookWriter, read_workbook
 from .web import ASSETS
 
@@ -44,9 +44,6 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCUMENT_TYPES = {"application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
                   "application/vnd.oasis.opendocument.text": ".odt", "multipart/related": ".mhtml"}
 MAX_DOCUMENT_BYTES = 16 << 20  # a posting saved from a word processor, pictures included
-# A workbook body may unpack to this many times the batch limit (text compresses 3 to 5 times in a
-# workbook): more is a zip bomb, which would fill the worker's memory with its shared strings.
-UNPACKED_FACTOR = 4
 WORKER_START_SECONDS = 120  # time a worker has to load the model (uvicorn's default of 5 s restarts slow ones)
 MODEL_ENV, RULES_ENV = "CLASSIFY_SERVE_MODEL", "CLASSIFY_SERVE_RULES"
 
@@ -130,6 +127,15 @@ def _json_array_lines(body: bytes) -> io.StringIO:
     if not isinstance(items, list):
         raise RequestError(422, "the body must be a JSON array of postings (objects with a text field)")
     return io.StringIO("".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items))
+
+
+def _workbook_rows(body: bytes, columns: dict, sheet: str | None, limit: int) -> tuple[list[str], Columns, list[Row]]:
+    """A workbook body's header, columns and rows, all read before any answer is sent, so that a
+    sheet that breaks off is a 422, not an answer cut short. Unpacked, the body may hold no more
+    than `limit` bytes: openpyxl holds the shared strings in memory, about nine times their size (a
+    zip bomb of 268 MB took 2.4 GB); bigger exports go through the command line."""
+    header, found, rows = read_workbook(io.BytesIO(body), columns, sheet, "the body", limit)
+    return header, found, list(rows)
 
 
 class _WorkbookBuffer(io.BytesIO):
@@ -295,17 +301,14 @@ def create_app(model: str | None = None, rules: str | None = None, max_posting_b
             elif kind in JSON_LINES_TYPES:
                 header, found, rows = read_jsonl(*_table_text(body), columns)
             elif kind == XLSX_TYPE:
-                header, found, rows = await anyio.to_thread.run_sync(
-                    read_workbook, io.BytesIO(body), columns, sheet, "the body", UNPACKED_FACTOR * max_batch_bytes)
+                header, found, rows = await anyio.to_thread.run_sync(_workbook_rows, body, columns, sheet,
+                                                                      max_batch_bytes)
             else:
                 header, found, rows = read_jsonl(_json_array_lines(body), "utf-8", columns)
         except ClassifierError as error:
             raise RequestError(422, str(error)) from None
         if XLSX_TYPE in request.headers.get("accept", "") and not excel:
-            try:
-                answer = await anyio.to_thread.run_sync(_workbook, header, found, rows, model, rules)
-            except ClassifierError as error:  # a sheet that breaks off after its header
-                raise RequestError(422, str(error)) from None
+            answer = await anyio.to_thread.run_sync(_workbook, header, found, rows, model, rules)
             return Response(answer, media_type=XLSX_TYPE)
         as_csv = excel or "text/csv" in request.headers.get("accept", "")
         stream = io.StringIO()

@@ -12,19 +12,23 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import math
 import sys
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from .errors import InputError, one_line
+from .errors import InputError, OutputError, one_line
 from .tables import Columns, Row, open_binary, resolve_columns, shorten, unique_names, with_posting
 
 EXCEL_CELL_CHARACTERS = 32_767  # the most a cell of Excel holds
-# A workbook whose parts would unpack to more than this is refused before it is read: a zip bomb's
-# shared strings would otherwise fill memory (openpyxl holds them all).
-MAX_UNPACKED_BYTES = 4 << 30
+EXCEL_ROWS = 1_048_576  # the most rows a sheet of Excel holds, its header included
+EXACT_DIGITS = 15  # Excel keeps 15 significant digits: a longer integer (an id) is written as text
+# A workbook whose parts would unpack to more than this is refused before it is read: openpyxl holds
+# a sheet's shared strings in memory, about nine times their size for short ones (a zip bomb of 268 MB
+# took 2.4 GB); an export of 100,000 postings unpacks to about 500 MB.
+MAX_UNPACKED_BYTES = 1 << 30
 OLD_FORMATS = {".xls": "an Excel 97-2003 workbook (.xls)", ".ods": "an OpenDocument spreadsheet (.ods)",
                ".numbers": "a Numbers spreadsheet"}
 
@@ -173,6 +177,10 @@ class WorkbookWriter:
 
         if isinstance(value, (dict, list)):
             value = json.dumps(value, ensure_ascii=False)
+        elif isinstance(value, int) and not isinstance(value, bool) and len(str(abs(value))) > EXACT_DIGITS:
+            value = str(value)  # 1234567890123456789 would read 1.23456789012346E+18
+        elif isinstance(value, float) and not math.isfinite(value):
+            value = str(value)  # NaN and infinities have no cell value: shown as written
         if isinstance(value, str):
             value = ILLEGAL_CHARACTERS_RE.sub("", value)
             if len(value) > EXCEL_CELL_CHARACTERS:
@@ -187,6 +195,9 @@ class WorkbookWriter:
         return cell
 
     def write(self, row: Row, cells: dict[str, str]) -> None:
+        if self.rows >= EXCEL_ROWS:
+            raise OutputError(f"a workbook holds at most {EXCEL_ROWS:,} rows, header included: write this table "
+                              "as CSV (-o FILE.csv) or in parts")
         source = row.typed if row.typed is not None else row.raw if row.raw is not None else row.cells
         values = [self._cell(source.get(h)) for h in self.header]
         for name, value in cells.items():
@@ -196,6 +207,14 @@ class WorkbookWriter:
                 values.append(self._cell(value))
         self.sheet.append(values)
         self.rows += 1
+
+    def discard(self) -> None:
+        """After a failure: the sheet closed as openpyxl expects (its temporary file goes when the
+        process ends), instead of a half-written XML stream left to the garbage collector."""
+        try:
+            self.sheet.close()
+        except Exception:  # closing what failed may fail too: nothing is kept of it
+            pass
 
     def finish(self) -> None:
         from openpyxl.utils import get_column_letter

@@ -279,3 +279,61 @@ def test_the_shipped_example_document_is_a_product_manager():
     assert lines[0] == "# Chef·fe de produit – Application de covoiturage (H/F)" and "## Vos missions" in lines
     assert "Contrat CDI, Lyon, 2 jours de télétravail" in lines
     assert json.loads(classify("--format", "json", str(path)).stdout)["label"] == "PM"
+
+
+def _word_body(path, body: str):
+    """A Word document (python-docx's package) whose body is `body`, in WordprocessingML."""
+    document = docx.Document()
+    document.save(path)
+    with zipfile.ZipFile(path) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    xml = parts["word/document.xml"].decode("utf-8")
+    start, end = xml.index("<w:body>") + len("<w:body>"), xml.index("<w:sectPr")
+    parts["word/document.xml"] = (xml[:start] + body + xml[end:]).encode("utf-8")
+    with zipfile.ZipFile(path, "w") as copy:
+        for name, data in parts.items():
+            copy.writestr(name, data)
+    return path
+
+
+def _p(text: str, inside: str = "") -> str:
+    return f"<w:p><w:r><w:t>{text}</w:t></w:r>{inside}</w:p>"
+
+
+def _box(content: str) -> str:
+    return f"<w:r><w:pict><v:shape xmlns:v='urn:schemas-microsoft-com:vml'><v:textbox><w:txbxContent>{content}</w:txbxContent></v:textbox></v:shape></w:pict></w:r>"
+
+
+def _table(*rows: str) -> str:
+    return "<w:tbl>" + "".join(f"<w:tr>{row}</w:tr>" for row in rows) + "</w:tbl>"
+
+
+def _cell(content: str) -> str:
+    return f"<w:tc>{content}</w:tc>"
+
+
+def test_each_word_paragraph_is_read_once_wherever_it_sits(tmp_path):
+    """Nested tables, a text box in a cell, content controls around a row's cell, a custom-XML
+    wrapper, a moved sentence (tracked: read where it went, not where it was), and text boxes nested
+    thirty deep: every paragraph once, in order (reading each box's paragraphs again for each box
+    around it doubled the text at each level)."""
+    deep = _p("Product Owner")
+    for _ in range(30):
+        deep = _p("", _box(deep))
+    body = (_p("Intro") + _table(_cell(_p("cellule") + _table(_cell(_p("imbriquée")))) + _cell(_p("case", _box(_p("encadré")))),
+                                 "<w:sdt><w:sdtContent>" + _cell(_p("contrôlée")) + "</w:sdtContent></w:sdt>")
+            + "<w:customXml>" + _p("enveloppée") + "</w:customXml>"
+            + "<w:p><w:moveFrom><w:r><w:t>déplacée</w:t></w:r></w:moveFrom><w:r><w:t>reste</w:t></w:r></w:p>"
+            + "<w:p><w:moveTo><w:r><w:t>déplacée ici</w:t></w:r></w:moveTo></w:p>" + deep)
+    text = read_document(_word_body(tmp_path / "gabarit.docx", body))
+    assert text.splitlines() == ["Intro", "cellule imbriquée case encadré", "contrôlée", "enveloppée", "reste",
+                                 "déplacée ici", "Product Owner"]
+
+
+def test_an_open_document_text_box_is_a_line_of_its_own(tmp_path):
+    content = ODT_CONTENT.replace("<text:h text:outline-level=\"2\">Missions</text:h>", (
+        '<text:p>Cadre :<draw:frame xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"><draw:text-box>'
+        '<text:p>Premier</text:p><text:p>Second</text:p></draw:text-box></draw:frame> fin</text:p>'
+        '<text:h text:outline-level="2">Missions</text:h>'))
+    lines = read_document(_open_document(tmp_path / "cadre.odt", content)).splitlines()
+    assert lines[2:5] == ["Cadre : fin", "Premier", "Second"]

@@ -9,6 +9,7 @@ import json
 import re
 import threading
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -134,6 +135,17 @@ def test_batch_excel_workbook_in_and_out_as_the_command_line(service, tmp_path):
     assert "no sheet 'Archives'; the workbook has: Offres" in one_line_error(missing, 422)
     broken = service.request("POST", "/v1/classify-batch", table_bytes(), {"Content-Type": XLSX})
     assert "the body: not a readable Excel workbook" in one_line_error(broken, 422)
+    for row in range(300):
+        book.active.append([f"B{row}", "Comptable", "Vous tenez la comptabilité fournisseurs."])
+    book.save(path)
+    cut = io.BytesIO()
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(cut, "w") as copy:
+        for member in source.infolist():
+            data = source.read(member)
+            copy.writestr(member, data[:len(data) // 2] if member.filename == "xl/worksheets/sheet1.xml" else data)
+    for accept in ("text/csv", XLSX):  # the whole sheet is read before the answer starts: no answer cut short
+        damaged = service.request("POST", "/v1/classify-batch", cut.getvalue(), {"Content-Type": XLSX, "Accept": accept})
+        assert "the body: the sheet breaks off, the file is damaged" in one_line_error(damaged, 422)
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -263,3 +263,28 @@ def test_the_shipped_example_workbook_reads_as_the_example_csv():
 
     workbook, table = classify(str(ROOT / "examples" / "postings.xlsx"), "-q"), classify(str(ROOT / "examples" / "postings.csv"), "-q")
     assert workbook.returncode == table.returncode == 0 and workbook.stdout == table.stdout
+
+
+def test_numbers_a_workbook_cannot_hold_exactly_are_written_as_text(tmp_path):
+    """An id of 19 digits (Excel keeps 15) and JSON's NaN and Infinity keep what they were."""
+    source = tmp_path / "offres.jsonl"
+    source.write_text('{"id": 1234567890123456789, "score": NaN, "poids": Infinity, "n": 42, '
+                      f'"description": "{PO_TEXT}"}}\n', encoding="utf-8")
+    out = tmp_path / "offres.xlsx"
+    assert classify(str(source), "-o", str(out), "-q").returncode == 0
+    row = dict(zip(*openpyxl.load_workbook(out).active.iter_rows(values_only=True)))
+    assert (row["id"], row["score"], row["poids"], row["n"]) == ("1234567890123456789", "nan", "inf", 42)
+
+
+def test_a_table_longer_than_a_sheet_is_not_cut_short(tmp_path, monkeypatch):
+    """Past the rows a sheet holds (1,048,576; three here), the run stops with exit 6 and no file,
+    rather than leave a workbook whose last rows a spreadsheet drops."""
+    from classifier import workbooks
+
+    monkeypatch.setattr(workbooks, "EXCEL_ROWS", 3)
+    source = tmp_path / "offres.csv"
+    source.write_text("description\n" + f"{PO_TEXT}\n" * 3, encoding="utf-8")
+    out = tmp_path / "offres.xlsx"
+    done = classify(str(source), "-o", str(out))
+    assert done.returncode == 6 and not out.exists() and not list(tmp_path.glob(".*partial*"))
+    assert "a workbook holds at most 3 rows, header included: write this table as CSV" in done.stderr
