@@ -24,6 +24,7 @@ from .tables import Columns, Row, open_binary, resolve_columns, shorten, unique_
 
 EXCEL_CELL_CHARACTERS = 32_767  # the most a cell of Excel holds
 EXCEL_ROWS = 1_048_576  # the most rows a sheet of Excel holds, its header included
+HEADER_ROWS_TRIED = 10  # rows that are not empty read for the header (title rows above it)
 EXACT_DIGITS = 15  # Excel keeps 15 significant digits: a longer integer (an id) is written as text
 # A workbook whose parts would unpack to more than this is refused before it is read: openpyxl holds
 # a sheet's shared strings in memory, about nine times their size for short ones (a zip bomb of 268 MB
@@ -77,9 +78,10 @@ def _open_workbook(source: str | Path | IO[bytes], name: str, most_unpacked: int
 
 
 def _sheet(book, sheet: str | None, name: str):
-    """The sheet named `sheet`, or numbered so from 1; the first one by default."""
+    """The sheet named `sheet`, or numbered so from 1; by default the first one shown (an export's
+    hidden sheet of lists is passed over)."""
     if sheet is None:
-        return book.worksheets[0]
+        return next((one for one in book.worksheets if one.sheet_state == "visible"), book.worksheets[0])
     if sheet in book.sheetnames:
         return book[sheet]
     if sheet.isdigit() and 1 <= int(sheet) <= len(book.worksheets):
@@ -100,12 +102,7 @@ def read_workbook(source: str | Path | IO[bytes], wanted: Columns | dict, sheet:
         found = _sheet(book, sheet, name)
         found.reset_dimensions()  # some writers record a wrong used range: read every row there is
         values = found.iter_rows(values_only=True)
-        first = next((row for row in values if any(v is not None and cell_text(v).strip() for v in row)), None)
-        if first is None:
-            raise InputError(f"{name}: the sheet {found.title!r} is empty: no header row")
-        width = max(i for i, v in enumerate(first, 1) if v is not None and cell_text(v).strip())
-        header = unique_names([cell_text(v).strip() for v in first[:width]])
-        columns = resolve_columns(header, wanted)
+        header, columns = _header(values, wanted, f"{name}, sheet {found.title!r}")
     except InputError:
         book.close()
         raise
@@ -113,6 +110,25 @@ def read_workbook(source: str | Path | IO[bytes], wanted: Columns | dict, sheet:
         book.close()
         raise InputError(f"{name}: not a readable Excel workbook (.xlsx): {one_line(error)}") from None
     return header, columns, _rows(book, values, header, columns, name)
+
+
+def _header(values: Iterator[tuple], wanted: Columns | dict, where: str) -> tuple[list[str], Columns]:
+    """The header and the columns found: the first row that is not empty, or, when it names no text
+    column, the first of the next rows that does (an export's title row above its header, "Export des
+    offres — mars"); the rows above the header are no rows of the table."""
+    first_error = None
+    for tried, cells in enumerate(row for row in values if any(v is not None and cell_text(v).strip() for v in row)):
+        width = max(i for i, v in enumerate(cells, 1) if v is not None and cell_text(v).strip())
+        header = unique_names([cell_text(v).strip() for v in cells[:width]])
+        try:
+            return header, resolve_columns(header, wanted)
+        except InputError as error:
+            first_error = first_error or error
+            if tried + 1 >= HEADER_ROWS_TRIED:
+                break
+    if first_error is None:
+        raise InputError(f"{where} is empty: no header row")
+    raise InputError(f"{where}: {first_error}")
 
 
 def _rows(book, values: Iterator[tuple], header: list[str], columns: Columns, name: str) -> Iterator[Row]:

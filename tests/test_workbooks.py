@@ -136,7 +136,7 @@ def test_evaluate_reads_a_labelled_workbook(tmp_path):
 @pytest.mark.parametrize("name, content, message", [
     ("ancien.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), "an Excel 97-2003 workbook (.xls) cannot be read: save it as .xlsx or CSV first"),
     ("faux.xlsx", "titre;description\nComptable;Vous tenez la comptabilité.\n".encode(), "not a readable Excel workbook (.xlsx)"),
-    ("vide.xlsx", None, "the sheet 'Offres' is empty: no header row"),
+    ("vide.xlsx", None, "vide.xlsx, sheet 'Offres' is empty: no header row"),
 ])
 def test_what_is_no_readable_workbook_is_one_line_and_exit_3(tmp_path, name, content, message):
     path = tmp_path / name
@@ -288,3 +288,21 @@ def test_a_table_longer_than_a_sheet_is_not_cut_short(tmp_path, monkeypatch):
     done = classify(str(source), "-o", str(out))
     assert done.returncode == 6 and not out.exists() and not list(tmp_path.glob(".*partial*"))
     assert "a workbook holds at most 3 rows, header included: write this table as CSV" in done.stderr
+
+
+def test_a_title_row_above_the_header_and_a_hidden_first_sheet_are_passed_over(tmp_path):
+    """As exports write them: a hidden sheet of lists first, then a sheet whose first row is a title
+    ("Export des offres — mars"), a blank row, then the header."""
+    book = openpyxl.Workbook()
+    book.active.title = "Listes"
+    book.active.append(["Pays"])
+    book.active.sheet_state = "hidden"
+    offers = book.create_sheet("Offres")
+    for row in (["Export des offres — mars 2026"], [], HEADER[:3], [1, "Product Owner", PO_TEXT], [2, "Comptable", ACCOUNTANT_TEXT]):
+        offers.append(row)
+    path = tmp_path / "export.xlsx"
+    book.save(path)
+    rows = list(csv.DictReader(io.StringIO(classify(str(path), "-q").stdout)))
+    assert [(r["Référence"], r["label"]) for r in rows] == [("1", "PO"), ("2", "OTHER")]
+    assert classify(str(path), "--sheet", "Listes").stderr.strip().endswith(
+        "export.xlsx, sheet 'Listes': no text column found (use --text-column); the header has: Pays")
