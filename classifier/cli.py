@@ -26,6 +26,9 @@ BATCH_EXTENSIONS = {".csv": "csv", ".tsv": "csv", ".txt": "txt", ".jsonl": "json
 OUTPUT_EXTENSIONS = {".csv": "csv", ".tsv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx"}
 # what the results of posting files are written as, by the -o file's extension (else text)
 TEXT_OUTPUT_EXTENSIONS = {**OUTPUT_EXTENSIONS, ".json": "json", ".html": "html", ".htm": "html"}
+# -o extensions of formats that are not written: a usage error, not a file of another format than its name
+UNWRITTEN_EXTENSIONS = {".xls": "an Excel 97-2003 workbook", ".ods": "an OpenDocument spreadsheet",
+                        ".docx": "a Word document", ".odt": "an OpenDocument text", ".pdf": "a PDF"}
 
 
 def _fail(program: str, error: ClassifierError | str, code: int) -> None:
@@ -137,6 +140,7 @@ def classify(files, title, output_format, output, excel, jobs, report, quiet, in
     delimiter = _delimiter(delimiter)
     _refuse_output_onto_input(output, files)
     formats = {_format_of(f, input_format) for f in files}
+    _refuse_unwritten_extension(output, output_format, table=formats != {"txt"})
     if formats != {"txt"}:
         if len(files) != 1:
             raise click.UsageError("tables (.csv, .jsonl, .xlsx) are classified one file at a time")
@@ -158,6 +162,22 @@ def classify(files, title, output_format, output, excel, jobs, report, quiet, in
         return _texts_as_table(files, title, _table_format("txt", output_format, output), output, excel, jobs, quiet,
                                encoding, model, rules, report)
     _classify_texts(files, title, output_format, output, encoding, model, rules)
+
+
+def _refuse_unwritten_extension(output: str | None, output_format: str | None, table: bool) -> None:
+    """`-o` naming a format that is not written (a .xls, or JSON or HTML for a table) is a usage error
+    unless --format says what to write: the file would hold another format than its name says."""
+    suffix = Path(output or "").suffix.lower()
+    if output_format:
+        return
+    if suffix in UNWRITTEN_EXTENSIONS:
+        raise click.UsageError(f"-o {output}: classify does not write {UNWRITTEN_EXTENSIONS[suffix]}; "
+                               "name a .xlsx, .csv, .tsv or .jsonl file")
+    if table and suffix == ".json":
+        raise click.UsageError(f"-o {output}: tables are written as JSON Lines; name a .jsonl file")
+    if table and suffix in (".html", ".htm"):
+        raise click.UsageError(f"-o {output}: tables are written as .xlsx, .csv or .jsonl; --report FILE.html "
+                               "writes the summary page")
 
 
 def _refuse_output_onto_input(output: str | None, files: tuple[str, ...]) -> None:

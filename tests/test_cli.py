@@ -197,6 +197,10 @@ def table(directory: Path, name: str = "offres.csv") -> Path:
 @pytest.mark.parametrize("command, args, words", [
     ("classify", lambda d: ["--title", "PO", str(EXAMPLE), str(EXAMPLE)], "--title goes with a single posting"),
     ("classify", lambda d: ["--excel", str(EXAMPLE)], "--excel is for CSV output"),
+    ("classify", lambda d: [str(table(d)), "-o", str(d / "r.xls")], "classify does not write an Excel 97-2003 workbook"),
+    ("classify", lambda d: [str(EXAMPLE), "-o", str(d / "r.pdf")], "classify does not write a PDF"),
+    ("classify", lambda d: [str(table(d)), "-o", str(d / "r.json")], "tables are written as JSON Lines"),
+    ("classify", lambda d: [str(table(d)), "-o", str(d / "r.html")], "--report FILE.html writes the summary page"),
     ("classify", lambda d: ["--delimiter", "ab", str(table(d))], "the delimiter is one character"),
     ("classify", lambda d: [str(table(d)), str(table(d, "autre.csv"))], "one file at a time"),
     ("classify-train", lambda d: [str(EXAMPLE), "-o", str(d / "m")], "training data is a CSV, JSONL or Excel file"),
