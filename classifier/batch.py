@@ -22,7 +22,7 @@ from .errors import EXIT_INTERRUPTED, ClassifierError, InputError, OutputError
 from .explain import RowResult
 from .htmlreport import BatchReport
 from .rules import CLASSES
-from .tables import Row, has_surrogate, shorten, table_rows
+from .tables import Columns, Row, has_surrogate, shorten, table_rows
 
 CHUNK_ROWS = 64
 PARTIAL = ".classify-partial-"  # `.<output name>.classify-partial-<pid>`: an output being written
@@ -199,7 +199,8 @@ class RowWriter:
         """Nothing to close: the output stream is the caller's."""
 
 
-def writer_for(target: Output, output_format: str, header: list[str], columns, excel: bool, delimiter: str):
+def writer_for(target: Output, output_format: str, header: list[str], columns: Columns, excel: bool,
+               delimiter: str):
     """The writer of the batch output in `output_format` ("csv", "jsonl" or "xlsx")."""
     if output_format == "xlsx":
         from .workbooks import WorkbookWriter
@@ -219,33 +220,44 @@ def run_batch(source: str, input_format: str, output: str | None, output_format:
               report: str | None = None, sheet: str | None = None, output_delimiter: str = ",") -> BatchSummary:
     """Classify every row of a CSV, JSONL or Excel file into `output` (a path, or standard output when
     None); with `report`, also write an HTML summary page there."""
-    rows_done = errors = 0
     with table_rows(source, input_format, encoding, delimiter, columns or {}, sheet) as (header, found, rows):
-        overview = BatchReport(found) if report else None
-        target = Output(output)
-        progress = Progress(sys.stderr.isatty() and not quiet)
-        writer = None
-        try:
-            writer = writer_for(target, output_format, header, found, excel, output_delimiter)
-            for row, cells in classified_rows(rows, jobs, model, rules):
-                writer.write(row, cells)
-                rows_done += 1
-                errors += bool(cells["error"])
-                if overview is not None:
-                    overview.add(row, cells)
-                progress.update(rows_done)
-            writer.finish()
-            target.commit()
-        except KeyboardInterrupt:
-            discard_output(writer, target)
-            raise Interrupted(rows_done, output) from None
-        except BaseException:
-            discard_output(writer, target)
-            raise
-        finally:
-            progress.done()
+        return write_batch(rows, header, found, output, output_format, excel=excel, jobs=jobs, quiet=quiet,
+                           model=model, rules=rules, report=report, output_delimiter=output_delimiter,
+                           source_name=Path(source).name if source != "-" else "entrée standard")
+
+
+def write_batch(rows: Iterator[Row], header: list[str], columns: Columns, output: str | None, output_format: str, *,
+                excel: bool = False, jobs: int = 1, quiet: bool = False, model: str | None = None,
+                rules: str | None = None, report: str | None = None, output_delimiter: str = ",",
+                source_name: str = "") -> BatchSummary:
+    """Classify rows (of a table, or of posting files) into `output`, in order, complete or not at all,
+    with a progress line on a terminal; with `report`, also write the summary page of `source_name`."""
+    rows_done = errors = 0
+    overview = BatchReport(columns) if report else None
+    target = Output(output)
+    progress = Progress(sys.stderr.isatty() and not quiet)
+    writer = None
+    try:
+        writer = writer_for(target, output_format, header, columns, excel, output_delimiter)
+        for row, cells in classified_rows(rows, jobs, model, rules):
+            writer.write(row, cells)
+            rows_done += 1
+            errors += bool(cells["error"])
+            if overview is not None:
+                overview.add(row, cells)
+            progress.update(rows_done)
+        writer.finish()
+        target.commit()
+    except KeyboardInterrupt:
+        discard_output(writer, target)
+        raise Interrupted(rows_done, output) from None
+    except BaseException:
+        discard_output(writer, target)
+        raise
+    finally:
+        progress.done()
     if overview is not None:
-        write_whole(report, overview.page(Path(source).name if source != "-" else "entrée standard"))
+        write_whole(report, overview.page(source_name))
     return BatchSummary(rows_done, errors)
 
 

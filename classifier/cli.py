@@ -130,8 +130,8 @@ def classify(files, title, output_format, output, excel, jobs, report, quiet, in
     """Classify job postings as CPO, PO, PM or OTHER, with a confidence and the evidence.
 
     FILE is a posting in plain text, Markdown or HTML (.txt or any other extension), Word
-    (.docx) or OpenDocument (.odt), or a table of postings (.csv, .tsv, .jsonl, .xlsx); `-`
-    reads standard input.
+    (.docx), OpenDocument (.odt) or a saved web page (.mhtml), or a table of postings (.csv, .tsv,
+    .jsonl, .xlsx); `-` reads standard input.
 
     \b
     Exit codes: 0 ok, 1 some table rows (or files, as a table) had errors, 2 usage, 3 bad input file,
@@ -140,18 +140,24 @@ def classify(files, title, output_format, output, excel, jobs, report, quiet, in
     delimiter = _delimiter(delimiter)
     _refuse_output_onto_input(output, files)
     formats = {_format_of(f, input_format) for f in files}
-    _refuse_unwritten_extension(output, output_format, table=formats != {"txt"})
-    if formats != {"txt"}:
-        if len(files) != 1:
-            raise click.UsageError("tables (.csv, .jsonl, .xlsx) are classified one file at a time")
+    table = formats != {"txt"}
+    _refuse_unwritten_extension(output, output_format, table)
+    if table and len(files) != 1:
+        raise click.UsageError("tables (.csv, .jsonl, .xlsx) are classified one file at a time")
+    if table:
+        output_format = _table_format(next(iter(formats)), output_format, output)
+    else:
+        output_format = output_format or TEXT_OUTPUT_EXTENSIONS.get(Path(output or "").suffix.lower(), "text")
+    if excel and output_format != "csv":
+        raise click.UsageError("--excel is for CSV output; a workbook (-o FILE.xlsx) needs none")
+    if output_format == "xlsx" and output in (None, "-") and sys.stdout.isatty():
+        raise click.UsageError("a workbook is not for a terminal: write it to a file (-o classified.xlsx)")
+    if table:
         return _classify_table(files[0], formats.pop(), output_format, output, excel, jobs, quiet, encoding,
                                delimiter, {"text": text_column, "title": title_column, "id": id_column}, model, rules,
                                report, sheet)
     if title and len(files) > 1:
         raise click.UsageError("--title goes with a single posting")
-    output_format = output_format or TEXT_OUTPUT_EXTENSIONS.get(Path(output or "").suffix.lower(), "text")
-    if excel and output_format != "csv":
-        raise click.UsageError("--excel is for CSV output")
     if output_format == "html" and len(files) > 1:
         raise click.UsageError("--format html makes one page: give one posting")
     if report and output_format not in ("csv", "xlsx"):
@@ -159,8 +165,7 @@ def classify(files, title, output_format, output, excel, jobs, report, quiet, in
     if sheet:
         raise click.UsageError("--sheet is for Excel workbooks (.xlsx)")
     if output_format in ("csv", "xlsx"):
-        return _texts_as_table(files, title, _table_format("txt", output_format, output), output, excel, jobs, quiet,
-                               encoding, model, rules, report)
+        return _texts_as_table(files, title, output_format, output, excel, jobs, quiet, encoding, model, rules, report)
     _classify_texts(files, title, output_format, output, encoding, model, rules)
 
 
@@ -240,8 +245,7 @@ def _texts_as_table(files, title, output_format, output, excel, jobs, quiet, enc
     """Posting files as one table (CSV or a workbook): a row per file, its name then the result
     columns, in order; a file that cannot be read gets its `error`, and the others are classified.
     With `report`, also the summary page of a batch run."""
-    from .batch import Output, classified_rows, discard_output, write_whole, writer_for
-    from .htmlreport import BatchReport
+    from .batch import write_batch
     from .tables import Columns, Row
 
     def rows():
@@ -253,31 +257,20 @@ def _texts_as_table(files, title, output_format, output, excel, jobs, quiet, enc
                 row.error = str(error)
             yield row
 
-    columns = Columns(text="", id="file")
-    overview = BatchReport(columns) if report else None
-    target = Output(output)
-    done = errors = 0
-    writer = None
-    try:
-        with _terminated_as_interrupted():
-            writer = writer_for(target, output_format, ["file"], columns, excel, _output_delimiter(output, excel))
-            for row, cells in classified_rows(rows(), jobs, model, rules):
-                writer.write(row, cells)
-                done, errors = done + 1, errors + bool(cells["error"])
-                if overview is not None:
-                    overview.add(row, cells)
-            writer.finish()
-            target.commit()
-    except BaseException:
-        discard_output(writer, target)
-        raise
-    if overview is not None:
-        write_whole(report, overview.page(f"{len(files)} fichiers"))
-    if errors:
-        click.echo(f"classify: {done:,} files, {errors:,} with errors (see the error column)", err=True)
+    with _terminated_as_interrupted():
+        summary = write_batch(rows(), ["file"], Columns(text="", id="file"), output, output_format, excel=excel,
+                              jobs=jobs, quiet=quiet, model=model, rules=rules, report=report,
+                              output_delimiter=_output_delimiter(output, excel), source_name=f"{len(files)} fichiers")
+    _summarise(summary, quiet, "files")
+
+
+def _summarise(summary, quiet: bool, what: str) -> None:
+    """The batch run's last line on standard error, and exit code 1 when some rows have errors."""
+    if summary.errors:
+        click.echo(f"classify: {summary.rows:,} {what}, {summary.errors:,} with errors (see the error column)", err=True)
         sys.exit(EXIT_ROW_ERRORS)
     if not quiet:
-        click.echo(f"classify: {done:,} files classified", err=True)
+        click.echo(f"classify: {summary.rows:,} {what} classified", err=True)
 
 
 @contextlib.contextmanager
@@ -302,8 +295,6 @@ def _table_format(input_format: str, output_format: str | None, output: str | No
         or ("jsonl" if input_format == "jsonl" else "csv")
     if written not in ("csv", "jsonl", "xlsx"):
         raise click.UsageError("tables are written as csv, jsonl or xlsx (--format csv|jsonl|xlsx)")
-    if written == "xlsx" and output in (None, "-") and sys.stdout.isatty():
-        raise click.UsageError("a workbook is not for a terminal: write it to a file (-o classified.xlsx)")
     return written
 
 
@@ -311,11 +302,6 @@ def _classify_table(source, input_format, output_format, output, excel, jobs, qu
                     model, rules, report, sheet) -> None:
     from .batch import run_batch
 
-    output_format = _table_format(input_format, output_format, output)
-    if input_format == "txt":
-        raise click.UsageError("--input-format txt is for single postings")
-    if excel and output_format != "csv":
-        raise click.UsageError("--excel is for CSV output; a workbook (-o FILE.xlsx) needs none")
     if input_format == "xlsx" and (encoding or delimiter):
         raise click.UsageError("--encoding and --delimiter are for text files; a workbook has neither")
     if sheet and input_format != "xlsx":
@@ -324,11 +310,7 @@ def _classify_table(source, input_format, output_format, output, excel, jobs, qu
         summary = run_batch(source, input_format, output, output_format, excel=excel, jobs=jobs, quiet=quiet,
                             encoding=encoding, delimiter=delimiter, columns=columns, model=model, rules=rules,
                             report=report, sheet=sheet, output_delimiter=_output_delimiter(output, excel))
-    if summary.errors:
-        click.echo(f"classify: {summary.rows:,} rows, {summary.errors:,} with errors (see the error column)", err=True)
-        sys.exit(EXIT_ROW_ERRORS)
-    if not quiet:
-        click.echo(f"classify: {summary.rows:,} rows classified", err=True)
+    _summarise(summary, quiet, "rows")
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
