@@ -99,7 +99,7 @@ def _web_archive_text(source: IO[bytes], name: str) -> str:
     found by their boundary here, and only each part's header block (at most MAX_HEADER_BYTES) goes
     to the standard library's header parser, whose time grows with the square of a header's length."""
     data = source.read()
-    top, body = _header_block(data, 0, name)
+    top, body = _header_block(data, name)
     page = None
     if top.get_content_type() == "text/html":
         page = (top, data[body:])
@@ -109,7 +109,7 @@ def _web_archive_text(source: IO[bytes], name: str) -> str:
             if chunk.startswith(b"--"):
                 break  # the closing delimiter
             chunk = chunk[2:] if chunk.startswith(b"\r\n") else chunk[1:] if chunk.startswith(b"\n") else chunk
-            headers, start = _header_block(chunk, 0, name)
+            headers, start = _header_block(chunk, name)
             if headers.get_content_type() == "text/html":
                 page = (headers, chunk[start:])
                 break
@@ -124,8 +124,10 @@ def _web_archive_text(source: IO[bytes], name: str) -> str:
             content = base64.b64decode(content)
     except ValueError as error:
         raise InputError(f"{name}: not a readable saved web page (.mhtml): {one_line(error)}") from None
-    charset = headers.get_content_charset() or _META_CHARSET.search(content[:4096])
-    charset = charset if isinstance(charset, str) else charset.group(1).decode("ascii") if charset else "utf-8"
+    charset = headers.get_content_charset()
+    if charset is None:
+        meta = _META_CHARSET.search(content[:4096])
+        charset = meta.group(1).decode("ascii") if meta else "utf-8"
     try:
         html = content.decode(charset)
     except (LookupError, UnicodeDecodeError):
@@ -136,12 +138,12 @@ def _web_archive_text(source: IO[bytes], name: str) -> str:
     return text
 
 
-def _header_block(data: bytes, start: int, name: str):
-    """The MIME headers that begin at `start`, parsed, and where the content after them begins;
+def _header_block(data: bytes, name: str):
+    """The MIME headers that begin the data, parsed, and where the content after them begins;
     InputError when they run past MAX_HEADER_BYTES (browsers write a few hundred bytes)."""
     from email.parser import BytesHeaderParser  # here: 13 ms of a start, and saved pages are few
 
-    window = data[start:start + MAX_HEADER_BYTES]
+    window = data[:MAX_HEADER_BYTES]
     ends = [(at, len(mark)) for mark in (b"\r\n\r\n", b"\n\n") if (at := window.find(mark)) >= 0]
     if not ends:
         if len(window) < MAX_HEADER_BYTES:  # headers with no content after them
@@ -149,7 +151,7 @@ def _header_block(data: bytes, start: int, name: str):
         raise InputError(f"{name}: not a readable saved web page (.mhtml): headers longer than "
                          f"{MAX_HEADER_BYTES:,} bytes")
     at, length = min(ends)
-    return BytesHeaderParser().parsebytes(window[:at + length]), start + at + length
+    return BytesHeaderParser().parsebytes(window[:at + length]), at + length
 
 
 def _word_lines(root: ElementTree.Element) -> list[str]:
@@ -286,9 +288,9 @@ class _OpenDocumentReader:
             elif child.tag == f"{_TEXT}line-break":
                 parts.append("\n")
             elif child.tag == f"{_DRAW}frame":
-                for box in child.iter(f"{_DRAW}text-box"):
+                box = child.find(f".//{_DRAW}text-box")
+                if box is not None:
                     boxes += self.blocks(box, False)
-                    break
             elif child.tag not in (f"{_OFFICE}annotation", f"{_TEXT}note"):
                 parts.append(self.inline(child, boxes))
             parts.append(child.tail or "")

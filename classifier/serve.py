@@ -22,12 +22,12 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from . import __version__
-from .batch import NUMBER_COLUMNS, RowWriter, classified_rows, classifier_for, result_names
+from .batch import RowWriter, classified_rows, classifier_for, writer_for
 from .documents import document_text
 from .errors import ClassifierError, InputError
 from .render import as_json, names_script
 from .tables import SAMPLE_BYTES, Columns, Row, detect_encoding, read_csv, read_jsonl
-from .workbooks import WorkbookWriter, read_workbook
+from .workbooks import read_workbook
 from .web import ASSETS
 
 MAX_POSTING_BYTES = 1 << 20  # 1 MiB: a posting is a few kB; one of several MB is not a posting
@@ -44,6 +44,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCUMENT_TYPES = {"application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
                   "application/vnd.oasis.opendocument.text": ".odt", "multipart/related": ".mhtml"}
 MAX_DOCUMENT_BYTES = 16 << 20  # a posting saved from a word processor, pictures included
+BINARY_BODY = {"schema": {"type": "string", "format": "binary"}}  # OpenAPI: a file as the body
 WORKER_START_SECONDS = 120  # time a worker has to load the model (uvicorn's default of 5 s restarts slow ones)
 MODEL_ENV, RULES_ENV = "CLASSIFY_SERVE_MODEL", "CLASSIFY_SERVE_RULES"
 
@@ -148,7 +149,7 @@ class _WorkbookBuffer(io.BytesIO):
 def _workbook(header: list[str], columns, rows, model, rules) -> bytes:
     """The batch answer as a workbook: every row with its result cells, in order."""
     buffer = _WorkbookBuffer()
-    writer = WorkbookWriter(buffer, header, result_names(header), NUMBER_COLUMNS, columns.text)
+    writer = writer_for(buffer, "xlsx", header, columns, excel=False, delimiter=",")
     for row, cells in classified_rows(rows, 1, model, rules):
         writer.write(row, cells)
     writer.finish()
@@ -252,8 +253,9 @@ def create_app(model: str | None = None, rules: str | None = None, max_posting_b
                           "document shows as `classify offre.docx` reads it (headings as `#` lines, list items as "
                           f"bullets), to send to /v1/classify. Body: at most {MAX_DOCUMENT_BYTES:,} bytes.",
               openapi_extra={"requestBody": {"required": True, "content": {
-                  media: {"schema": {"type": "string", "format": "binary"}} for media in DOCUMENT_TYPES}}},
-              responses={413: {"description": "Body too large"}, 415: {"description": "Not a .docx or .odt type"},
+                  media: BINARY_BODY for media in DOCUMENT_TYPES}}},
+              responses={413: {"description": "Body too large"},
+                         415: {"description": "Not a Word, OpenDocument or saved-page type"},
                          422: {"description": "Not a readable document, or an empty one"}})
     async def document(request: Request):
         kind = _media_type(request)
@@ -276,7 +278,7 @@ def create_app(model: str | None = None, rules: str | None = None, max_posting_b
                   "application/json": {"schema": {"type": "array", "items": POSTING_SCHEMA}},
                   "text/csv": {"schema": {"type": "string"}},
                   "application/x-ndjson": {"schema": {"type": "string"}},
-                  XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}}}}},
+                  XLSX_TYPE: BINARY_BODY}}},
               responses={200: {"content": {"application/x-ndjson": {}, "text/csv": {}, XLSX_TYPE: {}}},
                          413: {"description": "Body too large"}, 415: {"description": "Unknown content type"},
                          422: {"description": "No text column, empty table, malformed JSON"}})

@@ -51,6 +51,11 @@ def cell_text(value) -> str:
     return str(value)
 
 
+def _filled(value) -> bool:
+    """Whether a cell holds more than spaces."""
+    return value is not None and bool(cell_text(value).strip())
+
+
 def _open_workbook(source: str | Path | IO[bytes], name: str, most_unpacked: int):
     import openpyxl
 
@@ -117,8 +122,8 @@ def _header(values: Iterator[tuple], wanted: Columns | dict, where: str) -> tupl
     column, the first of the next rows that does (an export's title row above its header, "Export des
     offres — mars"); the rows above the header are no rows of the table."""
     first_error = None
-    for tried, cells in enumerate(row for row in values if any(v is not None and cell_text(v).strip() for v in row)):
-        width = max(i for i, v in enumerate(cells, 1) if v is not None and cell_text(v).strip())
+    for tried, cells in enumerate(row for row in values if any(map(_filled, row))):
+        width = max(i for i, v in enumerate(cells, 1) if _filled(v))
         header = unique_names([cell_text(v).strip() for v in cells[:width]])
         try:
             return header, resolve_columns(header, wanted)
@@ -140,7 +145,7 @@ def _rows(book, values: Iterator[tuple], header: list[str], columns: Columns, na
             number += 1
             kept = dict(zip(header, cells))
             row = Row(number, {h: cell_text(kept.get(h)) for h in header}, typed=kept)
-            extra = [cell_text(v) for v in cells[len(header):] if v is not None and cell_text(v).strip()]
+            extra = [cell_text(v) for v in cells[len(header):] if _filled(v)]
             if extra:
                 row.error = (f"row has values beyond the header's {len(header)} columns; they are dropped: "
                              f"{'; '.join(extra)[:200]!r}")
