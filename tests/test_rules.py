@@ -182,9 +182,27 @@ def test_a_hybrid_title_is_its_two_roles_not_managing_product_owners(classifier,
     ("CPTO (H/F)", "role.cpo_acronym"),  # Chief Product & Technology Officer
     ("Directrice du département produit", "role.cpo"),
     ("Product VP - Marketplace", "role.cpo"),
+    ("Chief Product and Technology Officer", "role.cpo"),  # "and" as well as "&"
+    ("Directeur·rice Technique et Produit (H/F)", "role.cpo"),  # the technical head who is also the product's
+    ("Directrice de l'innovation et du produit", "role.cpo"),
+    ("Directeur du Digital et du Produit", "role.cpo"),
+    ("Directeur de la gestion des produits numériques", "role.cpo"),  # "Director of Product Management"
+    ("Director of Product Design", "role.designer"),  # the head of design, not of product
+    ("VP of Product Design", "role.designer"),
+    ("Product Managerin (m/w/d)", "role.pm"),  # the German feminine of pages written for Germany
+    ("Produktmanager (m/w/d)", "role.pm"),
 ])
-def test_heads_of_product_by_other_names(classifier, title, rule_id):
-    assert title_roles(classifier, title) == [rule_id]
+def test_roles_by_their_less_common_names(classifier, title, rule_id):
+    """Heads of product by other names or sharing their title with another function, and names
+    close to them that are not theirs."""
+    assert [found for found in title_roles(classifier, title) if found.startswith("role.")] == [rule_id]
+
+
+@pytest.mark.parametrize("text", ["Rattaché·e à la direction technique et produit, vous gérez le support.",
+                                  "Vous reportez au Directeur Technique et Produit."])
+def test_a_head_of_product_and_technology_in_the_text_is_a_department_or_a_colleague(classifier, text):
+    hits = [h for h in classifier.analyse(text).hits if h.rule_id == "role.cpo"]
+    assert hits and all(h.mention for h in hits)
 
 
 @pytest.mark.parametrize("text, ceremony", [
