@@ -130,8 +130,8 @@ def classify(files, title, output_format, output, excel, jobs, report, quiet, in
     """Classify job postings as CPO, PO, PM or OTHER, with a confidence and the evidence.
 
     FILE is a posting in plain text, Markdown or HTML (.txt or any other extension), Word
-    (.docx), OpenDocument (.odt) or a saved web page (.mhtml), or a table of postings (.csv, .tsv,
-    .jsonl, .xlsx); `-` reads standard input.
+    (.docx), OpenDocument (.odt), PDF (.pdf) or a saved web page (.mhtml), or a table of postings
+    (.csv, .tsv, .jsonl, .xlsx); `-` reads standard input.
 
     \b
     Exit codes: 0 ok, 1 some table rows (or files, as a table) had errors, 2 usage, 3 bad input file,

@@ -3,14 +3,17 @@ it shows, in Markdown's form: a heading becomes a "# " line, a list item a "• 
 line of its cells, so that the sections are read as in a pasted posting. Headers, footers, comments
 and deleted text (tracked changes) are left out. A web page saved by a browser as one file (.mhtml,
 .mht: the page's HTML, quoted-printable or base64, beside its pictures) is read as its HTML page is.
-Offsets then index this text, which the result carries as `text`.
+A PDF is read as the text its pages draw, its lines joined back into paragraphs where they were only
+wrapped, its list markers as "• ". Offsets then index this text, which the result carries as `text`.
 
-Only the standard library is used (zipfile, ElementTree, email). Other formats get a one-line error
-that says how to save them.
+The standard library reads Word, OpenDocument and saved pages (zipfile, ElementTree, email); pypdf
+reads PDFs, imported when one is read. Other formats get a one-line error that says how to save them.
 """
 from __future__ import annotations
 
 import base64
+import io
+import logging
 import quopri
 import re
 import zipfile
@@ -22,14 +25,33 @@ from .errors import InputError, one_line
 from .normalise import normalise
 from .tables import open_binary, shorten
 
-DOCUMENT_SUFFIXES = (".docx", ".odt", ".mhtml", ".mht")
+DOCUMENT_SUFFIXES = (".docx", ".odt", ".mhtml", ".mht", ".pdf")
 # formats a posting may come in that are not read here, with the hint given
-UNREAD_SUFFIXES = {".pdf": "a PDF", ".doc": "a Word 97-2003 document (.doc)", ".rtf": "an RTF document",
+UNREAD_SUFFIXES = {".doc": "a Word 97-2003 document (.doc)", ".rtf": "an RTF document",
                    ".pages": "a Pages document"}
 # A document's text part that would unpack to more is refused: a posting's is a few hundred kB, and
 # ElementTree holds the whole tree (11 million empty paragraphs, 66 MB, took 1.2 GB)
 MAX_PART_BYTES = 8 << 20
 MAX_HEADER_BYTES = 64 << 10  # a saved page's MIME headers, each block
+# A posting's PDF is one to a few pages and some hundred kB (fonts included); a bigger or longer one
+# is a brochure or a report, refused before its pages are read (pypdf also caps each stream's
+# unpacked size, at 75 MB)
+MAX_PDF_BYTES = 32 << 20
+MAX_PDF_PAGES = 30
+# What the pages may draw: pypdf reads about 25,000 drawing operators a second, and a small file can
+# unpack to millions (6 kB drew 250,000 "Tj" in 11 s). A word processor's posting page draws a few
+# hundred, from some kB of drawing instructions.
+MAX_PDF_DRAWING_BYTES = 1 << 20  # the pages' instructions and the forms they draw, unpacked, together
+MAX_PDF_OPERATORS = 20_000
+# what word processors draw list markers with in a PDF: Symbol and Wingdings glyphs (private use
+# code points once extracted) and the round, square and arrow marks
+_PDF_BULLET = re.compile("^[\uf0a7\uf0a8\uf0b7\uf076\uf0d8\uf0fc\uf0e0\uf0d7\u25cf\u25aa\u25a0\u25e6\u25cb"
+                         "\u25ba\u25b6\u27a2\u2713\u2714\u2756\u2022\u2023\u2043\u00b7]" r"\s*")
+_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+                            "\ufb05": "st", "\ufb06": "st"})
+_LIST_ITEM = re.compile(r"[-–—*+]\s|\d{1,2}[.)]\s|[a-z][.)]\s")  # "- ", "2. ", "b) ": an item of its own
+_SENTENCE_END = tuple(".!?:;")
+_WRAPPED_LINE = 40  # characters: a shorter line going on in small letters is a heading or a label ("Profil" "bac+5")
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
@@ -68,10 +90,12 @@ def read_document(path: str | Path) -> str:
 
 
 def document_text(source: IO[bytes], suffix: str, name: str) -> str:
-    """The text of a document (`suffix`: ".docx", ".odt", ".mhtml" or ".mht") read from a binary stream;
-    InputError naming `name` for one that is no such document, or is empty."""
+    """The text of a document (`suffix`: ".docx", ".odt", ".mhtml", ".mht" or ".pdf") read from a binary
+    stream; InputError naming `name` for one that is no such document, or is empty."""
     if suffix in (".mhtml", ".mht"):
         return _web_archive_text(source, name)
+    if suffix == ".pdf":
+        return _pdf_text(source, name)
     part = "word/document.xml" if suffix == ".docx" else "content.xml"
     kind = "Word" if suffix == ".docx" else "OpenDocument text"
     try:
@@ -300,3 +324,100 @@ class _OpenDocumentReader:
 def _number(value: str | None, default: int, most: int) -> int:
     """An attribute's count, `default` when it is missing or no number, at most `most`."""
     return min(int(value), most) if value and value.isdigit() and int(value) > 0 else default
+
+
+def _pdf_text(source: IO[bytes], name: str) -> str:
+    """The text a PDF's pages draw, as `pdf_lines` joins it; InputError for a file that is no PDF,
+    is protected by a password, is too big or too long for a posting, or draws no text (a scan)."""
+    from pypdf import PdfReader  # only who reads a PDF pays for importing it
+
+    logging.getLogger("pypdf").addHandler(logging.NullHandler())  # its warnings on odd files are not ours to print
+    data = source.read(MAX_PDF_BYTES + 1)
+    if len(data) > MAX_PDF_BYTES:
+        raise InputError(f"{name}: a PDF of more than {MAX_PDF_BYTES >> 20} MiB is no posting")
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise InputError(f"{name}: the PDF is protected by a password: copy its text into a .txt file")
+        pages = reader.pages
+        if len(pages) > MAX_PDF_PAGES:
+            raise InputError(f"{name}: a PDF of {len(pages)} pages is no posting (at most {MAX_PDF_PAGES} are read)")
+        if sum(_drawing_bytes(page, set()) for page in pages) > MAX_PDF_DRAWING_BYTES:
+            raise _DrawsTooMuch
+        drawn = _drawn_text(pages)
+    except _DrawsTooMuch:
+        raise InputError(f"{name}: the PDF draws far more than a posting does (a drawing or a scan?): "
+                         "copy its text into a .txt file") from None
+    except InputError:
+        raise
+    except RecursionError:
+        raise InputError(f"{name}: the PDF nests its parts too deeply to be read") from None
+    except Exception as error:  # a damaged file raises many kinds: PdfReadError, KeyError, ValueError, zlib.error…
+        raise InputError(f"{name}: not a readable PDF: {one_line(error)}") from None
+    # pages follow each other as lines do: a sentence a page break cuts is joined as a wrapped line
+    text = "\n".join(pdf_lines("\n".join(page.rstrip("\n") for page in drawn).translate(_LIGATURES).split("\n")))
+    if not text:
+        raise InputError(f"{name}: the PDF draws no text (a scanned image?): copy its text into a .txt file")
+    return text
+
+
+class _DrawsTooMuch(Exception):
+    """A PDF's pages draw more than MAX_PDF_DRAWING_BYTES or MAX_PDF_OPERATORS."""
+
+
+def _drawing_bytes(owner, seen: set[int]) -> int:
+    """The unpacked size of a page's (or a form's) drawing instructions and of the forms it draws,
+    each form once."""
+    found = 0
+    contents = owner.get("/Contents")
+    if contents is not None:
+        contents = contents.get_object()
+        found += sum(len(part.get_object().get_data()) for part in (contents if isinstance(contents, list) else [contents]))
+    resources = owner.get("/Resources")
+    drawn = resources.get_object().get("/XObject") if resources is not None else None
+    for reference in (drawn.get_object().values() if drawn is not None else ()):
+        form = reference.get_object()
+        if id(form) in seen or form.get("/Subtype") != "/Form":
+            continue
+        seen.add(id(form))
+        found += len(form.get_data()) + _drawing_bytes(form, seen)  # a form is its own instructions
+    return found
+
+
+def _drawn_text(pages) -> list[str]:
+    """Each page's text, the drawing operators counted as pypdf reads them (those of the forms too)."""
+    operators = 0
+
+    def count(*_) -> None:
+        nonlocal operators
+        operators += 1
+        if operators > MAX_PDF_OPERATORS:
+            raise _DrawsTooMuch
+
+    return [page.extract_text(visitor_operand_before=count) or "" for page in pages]
+
+
+def pdf_lines(lines: list[str]) -> list[str]:
+    """A PDF's lines as a posting's: list markers as "• ", and a line only wrapped joined to the
+    next one, a word cut by a hyphen made whole. A line is wrapped when it does not end a sentence,
+    the next line is no list item and goes on with it: the PDF left a space at the line's end (as
+    word processors do where they wrap), or the line is long and the next starts with a small letter."""
+    found: list[str] = []
+    wrapped = False
+    for raw in lines:
+        line = raw.strip()
+        marker = _PDF_BULLET.match(line)
+        if marker:
+            line = "• " + line[marker.end():]
+        item = marker or _LIST_ITEM.match(line)
+        if found and line and not item and found[-1] and not found[-1].endswith(_SENTENCE_END) \
+                and (wrapped or line[0].islower() and len(found[-1]) >= _WRAPPED_LINE):
+            previous = found[-1]
+            if previous.endswith("-") and previous[-2:-1].isalpha() and line[0].islower():
+                found[-1] = previous[:-1] + line  # "dévelop-" "pement"
+            else:
+                found[-1] = previous + " " + line
+        else:
+            found.append(line)
+        wrapped = raw[-1:].isspace() and bool(line)
+    return "\n".join(found).strip().split("\n")

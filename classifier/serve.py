@@ -42,7 +42,8 @@ JSON_LINES_TYPES = ("application/x-ndjson", "application/jsonl", "application/js
 CSV_TYPES = ("text/csv", "application/csv")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCUMENT_TYPES = {"application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
-                  "application/vnd.oasis.opendocument.text": ".odt", "multipart/related": ".mhtml"}
+                  "application/vnd.oasis.opendocument.text": ".odt", "multipart/related": ".mhtml",
+                  "application/pdf": ".pdf"}
 MAX_DOCUMENT_BYTES = 16 << 20  # a posting saved from a word processor, pictures included
 BINARY_BODY = {"schema": {"type": "string", "format": "binary"}}  # OpenAPI: a file as the body
 WORKER_START_SECONDS = 120  # time a worker has to load the model (uvicorn's default of 5 s restarts slow ones)
@@ -248,19 +249,19 @@ def create_app(model: str | None = None, rules: str | None = None, max_posting_b
             raise RequestError(422, str(error)) from None
 
     @app.post("/v1/document-text", summary="Read a posting saved from a word processor",
-              description="A Word (.docx) or OpenDocument (.odt) posting, or a web page saved as one file "
+              description="A Word (.docx), OpenDocument (.odt) or PDF posting, or a web page saved as one file "
                           "(.mhtml, `multipart/related`) → `{\"text\": \"…\"}`, the text the "
                           "document shows as `classify offre.docx` reads it (headings as `#` lines, list items as "
                           f"bullets), to send to /v1/classify. Body: at most {MAX_DOCUMENT_BYTES:,} bytes.",
               openapi_extra={"requestBody": {"required": True, "content": {
                   media: BINARY_BODY for media in DOCUMENT_TYPES}}},
               responses={413: {"description": "Body too large"},
-                         415: {"description": "Not a Word, OpenDocument or saved-page type"},
+                         415: {"description": "Not a Word, OpenDocument, PDF or saved-page type"},
                          422: {"description": "Not a readable document, or an empty one"}})
     async def document(request: Request):
         kind = _media_type(request)
         if kind not in DOCUMENT_TYPES:
-            raise RequestError(415, f"send a Word (.docx) or OpenDocument (.odt) document or a saved web page (.mhtml), "
+            raise RequestError(415, f"send a Word (.docx), OpenDocument (.odt) or PDF document or a saved web page (.mhtml), "
                                     f"not {kind or 'no content type'}")
         body = await _body(request, MAX_DOCUMENT_BYTES)
         try:

@@ -163,7 +163,7 @@ def test_documents_and_text_files_go_together(tmp_path):
 
 
 @pytest.mark.parametrize("name, content, message", [
-    ("offre.pdf", b"%PDF-1.7\n", "a PDF cannot be read: copy its text into a .txt file, or save it as .docx"),
+    ("offre.rtf", b"{\\rtf1 Product Owner}", "an RTF document cannot be read: copy its text into a .txt file, or save it as .docx"),
     ("offre.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a Word 97-2003 document (.doc) cannot be read"),
     ("offre.docx", "Product Owner : backlog, user stories.".encode(), "not a readable Word document (.docx)"),
     ("offre.odt", None, "empty document, no posting to classify"),

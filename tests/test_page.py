@@ -174,7 +174,7 @@ def test_the_page_labels_an_excel_workbook_into_a_workbook(browser, service, tmp
     page.close()
 
 
-def test_the_page_reads_a_word_posting_into_the_text_and_classifies_it(browser, service, tmp_path):
+def test_the_page_reads_a_word_or_pdf_posting_into_the_text_and_classifies_it(browser, service, tmp_path):
     import docx
 
     document = docx.Document()
@@ -197,6 +197,13 @@ def test_the_page_reads_a_word_posting_into_the_text_and_classifies_it(browser, 
     page.get_by_label("Ou choisir un fichier", exact=False).set_input_files(str(broken))
     page.wait_for_function("document.getElementById('posting-error').textContent !== ''")
     assert "not a readable Word document" in page.locator("#posting-error").inner_text()
+    from test_pdf import POSTING, _pdf
+
+    pdf = tmp_path / "offre.pdf"
+    pdf.write_bytes(_pdf(POSTING))
+    page.get_by_label("Ou choisir un fichier", exact=False).set_input_files(str(pdf))
+    page.wait_for_function("document.getElementById('text').value.startsWith('Product Owner confirmé')")
+    assert page.locator("#posting-error").inner_text() == ""
     page.close()
 
 
@@ -213,7 +220,12 @@ def test_a_job_page_saved_by_the_browser_as_one_file_is_classified(browser, tmp_
                      "<img alt=logo src='data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
                      "+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='></body></html>")
     snapshot = page.context.new_cdp_session(page).send("Page.captureSnapshot", {"format": "mhtml"})["data"]
+    printed = tmp_path / "offre.pdf"  # the same page printed to PDF ("Enregistrer au format PDF")
+    printed.write_bytes(page.pdf())
     page.close()
+    as_pdf = json.loads(classify("--format", "json", str(printed)).stdout)
+    assert as_pdf["label"] == "PO" and "Offres similaires" in as_pdf["text"]
+    assert "Prioriser le backlog produit avec l’équipe de développement" in as_pdf["text"]
     saved = tmp_path / "offre.mhtml"
     saved.write_bytes(snapshot.encode("utf-8"))
     assert "quoted-printable" in snapshot  # the page's accents are encoded in the file

@@ -172,8 +172,14 @@ def test_documents_are_read_as_the_command_line_reads_them(service, tmp_path):
     assert page.status == 200 and page.json() == {"text": read_document(saved)}
     broken = service.request("POST", "/v1/document-text", b"PK\x03\x04 pas un document", {"Content-Type": DOCX})
     assert "the body: not a readable Word document (.docx)" in one_line_error(broken, 422)
-    assert "send a Word (.docx) or OpenDocument (.odt) document or a saved web page" in one_line_error(
-        service.request("POST", "/v1/document-text", b"%PDF-1.7", {"Content-Type": "application/pdf"}), 415)
+    from test_pdf import POSTING, _pdf
+
+    pdf = service.request("POST", "/v1/document-text", _pdf(POSTING), {"Content-Type": "application/pdf"})
+    assert pdf.status == 200 and pdf.json()["text"].startswith("Product Owner confirmé·e – Mutuelle Horizon, Nantes (H/F)\n")
+    assert "the body: not a readable PDF" in one_line_error(
+        service.request("POST", "/v1/document-text", b"%PDF-1.7", {"Content-Type": "application/pdf"}), 422)
+    assert "send a Word (.docx), OpenDocument (.odt) or PDF document or a saved web page" in one_line_error(
+        service.request("POST", "/v1/document-text", b"{\\rtf1 PO}", {"Content-Type": "application/rtf"}), 415)
 
 
 def one_line_error(answer, status: int) -> str:

@@ -42,11 +42,12 @@
     odt: "application/vnd.oasis.opendocument.text",
     mhtml: "multipart/related",
     mht: "multipart/related",
+    pdf: "application/pdf",
   };
 
   async function readInto(file) {
     $("posting-error").textContent = "";
-    const kind = DOCUMENTS[(file.name.match(/\.(docx|odt|mhtml|mht)$/i) || [])[1]?.toLowerCase()];
+    const kind = DOCUMENTS[(file.name.match(/\.(docx|odt|mhtml|mht|pdf)$/i) || [])[1]?.toLowerCase()];
     if (!kind) {
       $("text").value = await file.text();
       return;

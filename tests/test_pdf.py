@@ -1,0 +1,173 @@
+"""Postings as PDF: `classify offre.pdf` reads the text the pages draw, joins the lines the PDF only
+wrapped, reads list markers as bullets, and classifies it; what is not a readable posting PDF (damaged,
+protected, a scan, a brochure) gets one line and exit 3."""
+from __future__ import annotations
+
+import io
+import json
+import random
+
+import pytest
+
+from classifier.documents import MAX_PDF_PAGES, document_text, pdf_lines, read_document
+from classifier.errors import InputError
+from conftest import ROOT, classify, office_convert
+
+
+def _pdf(pages: list[list[str]], xref: bool = True, packed: bytes | None = None) -> bytes:
+    """A PDF whose pages draw these lines, one under the other, in Helvetica (WinAnsi encoding), as
+    a simple generator writes one; `xref=False` leaves its cross-reference table out (a file readers
+    repair); `packed`, drawing instructions of its own for each page, deflated."""
+    import zlib
+
+    objects = ["<< /Type /Catalog /Pages 2 0 R >>", None,
+               "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
+    kids = []
+    for lines in pages:
+        drawn = "".join("({}) Tj 0 -16 Td ".format(line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)"))
+                        for line in lines)
+        stream = f"BT /F1 11 Tf 56 780 Td {drawn}ET".encode("cp1252")
+        if packed is None:
+            objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+        else:
+            stream = zlib.compress(packed, 9)
+            objects.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream")
+        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {len(objects)} 0 R "
+                       "/Resources << /Font << /F1 3 0 R >> >> >>")
+        kids.append(f"{len(objects)} 0 R")
+    objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>"
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + (body if isinstance(body, bytes) else body.encode()) + b"\nendobj\n"
+    start = len(out)
+    if xref:
+        out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+        out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{start}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+POSTING = [["Product Owner confirmé·e – Mutuelle Horizon, ", "Nantes (H/F)", "Vos missions",
+            "• Prioriser le backlog produit avec les métiers et l’équipe de dévelop-",
+            "pement, sprint après sprint.", "• Rédiger les user stories et leurs critères d’acceptation.",
+            "Profil"],
+           ["Trois ans d’expérience en méthode agile ; la recette ", "vous est familière."]]
+
+
+def test_a_pdf_posting_is_read_as_its_lines_joined_where_they_were_only_wrapped(tmp_path):
+    path = tmp_path / "offre.pdf"
+    path.write_bytes(_pdf(POSTING))
+    assert read_document(path).splitlines() == [
+        "Product Owner confirmé·e – Mutuelle Horizon, Nantes (H/F)", "Vos missions",
+        "• Prioriser le backlog produit avec les métiers et l’équipe de développement, sprint après sprint.",
+        "• Rédiger les user stories et leurs critères d’acceptation.", "Profil",
+        "Trois ans d’expérience en méthode agile ; la recette vous est familière."]
+    done = classify("--format", "json", str(path))
+    result = json.loads(done.stdout)
+    assert done.returncode == 0 and done.stderr == "" and result["label"] == "PO"
+    hits = [hit for rule in result["explanation"]["PO"]["rules"] for hit in rule["hits"]]
+    assert hits and all(result["text"][h["start"]:h["end"]] == h["matched"] for h in hits)
+
+
+@pytest.mark.parametrize("lines, read", [
+    (["Vos missions", "construire la roadmap"], ["Vos missions", "construire la roadmap"]),  # short: a heading
+    (["Missions ", "- rédiger ", "- prioriser"], ["Missions", "- rédiger", "- prioriser"]),  # items stay items
+    (["Travailler avec ", "Air France."], ["Travailler avec Air France."]),  # a space left where it wrapped
+    (["Une phrase qui se termine ici. ", "Profil"], ["Une phrase qui se termine ici.", "Profil"]),
+    (["\uf0b7 Animer les rituels", "\u25aa Suivre les KPI"], ["• Animer les rituels", "• Suivre les KPI"]),
+])
+def test_pdf_lines_join_only_wrapped_lines(lines, read):
+    assert pdf_lines(lines) == read
+
+
+def test_the_shipped_example_pdf_is_a_product_manager():
+    """examples/chef-de-produit.pdf, the example Word posting as LibreOffice exports it: Word's
+    bullets read as bullets, its wrapped title and sentences whole."""
+    path = ROOT / "examples" / "chef-de-produit.pdf"
+    lines = read_document(path).splitlines()
+    assert lines[0] == "Chef·fe de produit – Application de covoiturage (H/F)"
+    assert "• Mener la discovery auprès des conducteurs et des passagers : entretiens, tests de prototypes, " \
+           "analyse des usages." in lines
+    assert json.loads(classify("--format", "json", str(path)).stdout)["label"] == "PM"
+
+
+def test_a_word_posting_exported_as_pdf_is_read(tmp_path):
+    """A Word posting (python-docx's styles: a title, a heading, "List Bullet" items, which Word and
+    LibreOffice draw with the Symbol font's bullet) exported as PDF by LibreOffice Writer."""
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Product Owner confirmé·e (H/F)", 0)
+    document.add_paragraph("Mutuelle Horizon recrute à Nantes pour sa direction digitale, dans une équipe de huit "
+                           "personnes qui construit l’espace adhérent et ses parcours de remboursement.")
+    document.add_heading("Vos missions", 1)
+    for item in ("Prioriser le backlog produit", "Rédiger les user stories avec l’équipe"):
+        document.add_paragraph(item, style="List Bullet")
+    document.save(tmp_path / "offre.docx")
+    saved = office_convert(tmp_path / "offre.docx", "pdf", tmp_path / "saved")
+    assert read_document(saved).splitlines() == [
+        "Product Owner confirmé·e (H/F)",
+        "Mutuelle Horizon recrute à Nantes pour sa direction digitale, dans une équipe de huit personnes qui "
+        "construit l’espace adhérent et ses parcours de remboursement.",
+        "Vos missions", "• Prioriser le backlog produit", "• Rédiger les user stories avec l’équipe"]
+    assert json.loads(classify("--format", "json", str(saved)).stdout)["label"] == "PO"
+
+
+def _encrypted(data: bytes, password: str) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    writer.encrypt(user_password=password, owner_password="rh-only", algorithm="RC4-128")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("content, message", [
+    (_pdf([[]]), "the PDF draws no text (a scanned image?): copy its text into a .txt file"),
+    (_pdf([["Product Owner"]] * (MAX_PDF_PAGES + 1)), f"a PDF of {MAX_PDF_PAGES + 1} pages is no posting"),
+    (b"%PDF-1.7\n", "not a readable PDF"),
+    (b"Product Owner : backlog, user stories.", "not a readable PDF"),
+    (_encrypted(_pdf(POSTING), "secret"), "the PDF is protected by a password"),
+    # a few kB that unpack to a million drawing operators: pypdf would take a minute to read them
+    (_pdf([[]], packed=b"BT /F1 11 Tf " + b"(ab) Tj " * 1_000_000 + b"ET"), "the PDF draws far more than a posting does"),
+    (_pdf([[]], packed=b"BT /F1 11 Tf " + b"(ab) Tj " * 30_000 + b"ET"), "the PDF draws far more than a posting does"),
+])
+def test_what_is_no_readable_posting_pdf_is_one_line_and_exit_3(tmp_path, content, message):
+    path = tmp_path / "offre.pdf"
+    path.write_bytes(content)
+    done = classify(str(path))
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 3 and len(lines) == 1 and f"offre.pdf: {message}" in lines[0], done.stderr
+
+
+def test_a_pdf_only_its_owner_may_edit_and_one_without_its_table_are_read(tmp_path):
+    """Protected with an empty user password (printing and copying limited) it opens as any reader opens
+    it; without a cross-reference table it is repaired, and pypdf's warnings are not printed."""
+    for name, content in (("limitee.pdf", _encrypted(_pdf(POSTING), "")), ("sans-table.pdf", _pdf(POSTING, xref=False))):
+        path = tmp_path / name
+        path.write_bytes(content)
+        done = classify("--format", "json", str(path))
+        assert done.returncode == 0 and done.stderr == "" and json.loads(done.stdout)["label"] == "PO", name
+
+
+def test_a_damaged_pdf_reads_or_gets_a_one_line_error():
+    """300 damaged copies (seeded: cut short, one or twenty bytes changed): each is read, or refused
+    with InputError; never another exception."""
+    data = _pdf(POSTING)
+    rng = random.Random("pdf")
+    refused = 0
+    for _ in range(300):
+        damaged = bytearray(data)
+        kind = rng.choice(["cut", "one byte", "twenty bytes"])
+        if kind == "cut":
+            damaged = damaged[:rng.randrange(len(damaged))]
+        for _ in range({"cut": 0, "one byte": 1, "twenty bytes": 20}[kind]):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        try:
+            assert isinstance(document_text(io.BytesIO(bytes(damaged)), ".pdf", "copie"), str)
+        except InputError as error:
+            refused += 1
+            assert str(error).startswith("copie: ") and "\n" not in str(error)
+    assert refused > 0
