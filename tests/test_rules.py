@@ -191,11 +191,20 @@ def test_a_hybrid_title_is_its_two_roles_not_managing_product_owners(classifier,
     ("VP of Product Design", "role.designer"),
     ("Product Managerin (m/w/d)", "role.pm"),  # the German feminine of pages written for Germany
     ("Produktmanager (m/w/d)", "role.pm"),
+    ("Head of Product Data (F/H)", "role.cpo"),  # the head of the data products
 ])
 def test_roles_by_their_less_common_names(classifier, title, rule_id):
     """Heads of product by other names or sharing their title with another function, and names
     close to them that are not theirs."""
     assert [found for found in title_roles(classifier, title) if found.startswith("role.")] == [rule_id]
+
+
+@pytest.mark.parametrize("title", ["Head of Product Analytics", "Director of Product Security", "VP, Product Support",
+                                   "Head of Product Quality (H/F)", "Director of Product Compliance"])
+def test_the_head_of_a_products_other_function_is_no_head_of_product(classifier, title):
+    """ "Head of Product" is only the start of these titles: they head analytics, security, support…"""
+    assert "role.cpo" not in title_roles(classifier, title)
+    assert classifier.classify("Vous encadrez une équipe de huit personnes et fixez ses priorités.", title).label == "OTHER"
 
 
 @pytest.mark.parametrize("text", ["Rattaché·e à la direction technique et produit, vous gérez le support.",
