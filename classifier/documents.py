@@ -39,10 +39,10 @@ MAX_HEADER_BYTES = 64 << 10  # a saved page's MIME headers, each block
 MAX_PDF_BYTES = 32 << 20
 MAX_PDF_PAGES = 30
 # What the pages may draw: pypdf reads about 25,000 drawing operators a second, and a small file can
-# unpack to millions (6 kB drew 250,000 "Tj" in 11 s). A word processor's posting page draws a few
-# hundred, from some kB of drawing instructions.
+# unpack to millions (6 kB drew 250,000 "Tj" in 11 s). A page of text exported by a word processor
+# draws about a thousand, from some 10 kB of drawing instructions: room for MAX_PDF_PAGES dense pages.
 MAX_PDF_DRAWING_BYTES = 1 << 20  # the pages' instructions and the forms they draw, unpacked, together
-MAX_PDF_OPERATORS = 20_000
+MAX_PDF_OPERATORS = 60_000
 # what word processors draw list markers with in a PDF: Symbol and Wingdings glyphs (private use
 # code points once extracted) and the round, square and arrow marks
 _PDF_BULLET = re.compile("^[\uf0a7\uf0a8\uf0b7\uf076\uf0d8\uf0fc\uf0e0\uf0d7\u25cf\u25aa\u25a0\u25e6\u25cb"

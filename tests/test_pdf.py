@@ -130,9 +130,10 @@ def _encrypted(data: bytes, password: str) -> bytes:
     (b"%PDF-1.7\n", "not a readable PDF"),
     (b"Product Owner : backlog, user stories.", "not a readable PDF"),
     (_encrypted(_pdf(POSTING), "secret"), "the PDF is protected by a password"),
-    # a few kB that unpack to a million drawing operators: pypdf would take a minute to read them
+    # a few kB that unpack to a million drawing operators (over 1 MiB) or to 70,000 (under): pypdf
+    # would take a minute, or three seconds, to read them
     (_pdf([[]], packed=b"BT /F1 11 Tf " + b"(ab) Tj " * 1_000_000 + b"ET"), "the PDF draws far more than a posting does"),
-    (_pdf([[]], packed=b"BT /F1 11 Tf " + b"(ab) Tj " * 30_000 + b"ET"), "the PDF draws far more than a posting does"),
+    (_pdf([[]], packed=b"BT /F1 11 Tf " + b"(ab) Tj " * 70_000 + b"ET"), "the PDF draws far more than a posting does"),
 ])
 def test_what_is_no_readable_posting_pdf_is_one_line_and_exit_3(tmp_path, content, message):
     path = tmp_path / "offre.pdf"
