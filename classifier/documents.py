@@ -330,6 +330,7 @@ def _pdf_text(source: IO[bytes], name: str) -> str:
     """The text a PDF's pages draw, as `pdf_lines` joins it; InputError for a file that is no PDF,
     is protected by a password, is too big or too long for a posting, or draws no text (a scan)."""
     from pypdf import PdfReader  # only who reads a PDF pays for importing it
+    from pypdf.errors import DependencyError
 
     logging.getLogger("pypdf").addHandler(logging.NullHandler())  # its warnings on odd files are not ours to print
     data = source.read(MAX_PDF_BYTES + 1)
@@ -350,6 +351,9 @@ def _pdf_text(source: IO[bytes], name: str) -> str:
                          "copy its text into a .txt file") from None
     except InputError:
         raise
+    except DependencyError:  # AES wants the cryptography package, which is not installed
+        raise InputError(f"{name}: the PDF is encrypted with AES, which is not read here: print it to a new PDF, "
+                         "or copy its text into a .txt file") from None
     except RecursionError:
         raise InputError(f"{name}: the PDF nests its parts too deeply to be read") from None
     except Exception as error:  # a damaged file raises many kinds: PdfReadError, KeyError, ValueError, zlib.error…

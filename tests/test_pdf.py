@@ -14,10 +14,11 @@ from classifier.errors import InputError
 from conftest import ROOT, classify, office_convert
 
 
-def _pdf(pages: list[list[str]], xref: bool = True, packed: bytes | None = None) -> bytes:
+def _pdf(pages: list[list[str]], xref: bool = True, packed: bytes | None = None, trailer: str = "") -> bytes:
     """A PDF whose pages draw these lines, one under the other, in Helvetica (WinAnsi encoding), as
     a simple generator writes one; `xref=False` leaves its cross-reference table out (a file readers
-    repair); `packed`, drawing instructions of its own for each page, deflated."""
+    repair); `packed`, drawing instructions of its own for each page, deflated; `trailer`, more
+    entries of its trailer."""
     import zlib
 
     objects = ["<< /Type /Catalog /Pages 2 0 R >>", None,
@@ -44,7 +45,7 @@ def _pdf(pages: list[list[str]], xref: bool = True, packed: bytes | None = None)
     if xref:
         out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
         out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{start}\n%%EOF\n".encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R {trailer}>>\nstartxref\n{start}\n%%EOF\n".encode()
     return bytes(out)
 
 
@@ -114,6 +115,21 @@ def test_a_word_posting_exported_as_pdf_is_read(tmp_path):
     assert json.loads(classify("--format", "json", str(saved)).stdout)["label"] == "PO"
 
 
+def _aes_protected() -> bytes:
+    """The posting protected as Acrobat protects a PDF against editing: AES-128 (security handler
+    revision 4), an owner password and an empty user password. Its O and U entries are computed by
+    pypdf's own functions, so that the empty password opens it."""
+    from pypdf._encryption import AlgV4
+
+    first_id = b"posting-00000001"
+    owner_key = AlgV4.compute_O_value_key(b"rh-only", 4, 128)
+    owner = AlgV4.compute_O_value(owner_key, b"", 4)
+    user = AlgV4.compute_U_value(AlgV4.compute_key(b"", 4, 128, owner, 2**32 - 4, first_id, True), 4, first_id)
+    return _pdf(POSTING, trailer=f"/ID [<{first_id.hex()}> <{first_id.hex()}>] /Encrypt << /Filter /Standard /V 4 "
+                f"/R 4 /Length 128 /CF << /StdCF << /CFM /AESV2 /AuthEvent /DocOpen /Length 16 >> >> /StmF /StdCF "
+                f"/StrF /StdCF /O <{owner.hex()}> /U <{user.hex()}> /P -4 >> ")
+
+
 def _encrypted(data: bytes, password: str) -> bytes:
     from pypdf import PdfReader, PdfWriter
 
@@ -130,6 +146,7 @@ def _encrypted(data: bytes, password: str) -> bytes:
     (b"%PDF-1.7\n", "not a readable PDF"),
     (b"Product Owner : backlog, user stories.", "not a readable PDF"),
     (_encrypted(_pdf(POSTING), "secret"), "the PDF is protected by a password"),
+    (_aes_protected(), "the PDF is encrypted with AES, which is not read here: print it to a new PDF"),
     # a few kB that unpack to a million drawing operators (over 1 MiB) or to 70,000 (under): pypdf
     # would take a minute, or three seconds, to read them
     (_pdf([[]], packed=b"BT /F1 11 Tf " + b"(ab) Tj " * 1_000_000 + b"ET"), "the PDF draws far more than a posting does"),
