@@ -16,13 +16,14 @@ import io
 import logging
 import quopri
 import re
+import time
 import zipfile
 from pathlib import Path
 from typing import IO
 from xml.etree import ElementTree
 
 from .errors import InputError, one_line
-from .normalise import normalise
+from .normalise import MAX_POSTING_CHARACTERS, normalise
 from .tables import open_binary, shorten
 
 DOCUMENT_SUFFIXES = (".docx", ".odt", ".mhtml", ".mht", ".pdf")
@@ -45,13 +46,22 @@ MAX_PDF_DRAWING_BYTES = 1 << 20  # the pages' instructions and the forms they dr
 MAX_PDF_OPERATORS = 60_000
 # what word processors draw list markers with in a PDF: Symbol and Wingdings glyphs (private use
 # code points once extracted) and the round, square and arrow marks
-_PDF_BULLET = re.compile("^[\uf0a7\uf0a8\uf0b7\uf076\uf0d8\uf0fc\uf0e0\uf0d7\u25cf\u25aa\u25a0\u25e6\u25cb"
-                         "\u25ba\u25b6\u27a2\u2713\u2714\u2756\u2022\u2023\u2043\u00b7]" r"\s*")
+_PDF_BULLET = re.compile("^(?:[\uf0a7\uf0a8\uf0b7\uf076\uf0d8\uf0fc\uf0e0\uf0d7\uf02d\u25cf\u25aa\u25a0\u25e6"
+                         "\u25cb\u25ba\u25b6\u27a2\u27a4\u25c6\u2713\u2714\u2756\u2022\u2023\u2043\u00b7]|o(?= ))"
+                         r"\s*")  # "o ": the second level of Word's bullets, a Courier "o"
 _LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
                             "\ufb05": "st", "\ufb06": "st"})
 _LIST_ITEM = re.compile(r"[-–—*+]\s|\d{1,2}[.)]\s|[a-z][.)]\s")  # "- ", "2. ", "b) ": an item of its own
 _SENTENCE_END = tuple(".!?:;")
-_WRAPPED_LINE = 40  # characters: a shorter line going on in small letters is a heading or a label ("Profil" "bac+5")
+# a line at least this share of the longest one reached the margin; a shorter one ended where its
+# writer ended it unless what follows goes on in small letters ("Vos missions " then "Prioriser",
+# "Profil" then "bac+5" stay apart; a title in large type "… Application de " then "covoiturage" joins)
+_WRAPPED_SHARE = 0.7
+_RUNNING_LINES = 2  # lines at each end of a page looked at for running heads and feet
+_PAGE_NUMBER = re.compile(r"\W*(?:page\s*)?\d{1,3}(?:\s*(?:/|sur|of|de)\s*\d{1,3})?\W*", re.IGNORECASE)
+MAX_PDF_SECONDS = 5.0  # a posting of MAX_PDF_PAGES dense pages reads in about 2 s
+
+logging.getLogger("pypdf").addHandler(logging.NullHandler())  # its warnings on odd files are not ours to print
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
@@ -328,11 +338,10 @@ def _number(value: str | None, default: int, most: int) -> int:
 
 def _pdf_text(source: IO[bytes], name: str) -> str:
     """The text a PDF's pages draw, as `pdf_lines` joins it; InputError for a file that is no PDF,
-    is protected by a password, is too big or too long for a posting, or draws no text (a scan)."""
+    is protected, is too big or too long for a posting, draws far more than one, or draws no text."""
     from pypdf import PdfReader  # only who reads a PDF pays for importing it
     from pypdf.errors import DependencyError
 
-    logging.getLogger("pypdf").addHandler(logging.NullHandler())  # its warnings on odd files are not ours to print
     data = source.read(MAX_PDF_BYTES + 1)
     if len(data) > MAX_PDF_BYTES:
         raise InputError(f"{name}: a PDF of more than {MAX_PDF_BYTES >> 20} MiB is no posting")
@@ -343,9 +352,8 @@ def _pdf_text(source: IO[bytes], name: str) -> str:
         pages = reader.pages
         if len(pages) > MAX_PDF_PAGES:
             raise InputError(f"{name}: a PDF of {len(pages)} pages is no posting (at most {MAX_PDF_PAGES} are read)")
-        if sum(_drawing_bytes(page, set()) for page in pages) > MAX_PDF_DRAWING_BYTES:
-            raise _DrawsTooMuch
-        drawn = _drawn_text(pages)
+        _check_drawing_bytes(pages)
+        drawn = _DrawingBudget().texts(pages)
     except _DrawsTooMuch:
         raise InputError(f"{name}: the PDF draws far more than a posting does (a drawing or a scan?): "
                          "copy its text into a .txt file") from None
@@ -358,70 +366,130 @@ def _pdf_text(source: IO[bytes], name: str) -> str:
         raise InputError(f"{name}: the PDF nests its parts too deeply to be read") from None
     except Exception as error:  # a damaged file raises many kinds: PdfReadError, KeyError, ValueError, zlib.error…
         raise InputError(f"{name}: not a readable PDF: {one_line(error)}") from None
-    # pages follow each other as lines do: a sentence a page break cuts is joined as a wrapped line
-    text = "\n".join(pdf_lines("\n".join(page.rstrip("\n") for page in drawn).translate(_LIGATURES).split("\n")))
+    text = "\n".join(pdf_lines(_without_running_lines([page.translate(_LIGATURES).split("\n") for page in drawn])))
     if not text:
         raise InputError(f"{name}: the PDF draws no text (a scanned image?): copy its text into a .txt file")
     return text
 
 
-class _DrawsTooMuch(Exception):
-    """A PDF's pages draw more than MAX_PDF_DRAWING_BYTES or MAX_PDF_OPERATORS."""
+class _DrawsTooMuch(MemoryError):
+    """A PDF draws more than a posting does. A MemoryError, which pypdf lets through where it logs
+    and passes over other errors (a form it cannot read)."""
 
 
-def _drawing_bytes(owner, seen: set[int]) -> int:
-    """The unpacked size of a page's (or a form's) drawing instructions and of the forms it draws,
-    each form once."""
-    found = 0
-    contents = owner.get("/Contents")
-    if contents is not None:
-        contents = contents.get_object()
-        found += sum(len(part.get_object().get_data()) for part in (contents if isinstance(contents, list) else [contents]))
-    resources = owner.get("/Resources")
-    drawn = resources.get_object().get("/XObject") if resources is not None else None
-    for reference in (drawn.get_object().values() if drawn is not None else ()):
-        form = reference.get_object()
-        if id(form) in seen or form.get("/Subtype") != "/Form":
-            continue
-        seen.add(id(form))
-        found += len(form.get_data()) + _drawing_bytes(form, seen)  # a form is its own instructions
-    return found
+def _check_drawing_bytes(pages) -> None:
+    """Raise _DrawsTooMuch as soon as the pages' drawing instructions, and the forms they draw (each
+    once), unpack to more than MAX_PDF_DRAWING_BYTES together."""
+    total, seen = 0, set()
+
+    def add(owner) -> None:
+        nonlocal total
+        contents = owner.get("/Contents")
+        parts = contents.get_object() if contents is not None else []
+        for part in parts if isinstance(parts, list) else [parts]:
+            total += len(part.get_object().get_data())
+            if total > MAX_PDF_DRAWING_BYTES:
+                raise _DrawsTooMuch
+        resources = owner.get("/Resources")
+        drawn = resources.get_object().get("/XObject") if resources is not None else None
+        for reference in drawn.get_object().values() if drawn is not None else ():
+            form = reference.get_object()
+            if id(form) not in seen and form.get("/Subtype") == "/Form":
+                seen.add(id(form))
+                total += len(form.get_data())  # a form is its own instructions
+                if total > MAX_PDF_DRAWING_BYTES:
+                    raise _DrawsTooMuch
+                add(form)
+
+    for page in pages:
+        add(page)
 
 
-def _drawn_text(pages) -> list[str]:
-    """Each page's text, the drawing operators counted as pypdf reads them (those of the forms too)."""
-    operators = 0
+class _DrawingBudget:
+    """What pypdf may read of a PDF's drawing: MAX_PDF_OPERATORS operators (a form's again each time
+    it is drawn), MAX_POSTING_CHARACTERS characters of text, MAX_PDF_SECONDS. Once spent, every call
+    raises, so that the read stops at the next operator even where pypdf passes over an error."""
 
-    def count(*_) -> None:
-        nonlocal operators
-        operators += 1
-        if operators > MAX_PDF_OPERATORS:
+    def __init__(self):
+        self.operators = self.characters = 0
+        self.deadline = time.monotonic() + MAX_PDF_SECONDS
+        self.spent = False
+
+    def texts(self, pages) -> list[str]:
+        found = [page.extract_text(visitor_operand_before=self._operator, visitor_text=self._text) or ""
+                 for page in pages]
+        if self.spent:
+            raise _DrawsTooMuch
+        return found
+
+    def _operator(self, *_) -> None:
+        self.operators += 1
+        if self.spent or self.operators > MAX_PDF_OPERATORS or time.monotonic() > self.deadline:
+            self.spent = True
             raise _DrawsTooMuch
 
-    return [page.extract_text(visitor_operand_before=count) or "" for page in pages]
+    def _text(self, text, *_) -> None:
+        self.characters += len(text)
+        if self.spent or self.characters > MAX_POSTING_CHARACTERS:
+            self.spent = True
+            raise _DrawsTooMuch
+
+
+def _without_running_lines(pages: list[list[str]]) -> list[str]:
+    """The pages' lines one after the other, less their running heads and feet: page numbers ("Page
+    1/2", "- 2 -") and, on a PDF of several pages, a line that begins or ends most of them
+    ("Mutuelle Horizon – Offre d'emploi"), but for the document's first line, its title when the
+    title runs at the head of every page. A sentence a page break cut then reads on."""
+    def edges(lines: list[str]) -> list[str]:
+        shown = [line.strip() for line in lines if line.strip()]
+        return shown[:_RUNNING_LINES] + shown[-_RUNNING_LINES:]
+
+    counts: dict[str, int] = {}
+    for lines in pages:
+        for line in set(edges(lines)):
+            counts[line] = counts.get(line, 0) + 1
+    running = {line for line, count in counts.items() if len(pages) > 1 and count > len(pages) / 2}
+    found: list[str] = []
+    titled = False  # once the document's first line is kept
+    for lines in pages:
+        while lines and lines[-1].strip() == "":
+            lines = lines[:-1]
+        at_edge = set(edges(lines))
+        for line in lines:
+            shown = line.strip()
+            if shown in at_edge and (shown in running and titled or _PAGE_NUMBER.fullmatch(shown)):
+                continue
+            found.append(line)
+            titled = titled or bool(shown)
+    return found
 
 
 def pdf_lines(lines: list[str]) -> list[str]:
     """A PDF's lines as a posting's: list markers as "• ", and a line only wrapped joined to the
-    next one, a word cut by a hyphen made whole. A line is wrapped when it does not end a sentence,
-    the next line is no list item and goes on with it: the PDF left a space at the line's end (as
-    word processors do where they wrap), or the line is long and the next starts with a small letter."""
+    next one (a word cut by a soft hyphen made whole, a hyphen at the line's end kept). A line that
+    does not end a sentence is wrapped when the next line is no list item and goes on with it: it
+    starts with a small letter after a line the PDF ended with a space (as word processors do where
+    they wrap) or one nearly as long as the longest line (it reached the margin); or it starts with
+    a capital after such a line that also ends with a space."""
+    full = max((len(line.strip()) for line in lines), default=0) * _WRAPPED_SHARE
     found: list[str] = []
-    wrapped = False
+    wrapped = reached_margin = False  # what the line before showed
     for raw in lines:
         line = raw.strip()
         marker = _PDF_BULLET.match(line)
         if marker:
             line = "• " + line[marker.end():]
         item = marker or _LIST_ITEM.match(line)
-        if found and line and not item and found[-1] and not found[-1].endswith(_SENTENCE_END) \
-                and (wrapped or line[0].islower() and len(found[-1]) >= _WRAPPED_LINE):
-            previous = found[-1]
-            if previous.endswith("-") and previous[-2:-1].isalpha() and line[0].islower():
-                found[-1] = previous[:-1] + line  # "dévelop-" "pement"
+        previous = found[-1] if found else ""
+        if line and previous and not item and not previous.endswith(_SENTENCE_END) \
+                and ((line[0].islower() and (wrapped or reached_margin)) or (wrapped and reached_margin)):
+            if previous.endswith("\u00ad"):
+                found[-1] = previous[:-1] + line  # "dévelop\u00ad" "pement"
+            elif previous.endswith("-") and previous[-2:-1].isalpha():
+                found[-1] = previous + line  # "cross-" "functional"
             else:
                 found[-1] = previous + " " + line
         else:
             found.append(line)
-        wrapped = raw[-1:].isspace() and bool(line)
+        wrapped, reached_margin = raw[-1:].isspace() and bool(line), len(line) >= full
     return "\n".join(found).strip().split("\n")

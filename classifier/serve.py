@@ -265,7 +265,8 @@ def create_app(model: str | None = None, rules: str | None = None, max_posting_b
                                     f"not {kind or 'no content type'}")
         body = await _body(request, MAX_DOCUMENT_BYTES)
         try:
-            text = await anyio.to_thread.run_sync(document_text, io.BytesIO(body), DOCUMENT_TYPES[kind], "the body")
+            text = await anyio.to_thread.run_sync(document_text, io.BytesIO(body), DOCUMENT_TYPES[kind], "the body",
+                                                  limiter=classifying)  # as many at once as postings classified
         except InputError as error:
             raise RequestError(422, str(error)) from None
         return JSONResponse({"text": text})

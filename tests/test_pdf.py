@@ -14,54 +14,76 @@ from classifier.errors import InputError
 from conftest import ROOT, classify, office_convert
 
 
-def _pdf(pages: list[list[str]], xref: bool = True, packed: bytes | None = None, trailer: str = "") -> bytes:
-    """A PDF whose pages draw these lines, one under the other, in Helvetica (WinAnsi encoding), as
-    a simple generator writes one; `xref=False` leaves its cross-reference table out (a file readers
-    repair); `packed`, drawing instructions of its own for each page, deflated; `trailer`, more
-    entries of its trailer."""
+def _pdf_file(objects: dict[int, str | bytes], trailer: str = "", xref: bool = True) -> bytes:
+    """A PDF of these numbered objects (1 the catalog), with its cross-reference table unless `xref` is
+    False (a file readers repair), and `trailer`, more entries of its trailer."""
+    out, offsets = bytearray(b"%PDF-1.4\n"), {}
+    for number, body in sorted(objects.items()):
+        offsets[number] = len(out)
+        out += f"{number} 0 obj\n".encode() + (body if isinstance(body, bytes) else body.encode()) + b"\nendobj\n"
+    size, start = max(objects) + 1, len(out)
+    if xref:
+        out += f"xref\n0 {size}\n0000000000 65535 f \n".encode()
+        out += b"".join((f"{offsets[n]:010d} 00000 n \n" if n in offsets else "0000000000 65535 f \n").encode()
+                        for n in range(1, size))
+    out += f"trailer\n<< /Size {size} /Root 1 0 R {trailer}>>\nstartxref\n{start}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def _stream(data: bytes, entries: str = "") -> bytes:
+    """A deflated stream object."""
     import zlib
 
-    objects = ["<< /Type /Catalog /Pages 2 0 R >>", None,
-               "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
+    packed = zlib.compress(data, 9)
+    return f"<< /Length {len(packed)} /Filter /FlateDecode {entries}>>\nstream\n".encode() + packed + b"\nendstream"
+
+
+FONT = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+
+
+def _pdf(pages: list[list[str]], xref: bool = True, packed: bytes | None = None, trailer: str = "") -> bytes:
+    """A PDF whose pages draw these lines, one under the other, in Helvetica (WinAnsi encoding), as
+    a simple generator writes one (`xref`, `trailer`: see `_pdf_file`); `packed`, drawing
+    instructions of its own for each page, deflated."""
+    objects: dict[int, str | bytes] = {1: "<< /Type /Catalog /Pages 2 0 R >>", 3: FONT}
     kids = []
     for lines in pages:
         drawn = "".join("({}) Tj 0 -16 Td ".format(line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)"))
                         for line in lines)
         stream = f"BT /F1 11 Tf 56 780 Td {drawn}ET".encode("cp1252")
-        if packed is None:
-            objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
-        else:
-            stream = zlib.compress(packed, 9)
-            objects.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream")
-        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {len(objects)} 0 R "
-                       "/Resources << /Font << /F1 3 0 R >> >> >>")
-        kids.append(f"{len(objects)} 0 R")
-    objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>"
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + (body if isinstance(body, bytes) else body.encode()) + b"\nendobj\n"
-    start = len(out)
-    if xref:
-        out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-        out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R {trailer}>>\nstartxref\n{start}\n%%EOF\n".encode()
-    return bytes(out)
+        number = len(objects) + 2
+        objects[number] = _stream(packed) if packed is not None else \
+            b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream"
+        objects[number + 1] = (f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {number} 0 R "
+                               "/Resources << /Font << /F1 3 0 R >> >> >>")
+        kids.append(f"{number + 1} 0 R")
+    objects[2] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>"
+    return _pdf_file(objects, trailer, xref)
 
 
-POSTING = [["Product Owner confirmé·e – Mutuelle Horizon, ", "Nantes (H/F)", "Vos missions",
-            "• Prioriser le backlog produit avec les métiers et l’équipe de dévelop-",
-            "pement, sprint après sprint.", "• Rédiger les user stories et leurs critères d’acceptation.",
-            "Profil"],
-           ["Trois ans d’expérience en méthode agile ; la recette ", "vous est familière."]]
+def _one_page(contents: str, objects: dict[int, str | bytes]) -> bytes:
+    """A one-page PDF whose page draws `contents` (object references) with forms X (object 6) and the font."""
+    return _pdf_file({1: "<< /Type /Catalog /Pages 2 0 R >>", 2: "<< /Type /Pages /Kids [5 0 R] /Count 1 >>", 3: FONT,
+                      5: f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {contents} /Resources << "
+                         "/Font << /F1 3 0 R >> /XObject << /X 6 0 R >> >> >>", **objects})
+
+
+POSTING = [["Product Owner confirmé·e de l’espace adhérent de ", "la Mutuelle Horizon, à Nantes (H/F)", "Vos missions ",
+            "• Prioriser le backlog produit avec les métiers et l’équipe de dévelop\u00ad",
+            "pement, sprint après sprint, pour une équipe cross-",
+            "fonctionnelle de huit personnes.", "• Rédiger les user stories et leurs critères d’acceptation.",
+            "Mutuelle Horizon – Offre 2026-118", "Page 1/2"],
+           ["Mutuelle Horizon – Offre 2026-118", "Profil", "Trois ans d’expérience en méthode agile ; la recette ",
+            "vous est familière.", "Page 2/2"]]
 
 
 def test_a_pdf_posting_is_read_as_its_lines_joined_where_they_were_only_wrapped(tmp_path):
     path = tmp_path / "offre.pdf"
     path.write_bytes(_pdf(POSTING))
     assert read_document(path).splitlines() == [
-        "Product Owner confirmé·e – Mutuelle Horizon, Nantes (H/F)", "Vos missions",
-        "• Prioriser le backlog produit avec les métiers et l’équipe de développement, sprint après sprint.",
+        "Product Owner confirmé·e de l’espace adhérent de la Mutuelle Horizon, à Nantes (H/F)", "Vos missions",
+        "• Prioriser le backlog produit avec les métiers et l’équipe de développement, sprint après sprint, pour "
+        "une équipe cross-fonctionnelle de huit personnes.",
         "• Rédiger les user stories et leurs critères d’acceptation.", "Profil",
         "Trois ans d’expérience en méthode agile ; la recette vous est familière."]
     done = classify("--format", "json", str(path))
@@ -71,12 +93,21 @@ def test_a_pdf_posting_is_read_as_its_lines_joined_where_they_were_only_wrapped(
     assert hits and all(result["text"][h["start"]:h["end"]] == h["matched"] for h in hits)
 
 
+WIDE = "Une ligne de texte courant qui va jusqu’à la marge de droite de la page, "  # the longest line
+
+
 @pytest.mark.parametrize("lines, read", [
-    (["Vos missions", "construire la roadmap"], ["Vos missions", "construire la roadmap"]),  # short: a heading
+    (["Profil", "bac+5 en informatique"], ["Profil", "bac+5 en informatique"]),  # short, no space: a heading
+    (["Vos missions ", "Prioriser le backlog", WIDE], ["Vos missions", "Prioriser le backlog", WIDE.strip()]),
     (["Missions ", "- rédiger ", "- prioriser"], ["Missions", "- rédiger", "- prioriser"]),  # items stay items
-    (["Travailler avec ", "Air France."], ["Travailler avec Air France."]),  # a space left where it wrapped
+    ([WIDE, "Air France."], [WIDE + "Air France."]),  # a space left at the margin
     (["Une phrase qui se termine ici. ", "Profil"], ["Une phrase qui se termine ici.", "Profil"]),
-    (["\uf0b7 Animer les rituels", "\u25aa Suivre les KPI"], ["• Animer les rituels", "• Suivre les KPI"]),
+    (["Salaire : 45 000 € brut annuel", "télétravail possible", WIDE],
+     ["Salaire : 45 000 € brut annuel", "télétravail possible", WIDE.strip()]),  # neither wrapped nor at the margin
+    (["Cheffe de produit – Application de ", "covoiturage (H/F)", WIDE],  # a title in large type
+     ["Cheffe de produit – Application de covoiturage (H/F)", WIDE.strip()]),
+    (["\uf0b7 Animer les rituels", "\u25aa Suivre les KPI", "o Tenir le backlog", "\uf02d Recetter"],
+     ["• Animer les rituels", "• Suivre les KPI", "• Tenir le backlog", "• Recetter"]),
 ])
 def test_pdf_lines_join_only_wrapped_lines(lines, read):
     assert pdf_lines(lines) == read
@@ -151,6 +182,14 @@ def _encrypted(data: bytes, password: str) -> bytes:
     # would take a minute, or three seconds, to read them
     (_pdf([[]], packed=b"BT /F1 11 Tf " + b"(ab) Tj " * 1_000_000 + b"ET"), "the PDF draws far more than a posting does"),
     (_pdf([[]], packed=b"BT /F1 11 Tf " + b"(ab) Tj " * 70_000 + b"ET"), "the PDF draws far more than a posting does"),
+    # a 1 kB page drawing a form of 100,000 letters a thousand times (pypdf reads the form again
+    # each time: 134 s and 507 MB), and three parts of a page's drawing that unpack to 8 MB each
+    (_one_page("4 0 R", {4: _stream(b"/X Do " * 1000), 6: _stream(b"BT /F1 11 Tf 10 10 Td (" + b"a" * 100_000 + b") Tj ET",
+                                                                   "/Type /XObject /Subtype /Form /BBox [0 0 10 10] "
+                                                                   "/Resources << /Font << /F1 3 0 R >> >>")}),
+     "the PDF draws far more than a posting does"),
+    (_one_page("[7 0 R 8 0 R 9 0 R]", {6: "<< >>", **dict.fromkeys((7, 8, 9), _stream(b" " * (8 << 20)))}),
+     "the PDF draws far more than a posting does"),
 ])
 def test_what_is_no_readable_posting_pdf_is_one_line_and_exit_3(tmp_path, content, message):
     path = tmp_path / "offre.pdf"

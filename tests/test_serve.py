@@ -175,7 +175,7 @@ def test_documents_are_read_as_the_command_line_reads_them(service, tmp_path):
     from test_pdf import POSTING, _pdf
 
     pdf = service.request("POST", "/v1/document-text", _pdf(POSTING), {"Content-Type": "application/pdf"})
-    assert pdf.status == 200 and pdf.json()["text"].startswith("Product Owner confirmé·e – Mutuelle Horizon, Nantes (H/F)\n")
+    assert pdf.status == 200 and pdf.json()["text"].startswith("Product Owner confirmé·e de l’espace adhérent de la Mutuelle Horizon")
     assert "the body: not a readable PDF" in one_line_error(
         service.request("POST", "/v1/document-text", b"%PDF-1.7", {"Content-Type": "application/pdf"}), 422)
     assert "send a Word (.docx), OpenDocument (.odt) or PDF document or a saved web page" in one_line_error(
