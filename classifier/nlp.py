@@ -31,7 +31,7 @@ from .keys import carries_meaning, key_of, visible
 
 TOKENIZER_FILE = "tokenizer.bin"
 LEMMAS_FILE = "lemmas.tsv.gz"  # "form<TAB>lemma" lines: loads twice as fast as JSON
-LINE_BREAK = "\n"  # the key of spaces holding a line break: phrases do not run across lines
+LINE_BREAK = "\n"  # the key of spaces holding a blank line: phrases do not run across paragraphs
 # spaCy's tokenizer takes time quadratic in the length of a run without spaces made of its
 # prefixes and suffixes (16,000 "?" take 17 s): such runs are tokenized in bounded pieces
 LONGEST_RUN = 100
@@ -184,9 +184,10 @@ class Analyzer:
 
     def key(self, word: str) -> str:
         """The match key of a word: its lemma (lookup table), folded and stemmed; for spaces, a
-        line break or nothing."""
+        line break when they hold a blank line, else nothing: a phrase runs on across the end of a
+        line where a text was wrapped ("les récits\nutilisateurs")."""
         if word.isspace():
-            return LINE_BREAK if "\n" in word else ""
+            return LINE_BREAK if word.count("\n") > 1 else ""
         lower = visible(word).lower().translate(_APOSTROPHES)
         return key_of(self.lemmas.get(lower, lower))
 

@@ -198,7 +198,8 @@ class RuleMatcher:
     Phrases are matched on the posting's match keys, without spaces and joiners (hyphens,
     apostrophes, slashes) and with each run of function words reduced to one placeholder (see
     `_matched_sequence`): "cahier des charges" meets "Cahiers de charges", "user stories" meets
-    "user-stories", while punctuation and line breaks still separate phrases. Keys are coded as
+    "user-stories", and "user\nstories" where a text was wrapped, while punctuation and blank lines
+    still separate phrases. Keys are coded as
     integers (every key of no phrase shares one code), so that the sequence is built with NumPy
     and only the places holding a phrase's first two keys are compared in Python.
     Case-sensitive rules match token texts exactly, with spaCy's PhraseMatcher on the posting's Doc.

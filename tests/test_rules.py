@@ -619,3 +619,13 @@ def test_the_rome_job_titles_of_product_management_and_only_they_are_product_rol
     chef_de_produit = re.compile(r"(chef|cheffe|responsable|gestionnaire) de produits?\b|product manager", re.I)
     assert [t for t in others if not chef_de_produit.search(t)] == []
 
+
+@pytest.mark.parametrize("text, fires", [
+    ("Vous rédigez les récits\nutilisateurs avec l'équipe.", True),  # wrapped: a page copied out of a PDF
+    ("You will refine the user\nstories with the developers.", True),  # a hard-wrapped Markdown page or e-mail
+    ("Vous rédigez les récits\n\nutilisateurs.", False),  # a blank line ends the paragraph
+    ("Vous rédigez les récits. Utilisateurs : 40 000.", False),
+])
+def test_a_phrase_runs_on_across_a_wrapped_line_but_not_a_paragraph_or_a_sentence(classifier, text, fires):
+    assert bool({"po.user_stories", "en.po.user_stories"} & set(fired(classifier, text))) == fires
+
