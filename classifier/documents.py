@@ -44,6 +44,9 @@ MAX_PDF_PAGES = 30
 # draws about a thousand, from some 10 kB of drawing instructions: room for MAX_PDF_PAGES dense pages.
 MAX_PDF_DRAWING_BYTES = 1 << 20  # the pages' instructions and the forms they draw, unpacked, together
 MAX_PDF_OPERATORS = 60_000
+# pypdf reads a page's fonts again for each page and each form drawn; a word processor's fonts map
+# their characters in a few kB each
+MAX_PDF_FONT_MAP_BYTES = 8 << 20
 # what word processors draw list markers with in a PDF: Symbol and Wingdings glyphs (private use
 # code points once extracted) and the round, square and arrow marks
 _PDF_BULLET = re.compile("^(?:[\uf0a7\uf0a8\uf0b7\uf076\uf0d8\uf0fc\uf0e0\uf0d7\uf02d\u25cf\u25aa\u25a0\u25e6"
@@ -57,8 +60,8 @@ _SENTENCE_END = tuple(".!?:;")
 # writer ended it unless what follows goes on in small letters ("Vos missions " then "Prioriser",
 # "Profil" then "bac+5" stay apart; a title in large type "… Application de " then "covoiturage" joins)
 _WRAPPED_SHARE = 0.7
-_RUNNING_LINES = 2  # lines at each end of a page looked at for running heads and feet
-_PAGE_NUMBER = re.compile(r"\W*(?:page\s*)?\d{1,3}(?:\s*(?:/|sur|of|de)\s*\d{1,3})?\W*", re.IGNORECASE)
+_RUNNING_LINES = 3  # lines at each end of a page counted for running heads and feet
+_PAGE_NUMBER = re.compile(r"[\s\-–—.|]*(?:page\s*)?\d{1,3}(?:\s*(?:/|sur|of|de)\s*\d{1,3})?[\s\-–—.|]*", re.IGNORECASE)
 MAX_PDF_SECONDS = 5.0  # a posting of MAX_PDF_PAGES dense pages reads in about 2 s
 
 logging.getLogger("pypdf").addHandler(logging.NullHandler())  # its warnings on odd files are not ours to print
@@ -379,19 +382,32 @@ class _DrawsTooMuch(MemoryError):
 
 def _check_drawing_bytes(pages) -> None:
     """Raise _DrawsTooMuch as soon as the pages' drawing instructions, and the forms they draw (each
-    once), unpack to more than MAX_PDF_DRAWING_BYTES together."""
-    total, seen = 0, set()
+    once), unpack to more than MAX_PDF_DRAWING_BYTES together, or the character maps of the fonts
+    they list to more than MAX_PDF_FONT_MAP_BYTES (counted for each page and form that lists a font:
+    pypdf reads a page's or a form's fonts again each time, used or not)."""
+    total, maps, seen = 0, 0, set()
 
     def add(owner) -> None:
-        nonlocal total
+        nonlocal total, maps
+        resources = owner.get("/Resources")
+        resources = resources.get_object() if resources is not None else {}
+        fonts = resources.get("/Font")
+        for font in fonts.get_object().values() if fonts is not None else ():
+            font = font.get_object()
+            for entry in ("/ToUnicode", "/Encoding"):
+                found = font.get(entry)
+                found = found.get_object() if found is not None else None
+                if hasattr(found, "get_data"):
+                    maps += len(found.get_data())
+                    if maps > MAX_PDF_FONT_MAP_BYTES:
+                        raise _DrawsTooMuch
         contents = owner.get("/Contents")
         parts = contents.get_object() if contents is not None else []
         for part in parts if isinstance(parts, list) else [parts]:
             total += len(part.get_object().get_data())
             if total > MAX_PDF_DRAWING_BYTES:
                 raise _DrawsTooMuch
-        resources = owner.get("/Resources")
-        drawn = resources.get_object().get("/XObject") if resources is not None else None
+        drawn = resources.get("/XObject")
         for reference in drawn.get_object().values() if drawn is not None else ():
             form = reference.get_object()
             if id(form) not in seen and form.get("/Subtype") == "/Form":
@@ -436,31 +452,32 @@ class _DrawingBudget:
 
 
 def _without_running_lines(pages: list[list[str]]) -> list[str]:
-    """The pages' lines one after the other, less their running heads and feet: page numbers ("Page
-    1/2", "- 2 -") and, on a PDF of several pages, a line that begins or ends most of them
-    ("Mutuelle Horizon – Offre d'emploi"), but for the document's first line, its title when the
-    title runs at the head of every page. A sentence a page break cut then reads on."""
-    def edges(lines: list[str]) -> list[str]:
-        shown = [line.strip() for line in lines if line.strip()]
-        return shown[:_RUNNING_LINES] + shown[-_RUNNING_LINES:]
+    """The pages' lines one after the other, less their running heads and feet, peeled off each
+    page's ends while they are one: page numbers ("Page 1/2", "- 2 -") and, on a PDF of several
+    pages, lines found among the first or last lines of most of them ("Mutuelle Horizon – Offre
+    d'emploi"). The first page keeps its head (a company's name and the title may run on every
+    page). A sentence a page break cut then reads on."""
+    def shown(lines: list[str]) -> list[str]:
+        return [line.strip() for line in lines if line.strip()]
 
     counts: dict[str, int] = {}
     for lines in pages:
-        for line in set(edges(lines)):
+        seen = shown(lines)
+        for line in set(seen[:_RUNNING_LINES] + seen[-_RUNNING_LINES:]):
             counts[line] = counts.get(line, 0) + 1
     running = {line for line, count in counts.items() if len(pages) > 1 and count > len(pages) / 2}
+
+    def is_running(line: str) -> bool:
+        return not line.strip() or line.strip() in running or _PAGE_NUMBER.fullmatch(line.strip()) is not None
+
     found: list[str] = []
-    titled = False  # once the document's first line is kept
-    for lines in pages:
-        while lines and lines[-1].strip() == "":
-            lines = lines[:-1]
-        at_edge = set(edges(lines))
-        for line in lines:
-            shown = line.strip()
-            if shown in at_edge and (shown in running and titled or _PAGE_NUMBER.fullmatch(shown)):
-                continue
-            found.append(line)
-            titled = titled or bool(shown)
+    for number, lines in enumerate(pages):
+        start, end = 0, len(lines)
+        while end > start and is_running(lines[end - 1]):
+            end -= 1
+        while number > 0 and start < end and is_running(lines[start]):
+            start += 1
+        found += lines[start:end]
     return found
 
 

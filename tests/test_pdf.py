@@ -9,7 +9,7 @@ import random
 
 import pytest
 
-from classifier.documents import MAX_PDF_PAGES, document_text, pdf_lines, read_document
+from classifier.documents import MAX_PDF_PAGES, _without_running_lines, document_text, pdf_lines, read_document
 from classifier.errors import InputError
 from conftest import ROOT, classify, office_convert
 
@@ -113,6 +113,23 @@ def test_pdf_lines_join_only_wrapped_lines(lines, read):
     assert pdf_lines(lines) == read
 
 
+@pytest.mark.parametrize("pages, read", [
+    # a company's name and the title at the head of every page: kept once, at the top
+    ([["Acme Payments", "Chief Product Officer (m/f/d)", "About the role", "You will lead"],
+      ["Acme Payments", "Chief Product Officer (m/f/d)", "the product teams."]],
+     ["Acme Payments", "Chief Product Officer (m/f/d)", "About the role", "You will lead", "the product teams."]),
+    # a foot of three lines, the page number among them, as Chromium draws a header after the body
+    ([["Missions", "Own the backlog", "Acme Payments", "Product Owner", "Page 1 of 2"],
+      ["Run the reviews", "Acme Payments", "Product Owner", "Page 2 of 2"]],
+     ["Missions", "Own the backlog", "Run the reviews"]),
+    # a running line's text inside a page stays; a figure at a page's foot is no page number
+    ([["Acme Payments", "Profil", "Acme Payments", "Une prime de", "20 %"], ["Acme Payments", "sur objectifs."]],
+     ["Acme Payments", "Profil", "Acme Payments", "Une prime de", "20 %", "sur objectifs."]),
+])
+def test_running_heads_and_feet_are_left_out_by_their_place(pages, read):
+    assert _without_running_lines(pages) == read
+
+
 def test_the_shipped_example_pdf_is_a_product_manager():
     """examples/chef-de-produit.pdf, the example Word posting as LibreOffice exports it: Word's
     bullets read as bullets, its wrapped title and sentences whole."""
@@ -189,6 +206,13 @@ def _encrypted(data: bytes, password: str) -> bytes:
                                                                    "/Resources << /Font << /F1 3 0 R >> >>")}),
      "the PDF draws far more than a posting does"),
     (_one_page("[7 0 R 8 0 R 9 0 R]", {6: "<< >>", **dict.fromkeys((7, 8, 9), _stream(b" " * (8 << 20)))}),
+     "the PDF draws far more than a posting does"),
+    # one font with a 1 MB character map, listed 60 times: pypdf reads each entry's map again (23 s)
+    (_pdf_file({1: "<< /Type /Catalog /Pages 2 0 R >>", 2: "<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
+                3: "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 7 0 R >>", 4: _stream(b"BT ET"),
+                5: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << "
+                   + " ".join(f"/F{i} 3 0 R" for i in range(60)) + " >> >> >>",
+                7: _stream(b"1 beginbfchar <41> <0041> endbfchar\n" * 30_000)}),
      "the PDF draws far more than a posting does"),
 ])
 def test_what_is_no_readable_posting_pdf_is_one_line_and_exit_3(tmp_path, content, message):
