@@ -173,6 +173,14 @@ def create_app(model: str | None = None, rules: str | None = None, max_posting_b
     """The service, with the model of `model` and the rules of `rules` (default: shipped) loaded now."""
     classifier = classifier_for(model, rules)
     classifying = anyio.CapacityLimiter(CLASSIFYING_THREADS)
+
+    async def on_classifying_thread(work, *args):
+        """`work(*args)` on one of the threads that classify postings (as many at once as
+        CLASSIFYING_THREADS); an InputError it raises is the request's 422."""
+        try:
+            return await anyio.to_thread.run_sync(work, *args, limiter=classifying)
+        except InputError as error:
+            raise RequestError(422, str(error)) from None
     app = FastAPI(title="classify — CPO, PO, PM or OTHER", version=__version__, docs_url=None, redoc_url=None,
                   description="Classify French job postings as CPO, PO, PM or OTHER, with the evidence. "
                               "No posting is logged or stored. Errors are `{\"error\": \"one line\"}`.")
@@ -243,10 +251,7 @@ def create_app(model: str | None = None, rules: str | None = None, max_posting_b
                 result.explanation = {}
             return as_json(result, indent=None)
 
-        try:
-            return Response(await anyio.to_thread.run_sync(answer, limiter=classifying), media_type="application/json")
-        except InputError as error:
-            raise RequestError(422, str(error)) from None
+        return Response(await on_classifying_thread(answer), media_type="application/json")
 
     @app.post("/v1/document-text", summary="Read a posting saved from a word processor",
               description="A Word (.docx), OpenDocument (.odt) or PDF posting, or a web page saved as one file "
@@ -264,12 +269,8 @@ def create_app(model: str | None = None, rules: str | None = None, max_posting_b
             raise RequestError(415, f"send a Word (.docx), OpenDocument (.odt) or PDF document or a saved web page (.mhtml), "
                                     f"not {kind or 'no content type'}")
         body = await _body(request, MAX_DOCUMENT_BYTES)
-        try:
-            text = await anyio.to_thread.run_sync(document_text, io.BytesIO(body), DOCUMENT_TYPES[kind], "the body",
-                                                  limiter=classifying)  # as many at once as postings classified
-        except InputError as error:
-            raise RequestError(422, str(error)) from None
-        return JSONResponse({"text": text})
+        return JSONResponse({"text": await on_classifying_thread(document_text, io.BytesIO(body), DOCUMENT_TYPES[kind],
+                                                                 "the body")})
 
     @app.post("/v1/classify-batch", summary="Classify a table of postings",
               description="A JSON array of postings, or a CSV, JSON Lines or Excel (.xlsx) body; the answer is "
