@@ -385,10 +385,16 @@ def _check_drawing_bytes(pages) -> None:
     once), unpack to more than MAX_PDF_DRAWING_BYTES together, or the character maps of the fonts
     they list to more than MAX_PDF_FONT_MAP_BYTES (counted for each page and form that lists a font:
     pypdf reads a page's or a form's fonts again each time, used or not)."""
-    total, maps, seen = 0, 0, set()
+    limits = {"drawing": MAX_PDF_DRAWING_BYTES, "font maps": MAX_PDF_FONT_MAP_BYTES}
+    unpacked = dict.fromkeys(limits, 0)
+    seen: set[int] = set()
+
+    def count(stream, kind: str) -> None:
+        unpacked[kind] += len(stream.get_data())
+        if unpacked[kind] > limits[kind]:
+            raise _DrawsTooMuch
 
     def add(owner) -> None:
-        nonlocal total, maps
         resources = owner.get("/Resources")
         resources = resources.get_object() if resources is not None else {}
         fonts = resources.get("/Font")
@@ -398,23 +404,17 @@ def _check_drawing_bytes(pages) -> None:
                 found = font.get(entry)
                 found = found.get_object() if found is not None else None
                 if hasattr(found, "get_data"):
-                    maps += len(found.get_data())
-                    if maps > MAX_PDF_FONT_MAP_BYTES:
-                        raise _DrawsTooMuch
+                    count(found, "font maps")
         contents = owner.get("/Contents")
         parts = contents.get_object() if contents is not None else []
         for part in parts if isinstance(parts, list) else [parts]:
-            total += len(part.get_object().get_data())
-            if total > MAX_PDF_DRAWING_BYTES:
-                raise _DrawsTooMuch
+            count(part.get_object(), "drawing")
         drawn = resources.get("/XObject")
         for reference in drawn.get_object().values() if drawn is not None else ():
             form = reference.get_object()
             if id(form) not in seen and form.get("/Subtype") == "/Form":
                 seen.add(id(form))
-                total += len(form.get_data())  # a form is its own instructions
-                if total > MAX_PDF_DRAWING_BYTES:
-                    raise _DrawsTooMuch
+                count(form, "drawing")  # a form is its own instructions
                 add(form)
 
     for page in pages:
