@@ -192,6 +192,12 @@ def test_a_hybrid_title_is_its_two_roles_not_managing_product_owners(classifier,
     ("Product Managerin (m/w/d)", "role.pm"),  # the German feminine of pages written for Germany
     ("Produktmanager (m/w/d)", "role.pm"),
     ("Head of Product Data (F/H)", "role.cpo"),  # the head of the data products
+    ("Director, Product (Payments)", "role.cpo"),  # a rank, a comma, then the function
+    ("Head, Products", "role.cpo"),
+    ("Director, Digital Products (EX-01)", "role.cpo"),  # the head of an organisation's digital products
+    ("Head of Digital Product", "role.cpo"),
+    ("VP Digital Products", "role.cpo"),
+    ("Chief Digital & Product Officer", "role.cpo"),
 ])
 def test_roles_by_their_less_common_names(classifier, title, rule_id):
     """Heads of product by other names or sharing their title with another function, and names
@@ -200,9 +206,12 @@ def test_roles_by_their_less_common_names(classifier, title, rule_id):
 
 
 @pytest.mark.parametrize("title", ["Head of Product Analytics", "Director of Product Security", "VP, Product Support",
-                                   "Head of Product Quality (H/F)", "Director of Product Compliance"])
+                                   "Head of Product Quality (H/F)", "Director of Product Compliance",
+                                   "Head of Digital Product Design", "Director, Digital Product Operations",
+                                   "Sales Director, Product Line"])
 def test_the_head_of_a_products_other_function_is_no_head_of_product(classifier, title):
-    """ "Head of Product" is only the start of these titles: they head analytics, security, support…"""
+    """ "Head of Product" is only the start of these titles: they head analytics, security, support…;
+    and a sales director in charge of a product line is a sales director."""
     assert "role.cpo" not in title_roles(classifier, title)
     assert classifier.classify("Vous encadrez une équipe de huit personnes et fixez ses priorités.", title).label == "OTHER"
 
