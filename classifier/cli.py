@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import glob
 import json
 import os
 import signal
@@ -29,6 +30,9 @@ TEXT_OUTPUT_EXTENSIONS = {**OUTPUT_EXTENSIONS, ".json": "json", ".html": "html",
 # -o extensions of formats that are not written: a usage error, not a file of another format than its name
 UNWRITTEN_EXTENSIONS = {".xls": "an Excel 97-2003 workbook", ".ods": "an OpenDocument spreadsheet",
                         ".docx": "a Word document", ".odt": "an OpenDocument text", ".pdf": "a PDF"}
+# the files of a folder given as FILE that are postings (a .doc or .rtf among them gets its hint)
+POSTING_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".odt", ".pdf", ".mhtml", ".mht", ".doc",
+                      ".rtf")
 
 
 def _fail(program: str, error: ClassifierError | str, code: int) -> None:
@@ -131,13 +135,16 @@ def classify(files, title, output_format, output, excel, jobs, report, quiet, in
 
     FILE is a posting in plain text, Markdown or HTML (.txt or any other extension), Word
     (.docx), OpenDocument (.odt), PDF (.pdf) or a saved web page (.mhtml), or a table of postings
-    (.csv, .tsv, .jsonl, .xlsx); `-` reads standard input.
+    (.csv, .tsv, .jsonl, .xlsx); `-` reads standard input. A folder stands for the posting files
+    in it (.txt .md .html .docx .odt .pdf .mhtml), by name; a pattern such as `offres/*.pdf` is
+    expanded where the shell did not (Windows).
 
     \b
     Exit codes: 0 ok, 1 some table rows (or files, as a table) had errors, 2 usage, 3 bad input file,
     4 bad rule file, 5 bad or tampered model, 6 cannot write the output, 130 interrupted.
     """
     delimiter = _delimiter(delimiter)
+    files = _expanded(files)
     _refuse_output_onto_input(output, files)
     formats = {_format_of(f, input_format) for f in files}
     table = formats != {"txt"}
@@ -183,6 +190,43 @@ def _refuse_unwritten_extension(output: str | None, output_format: str | None, t
     if table and suffix in (".html", ".htm"):
         raise click.UsageError(f"-o {output}: tables are written as .xlsx, .csv or .jsonl; --report FILE.html "
                                "writes the summary page")
+
+
+def _expanded(files: tuple[str, ...]) -> tuple[str, ...]:
+    """The FILE arguments with each folder replaced by the posting files directly in it, and each
+    wildcard pattern the shell left as it was (Windows' shells expand none) by the files it
+    matches, each in order of name. A folder's hidden files, Office's lock files ("~$offre.docx"),
+    tables and other files are left out; a folder with no posting file, or a pattern matching
+    nothing, is an input error."""
+    found: list[str] = []
+    for name in files:
+        if name != "-" and not os.path.exists(name) and glob.has_magic(name):
+            matched = sorted(glob.glob(name), key=_by_name)
+            if not matched:
+                raise InputError(f"{name}: no such file, nor any file matching it as a pattern")
+            found += [part for each in matched for part in (_postings_in(each) if os.path.isdir(each) else [each])]
+        elif name != "-" and os.path.isdir(name):
+            found += _postings_in(name)
+        else:
+            found.append(name)
+    return tuple(found)
+
+
+def _postings_in(folder: str) -> list[str]:
+    try:
+        names = os.listdir(folder)
+    except OSError as error:
+        raise InputError(f"{folder}: cannot list the folder: {error.strerror or error}") from None
+    postings = sorted((os.path.join(folder, name) for name in names
+                       if not name.startswith((".", "~$")) and Path(name).suffix.lower() in POSTING_EXTENSIONS
+                       and os.path.isfile(os.path.join(folder, name))), key=_by_name)
+    if not postings:
+        raise InputError(f"{folder}: a directory with no posting files ({' '.join(POSTING_EXTENSIONS)})")
+    return postings
+
+
+def _by_name(path: str) -> tuple[str, str]:
+    return path.casefold(), path
 
 
 def _refuse_output_onto_input(output: str | None, files: tuple[str, ...]) -> None:

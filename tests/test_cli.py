@@ -2,6 +2,7 @@
 output for people and machines, bad input, bad models, exit codes."""
 from __future__ import annotations
 
+import csv
 import errno
 import io
 import json
@@ -52,6 +53,40 @@ def test_several_files_and_standard_input(tmp_path):
     assert [line["label"] for line in lines] == ["PO", "OTHER"]
     piped = run("classify", "--format", "json", "-", input=EXAMPLE.read_bytes())
     assert json.loads(piped.stdout)["label"] == "PO"
+
+
+def test_a_folder_is_its_posting_files_in_order_of_name(tmp_path):
+    """A folder given as FILE stands for the postings in it, by name; hidden files, Office's lock
+    files, tables (an earlier run's output) and subfolders are left out; a .doc among them gets its
+    row and its hint, and the others are classified."""
+    folder = tmp_path / "offres"
+    folder.mkdir()
+    shutil.copy(EXAMPLE, folder / "b-product-owner.txt")
+    shutil.copy(ROOT / "examples" / "chef-de-produit.pdf", folder / "A-chef.pdf")
+    (folder / "c-comptable.md").write_text("## Comptable\nVous tenez la comptabilité fournisseurs et les clôtures.",
+                                           encoding="utf-8")
+    (folder / "d-ancien.doc").write_bytes(b"\xd0\xcf\x11\xe0 old Word")
+    for left_out in (".brouillon.txt", "~$A-chef.docx", "dossier.csv"):
+        (folder / left_out).write_text("file,label\n", encoding="utf-8")
+    (folder / "archives").mkdir()
+    done = run("classify", str(folder), "-q", "-o", str(tmp_path / "dossier.csv"))
+    assert done.returncode == 1, done.stderr  # the .doc's row has an error
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "dossier.csv").read_text(encoding="utf-8"))))
+    assert [Path(r["file"]).name for r in rows] == ["A-chef.pdf", "b-product-owner.txt", "c-comptable.md", "d-ancien.doc"]
+    assert [r["label"] for r in rows] == ["PM", "PO", "OTHER", ""]
+    assert ".docx" in rows[3]["error"]
+
+
+def test_a_pattern_the_shell_left_is_expanded(tmp_path):
+    """Windows' shells pass `offres\\*.txt` as it is: classify expands it; one matching nothing is
+    an input error in one line."""
+    shutil.copy(EXAMPLE, tmp_path / "one.txt")
+    shutil.copy(EXAMPLE, tmp_path / "two.txt")
+    done = run("classify", "--format", "json", str(tmp_path / "*.txt"))
+    assert done.returncode == 0, done.stderr
+    assert [Path(json.loads(line)["file"]).name for line in done.stdout.splitlines()] == ["one.txt", "two.txt"]
+    missing = run("classify", str(tmp_path / "*.pdf"))
+    assert missing.returncode == 3 and "no such file" in one_error_line(missing)
 
 
 def test_title_option_flags_a_conflicting_title():
