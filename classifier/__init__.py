@@ -2,7 +2,7 @@
 
 __version__ = "0.1.0"
 
-__all__ = ["Classifier", "Result", "__version__"]
+__all__ = ["Classifier", "Result", "read_posting", "__version__"]
 
 
 def __getattr__(name):  # heavy imports (spaCy) only when the API is used, so `--help` stays instant
@@ -14,4 +14,8 @@ def __getattr__(name):  # heavy imports (spaCy) only when the API is used, so `-
         from .explain import Result
 
         return Result
+    if name == "read_posting":
+        from .documents import read_posting
+
+        return read_posting
     raise AttributeError(name)

@@ -239,6 +239,7 @@ def _refuse_output_onto_input(output: str | None, files: tuple[str, ...]) -> Non
 
 
 def _classify_texts(files, title, output_format, output, encoding, model, rules) -> None:
+    from .documents import read_posting
     from .htmlreport import as_html
     from .pipeline import Classifier
     from .render import as_json, as_text
@@ -246,7 +247,7 @@ def _classify_texts(files, title, output_format, output, encoding, model, rules)
     texts, failures = [], []
     for name in files:
         try:
-            texts.append((name, _read_posting(name, encoding)))
+            texts.append((name, read_posting(name, encoding)))
         except InputError as error:
             failures.append(error)
             click.echo(f"classify: error: {error}", err=True)
@@ -277,26 +278,19 @@ def _classify_texts(files, title, output_format, output, encoding, model, rules)
         sys.exit(EXIT_INPUT)
 
 
-def _read_posting(name: str, encoding: str | None) -> str:
-    """The text of one posting file: a word processor's or a saved page's, or a text file's."""
-    from .documents import is_document, read_document
-    from .tables import read_text_file
-
-    return read_document(name) if is_document(name) else read_text_file(name, encoding)
-
-
 def _texts_as_table(files, title, output_format, output, excel, jobs, quiet, encoding, model, rules, report) -> None:
     """Posting files as one table (CSV or a workbook): a row per file, its name then the result
     columns, in order; a file that cannot be read gets its `error`, and the others are classified.
     With `report`, also the summary page of a batch run."""
     from .batch import write_batch
+    from .documents import read_posting
     from .tables import Columns, Row
 
     def rows():
         for number, name in enumerate(files, 1):
             row = Row(number, {"file": name}, title=title)
             try:
-                row.text = _read_posting(name, encoding)
+                row.text = read_posting(name, encoding)
             except InputError as error:
                 row.error = str(error)
             yield row

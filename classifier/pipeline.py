@@ -170,6 +170,14 @@ class Classifier:
             raise error
         return self.from_analysis(self.analyse(text, title), explain)
 
+    def classify_file(self, path: str | Path, title: str | None = None, encoding: str | None = None,
+                      explain: str = "all") -> Result:
+        """Classify one posting file as `classify FILE` reads it (text, Markdown, HTML, Word,
+        OpenDocument, PDF or a saved page: see `documents.read_posting`)."""
+        from .documents import read_posting
+
+        return self.classify(read_posting(path, encoding), title, explain)
+
     def classify_many(self, postings: Iterable, batch_size: int = 256) -> Iterator[Result]:
         """Classify a stream of postings lazily, batch by batch; each item is a text, a (text, title)
         pair or a mapping with `text` and optional `title`. A posting that cannot be classified

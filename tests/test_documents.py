@@ -354,3 +354,24 @@ def test_a_saved_page_in_base64_or_in_one_part_is_read(tmp_path):
         path = tmp_path / name
         path.write_bytes(data)
         assert read_document(path).split("\n\n") == ["Product Owner", "Prioriser le backlog avec l’équipe."], name
+
+
+@pytest.mark.parametrize("name", ["chef-de-produit.pdf", "chef-de-produit.docx", "head-of-product.html", "product-owner.txt"])
+def test_python_reads_a_posting_file_as_the_command_does(classifier, name):
+    """`read_posting` and `Classifier.classify_file` read a file as `classify FILE` does: the same
+    text, label and probabilities as the command's JSON."""
+    from classifier import read_posting
+
+    path = Path(__file__).resolve().parent.parent / "examples" / name
+    shown = json.loads(classify("--format", "json", str(path)).stdout)
+    result = classifier.classify_file(path)
+    assert result.text == shown["text"] == classifier.classify(read_posting(path)).text
+    assert result.label == shown["label"] and result.probabilities == pytest.approx(shown["probabilities"])
+
+
+def test_python_refuses_an_unreadable_posting_file_with_its_error(classifier, tmp_path):
+    (tmp_path / "offre.doc").write_bytes(b"\xd0\xcf\x11\xe0 old Word")
+    with pytest.raises(InputError, match="save it as .docx"):
+        classifier.classify_file(tmp_path / "offre.doc")
+    with pytest.raises(InputError, match="no such file"):
+        classifier.classify_file(tmp_path / "absente.pdf")
