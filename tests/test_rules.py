@@ -198,6 +198,7 @@ def test_a_hybrid_title_is_its_two_roles_not_managing_product_owners(classifier,
     ("Head of Digital Product", "role.cpo"),
     ("VP Digital Products", "role.cpo"),
     ("Chief Digital & Product Officer", "role.cpo"),
+    ("Range Manager – Garden & Outdoor Living", "role.pm"),  # a retailer's "chef de gamme"
 ])
 def test_roles_by_their_less_common_names(classifier, title, rule_id):
     """Heads of product by other names or sharing their title with another function, and names
@@ -214,6 +215,10 @@ def test_the_head_of_a_products_other_function_is_no_head_of_product(classifier,
     and a sales director in charge of a product line is a sales director."""
     assert "role.cpo" not in title_roles(classifier, title)
     assert classifier.classify("Vous encadrez une équipe de huit personnes et fixez ses priorités.", title).label == "OTHER"
+
+
+def test_a_driving_range_manager_runs_a_golf_course_not_a_product_range(classifier):
+    assert "role.pm" not in title_roles(classifier, "Driving Range Manager")
 
 
 @pytest.mark.parametrize("text", ["Rattaché·e à la direction technique et produit, vous gérez le support.",
