@@ -199,6 +199,7 @@ def test_a_hybrid_title_is_its_two_roles_not_managing_product_owners(classifier,
     ("VP Digital Products", "role.cpo"),
     ("Chief Digital & Product Officer", "role.cpo"),
     ("Range Manager – Garden & Outdoor Living", "role.pm"),  # a retailer's "chef de gamme"
+    ("Group Manager, Product - Plan", "role.pm"),  # a manager of product managers, by a career ladder's comma
 ])
 def test_roles_by_their_less_common_names(classifier, title, rule_id):
     """Heads of product by other names or sharing their title with another function, and names
@@ -217,8 +218,11 @@ def test_the_head_of_a_products_other_function_is_no_head_of_product(classifier,
     assert classifier.classify("Vous encadrez une équipe de huit personnes et fixez ses priorités.", title).label == "OTHER"
 
 
-def test_a_driving_range_manager_runs_a_golf_course_not_a_product_range(classifier):
-    assert "role.pm" not in title_roles(classifier, "Driving Range Manager")
+@pytest.mark.parametrize("title", ["Driving Range Manager", "Group Manager, Product Marketing"])
+def test_names_that_hold_a_product_managers_but_are_another_job(classifier, title):
+    """A golf course's driving range is no product range; a group manager of product marketing
+    manages marketing."""
+    assert "role.pm" not in title_roles(classifier, title)
 
 
 @pytest.mark.parametrize("text", ["Rattaché·e à la direction technique et produit, vous gérez le support.",
