@@ -221,7 +221,9 @@ def _postings_in(folder: str) -> list[str]:
                        if not name.startswith((".", "~$")) and Path(name).suffix.lower() in POSTING_EXTENSIONS
                        and os.path.isfile(os.path.join(folder, name))), key=_by_name)
     if not postings:
-        raise InputError(f"{folder}: a directory with no posting files ({' '.join(POSTING_EXTENSIONS)})")
+        tables = sorted(name for name in names if Path(name).suffix.lower() in BATCH_EXTENSIONS and not name.startswith("."))
+        hint = f"; a table is classified on its own: classify {os.path.join(folder, tables[0])}" if tables else ""
+        raise InputError(f"{folder}: a directory with no posting files ({' '.join(POSTING_EXTENSIONS)}){hint}")
     return postings
 
 

@@ -77,6 +77,13 @@ def test_a_folder_is_its_posting_files_in_order_of_name(tmp_path):
     assert ".docx" in rows[3]["error"]
 
 
+def test_a_folder_of_tables_points_to_classifying_a_table(tmp_path):
+    shutil.copy(ROOT / "examples" / "postings.csv", tmp_path / "export.csv")
+    done = run("classify", str(tmp_path))
+    assert done.returncode == 3
+    assert one_error_line(done).endswith(f"classify {tmp_path / 'export.csv'}")
+
+
 def test_a_pattern_the_shell_left_is_expanded(tmp_path):
     """Windows' shells pass `offres\\*.txt` as it is: classify expands it; one matching nothing is
     an input error in one line."""
