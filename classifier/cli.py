@@ -11,8 +11,10 @@ import functools
 import glob
 import json
 import os
+import shlex
 import signal
 import sys
+import unicodedata
 import warnings
 from pathlib import Path
 
@@ -144,7 +146,7 @@ def classify(files, title, output_format, output, excel, jobs, report, quiet, in
     4 bad rule file, 5 bad or tampered model, 6 cannot write the output, 130 interrupted.
     """
     delimiter = _delimiter(delimiter)
-    files = _expanded(files)
+    files = _expanded(files, (output, report))
     _refuse_output_onto_input(output, files)
     formats = {_format_of(f, input_format) for f in files}
     table = formats != {"txt"}
@@ -192,43 +194,55 @@ def _refuse_unwritten_extension(output: str | None, output_format: str | None, t
                                "writes the summary page")
 
 
-def _expanded(files: tuple[str, ...]) -> tuple[str, ...]:
+def _expanded(files: tuple[str, ...], written: tuple[str | None, ...] = ()) -> tuple[str, ...]:
     """The FILE arguments with each folder replaced by the posting files directly in it, and each
     wildcard pattern the shell left as it was (Windows' shells expand none) by the files it
-    matches, each in order of name. A folder's hidden files, Office's lock files ("~$offre.docx"),
-    tables and other files are left out; a folder with no posting file, or a pattern matching
-    nothing, is an input error."""
+    matches, each in order of name (accents and case aside). Hidden files, Office's lock files
+    ("~$offre.docx"), broken links and the files this run writes (`written`: -o, --report) are left
+    out; so are a folder's tables, other files and subfolders. A folder with no posting file, or a
+    pattern matching nothing, is an input error."""
+    leave_out = {os.path.abspath(path) for path in written if path and path != "-"}
     found: list[str] = []
     for name in files:
         if name != "-" and not os.path.exists(name) and glob.has_magic(name):
-            matched = sorted(glob.glob(name), key=_by_name)
+            matched = sorted((path for path in glob.glob(name) if _kept(path, leave_out) and os.path.exists(path)),
+                             key=_by_name)
             if not matched:
                 raise InputError(f"{name}: no such file, nor any file matching it as a pattern")
-            found += [part for each in matched for part in (_postings_in(each) if os.path.isdir(each) else [each])]
+            found += [part for path in matched
+                      for part in (_postings_in(path, leave_out) if os.path.isdir(path) else [path])]
         elif name != "-" and os.path.isdir(name):
-            found += _postings_in(name)
+            found += _postings_in(name, leave_out)
         else:
             found.append(name)
     return tuple(found)
 
 
-def _postings_in(folder: str) -> list[str]:
+def _kept(path: str, leave_out: set[str]) -> bool:
+    """Whether a file found in a folder or by a pattern is read: not hidden, not an Office lock file,
+    not a file this run writes."""
+    return not os.path.basename(path).startswith((".", "~$")) and os.path.abspath(path) not in leave_out
+
+
+def _postings_in(folder: str, leave_out: set[str]) -> list[str]:
     try:
-        names = os.listdir(folder)
+        paths = [os.path.join(folder, name) for name in os.listdir(folder)]
     except OSError as error:
         raise InputError(f"{folder}: cannot list the folder: {error.strerror or error}") from None
-    postings = sorted((os.path.join(folder, name) for name in names
-                       if not name.startswith((".", "~$")) and Path(name).suffix.lower() in POSTING_EXTENSIONS
-                       and os.path.isfile(os.path.join(folder, name))), key=_by_name)
+    postings = sorted((path for path in paths if _kept(path, leave_out) and os.path.isfile(path)
+                       and Path(path).suffix.lower() in POSTING_EXTENSIONS), key=_by_name)
     if not postings:
-        tables = sorted(name for name in names if Path(name).suffix.lower() in BATCH_EXTENSIONS and not name.startswith("."))
-        hint = f"; a table is classified on its own: classify {os.path.join(folder, tables[0])}" if tables else ""
+        tables = sorted((path for path in paths if _kept(path, leave_out) and os.path.isfile(path)
+                         and Path(path).suffix.lower() in BATCH_EXTENSIONS), key=_by_name)
+        hint = f"; a table is classified on its own: classify {shlex.quote(tables[0])}" if tables else ""
         raise InputError(f"{folder}: a directory with no posting files ({' '.join(POSTING_EXTENSIONS)}){hint}")
     return postings
 
 
 def _by_name(path: str) -> tuple[str, str]:
-    return path.casefold(), path
+    """Order of name, as a file manager shows it: "École" between "bac" and "zèbre"."""
+    plain = unicodedata.normalize("NFKD", path)
+    return "".join(c for c in plain if not unicodedata.combining(c)).casefold(), path
 
 
 def _refuse_output_onto_input(output: str | None, files: tuple[str, ...]) -> None:

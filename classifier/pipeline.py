@@ -19,6 +19,7 @@ from .tables import has_surrogate
 
 
 ROWS_AT_ONCE = 256
+TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson", ".xlsx", ".xlsm", ".xls", ".ods")
 
 
 class RulesChangedWarning(UserWarning):
@@ -173,9 +174,13 @@ class Classifier:
     def classify_file(self, path: str | Path, title: str | None = None, encoding: str | None = None,
                       explain: str = "all") -> Result:
         """Classify one posting file as `classify FILE` reads it (text, Markdown, HTML, Word,
-        OpenDocument, PDF or a saved page: see `documents.read_posting`)."""
+        OpenDocument, PDF or a saved page: see `documents.read_posting`). A table of postings
+        (.csv, .tsv, .jsonl, .xlsx…) is refused: its rows are postings, see `classify_rows`."""
         from .documents import read_posting
 
+        if Path(path).suffix.lower() in TABLE_SUFFIXES:
+            raise InputError(f"{path}: a table of postings, not a posting: classify its rows (classify_rows, "
+                             "or the command `classify` on the file)")
         return self.classify(read_posting(path, encoding), title, explain)
 
     def classify_many(self, postings: Iterable, batch_size: int = 256) -> Iterator[Result]:

@@ -78,10 +78,25 @@ def test_a_folder_is_its_posting_files_in_order_of_name(tmp_path):
 
 
 def test_a_folder_of_tables_points_to_classifying_a_table(tmp_path):
-    shutil.copy(ROOT / "examples" / "postings.csv", tmp_path / "export.csv")
-    done = run("classify", str(tmp_path))
+    folder = tmp_path / "mes tables"
+    folder.mkdir()
+    shutil.copy(ROOT / "examples" / "postings.csv", folder / "export 2024.csv")
+    (folder / "~$export 2024.xlsx").write_bytes(b"lock")
+    done = run("classify", str(folder))
     assert done.returncode == 3
-    assert one_error_line(done).endswith(f"classify {tmp_path / 'export.csv'}")
+    assert one_error_line(done).endswith(f"classify '{folder / 'export 2024.csv'}'")  # quoted, to paste
+
+
+def test_a_folder_is_read_in_the_order_a_file_manager_shows_and_without_this_runs_outputs(tmp_path):
+    """Accents and case aside ("École" between "bac" and "zèbre"); the results written into the
+    folder itself (-o, --report) are not read as postings by the next run."""
+    for name in ("zèbre.txt", "École.txt", "bac.txt"):
+        shutil.copy(EXAMPLE, tmp_path / name)
+    for _ in range(2):
+        done = run("classify", str(tmp_path), "--format", "jsonl", "-o", str(tmp_path / "résultats.txt"))
+        assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in (tmp_path / "résultats.txt").read_text(encoding="utf-8").splitlines()]
+    assert [Path(line["file"]).name for line in lines] == ["bac.txt", "École.txt", "zèbre.txt"]
 
 
 def test_a_pattern_the_shell_left_is_expanded(tmp_path):
@@ -92,6 +107,8 @@ def test_a_pattern_the_shell_left_is_expanded(tmp_path):
     done = run("classify", "--format", "json", str(tmp_path / "*.txt"))
     assert done.returncode == 0, done.stderr
     assert [Path(json.loads(line)["file"]).name for line in done.stdout.splitlines()] == ["one.txt", "two.txt"]
+    (tmp_path / "~$one.txt").write_text("lock", encoding="utf-8")  # Office's lock file, left out as in a folder
+    assert run("classify", "--format", "json", str(tmp_path / "*.txt")).stdout == done.stdout
     missing = run("classify", str(tmp_path / "*.pdf"))
     assert missing.returncode == 3 and "no such file" in one_error_line(missing)
 

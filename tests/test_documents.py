@@ -375,3 +375,5 @@ def test_python_refuses_an_unreadable_posting_file_with_its_error(classifier, tm
         classifier.classify_file(tmp_path / "offre.doc")
     with pytest.raises(InputError, match="no such file"):
         classifier.classify_file(tmp_path / "absente.pdf")
+    with pytest.raises(InputError, match="a table of postings"):  # its rows are the postings
+        classifier.classify_file(Path(__file__).resolve().parent.parent / "examples" / "postings.csv")
