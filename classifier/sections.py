@@ -148,6 +148,7 @@ _ITEMS_THEN_COMMA = r"(?:(?<![^\n])|[,;(:])" + _ITEM + r"+[,;]\s*"
 _LIST_BEFORE = re.compile(r"(?:" + _ITEMS_THEN_COMMA + r"(?:(?:and|et|or|ou|&)\s+" + _DETERMINER + r")?"
                           r"[*_\"“«]*" + _QUALIFIER + r"|(?<!\S)" + _ITEM + r"+[,;]\s*" + _ITEM + r"?\s(?:and|et|or|ou|&)\s+" + _DETERMINER
                           + r"[*_\"“«]*|(?-i:\b[A-Z]{2,5})\s*(?:and|et|&|/))\s*$", re.I)
+_PAIRED_ACRONYM = re.compile(r"(?-i:\b[A-Z]{2,5})\s*(?:and|et|&|/)\s*$", re.I)  # _LIST_BEFORE's last way
 # the items after a role name that starts a list: a comma (after a bold or italic mark, if any),
 # then one item of three words at most and a comma or "and" ("product management, design and
 # engineering", "**Product Management**; **Strategy**;"), not a clause ("Product Owner, you own…",
@@ -352,6 +353,9 @@ class MentionCues:
         the roles of a team, not the job's."""
         line_start = text.rfind("\n", 0, start) + 1
         since = max(line_start, start - 80)
+        if text.find(",", since, start) < 0 and text.find(";", since, start) < 0:
+            # the lists of items take a comma or a semicolon before the role name: only a pairing is left
+            return _PAIRED_ACRONYM.search(text, since, start) is not None
         return _LIST_BEFORE.search(text, since, start) is not None or (
             _MIDDLE_BEFORE.search(text, since, start) is not None and _MIDDLE_AFTER.match(text, end) is not None)
 
