@@ -21,10 +21,7 @@ import zlib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from postings import postings  # noqa: E402
-
-CLASSIFY = str(Path(sys.executable).parent / "classify")
-
+from postings import postings, run_classify  # noqa: E402
 
 def write_files(directory: Path, items: list[tuple[str, str]]) -> dict[str, list[Path]]:
     """Each posting as a .txt file (its title on the first line), a .docx (its title a heading) and
@@ -55,16 +52,6 @@ def write_files(directory: Path, items: list[tuple[str, str]]) -> dict[str, list
     if missing:
         sys.exit(f"LibreOffice did not export {len(missing)} of the PDFs ({missing[0]}…)")
     return made
-
-
-def run_classify(files: list[Path], output: Path) -> tuple[float, int]:
-    """Wall time and peak memory (KiB) of one `classify` run over the files, into one CSV."""
-    probe = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL);"
-             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
-    started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", probe, CLASSIFY, *map(str, files), "-q", "-o", str(output)],
-                          check=True, capture_output=True, text=True)
-    return time.perf_counter() - started, int(done.stdout.strip())
 
 
 def one_page_pdf(drawing: bytes) -> bytes:
@@ -115,7 +102,7 @@ def main() -> None:
         memory: dict[str, list[int]] = {suffix: [] for suffix in files}
         for _ in range(args.rounds):
             for suffix, paths in files.items():
-                seconds, peak = run_classify(paths, directory / "out.csv")
+                seconds, peak = run_classify(*map(str, paths), "-o", str(directory / "out.csv"))
                 rates[suffix].append(args.files / seconds)
                 memory[suffix].append(peak)
     print(f"{args.files:,} postings of about 400 words, one file each, {args.rounds} rounds")

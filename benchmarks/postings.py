@@ -1,12 +1,17 @@
-"""Realistic benchmark input: 400-word postings made from the corpus, written as a CSV."""
+"""Realistic benchmark input: 400-word postings made from the corpus, written as a CSV; and the timed
+`classify` run the benchmarks measure."""
 from __future__ import annotations
 
 import csv
 import json
 import random
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+CLASSIFY = str(Path(sys.executable).parent / "classify")
 WORDS = 400
 
 
@@ -38,3 +43,14 @@ def write_csv(path: Path, items: list[tuple[str, str]]) -> Path:
         for i, (title, text) in enumerate(items):
             writer.writerow([i, title, text])
     return path
+
+
+def run_classify(*arguments: str) -> tuple[float, int]:
+    """Wall time and peak memory (KiB, the largest process) of one quiet `classify` run with these
+    arguments, start-up included."""
+    probe = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL);"
+             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", probe, CLASSIFY, *arguments, "-q"], check=True, capture_output=True,
+                          text=True)
+    return time.perf_counter() - started, int(done.stdout.strip())

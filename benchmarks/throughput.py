@@ -22,7 +22,6 @@ import json
 import statistics
 import os
 import platform
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,10 +29,7 @@ import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from postings import ROOT, postings, write_csv  # noqa: E402
-
-CLASSIFY = str(Path(sys.executable).parent / "classify")
-
+from postings import ROOT, postings, run_classify, write_csv  # noqa: E402
 
 def rate(count: int, seconds: float) -> float:
     return count / seconds
@@ -79,14 +75,9 @@ def bare_model(items) -> float:
     return rate(len(texts), time.perf_counter() - started)
 
 
-def run_classify(csv_path: Path, jobs: int) -> tuple[float, int]:
-    """Wall time and peak memory (KiB, the largest process) of one `classify` run."""
-    probe = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL);"
-             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
-    started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", probe, CLASSIFY, str(csv_path), "-q", "--jobs", str(jobs), "-o",
-                           str(csv_path.with_suffix(".out.csv"))], check=True, capture_output=True, text=True)
-    return time.perf_counter() - started, int(done.stdout.strip())
+def classify_csv(csv_path: Path, jobs: int) -> tuple[float, int]:
+    """Wall time and peak memory (KiB) of `classify` on a CSV with `jobs` processes."""
+    return run_classify(str(csv_path), "--jobs", str(jobs), "-o", str(csv_path.with_suffix(".out.csv")))
 
 
 def machine() -> str:
@@ -118,10 +109,10 @@ def main() -> None:
         for _ in range(args.rounds):
             a = nlp_alone(items)
             a0 = spacy_own(items)
-            seconds_1, memory_small = run_classify(small, 1)
-            seconds_2, _ = run_classify(small, 2)
+            seconds_1, memory_small = classify_csv(small, 1)
+            seconds_2, _ = classify_csv(small, 2)
             rounds.append((a, rate(args.rows, seconds_1), rate(args.rows, seconds_2), a0))
-        _, memory_large = run_classify(large, 1)
+        _, memory_large = classify_csv(large, 1)
     a, c1, c2, a0 = (statistics.median(r[i] for r in rounds) for i in range(4))
     each = ", ".join(f"{c / a_:.2f}" for a_, c, _, _ in rounds)
     each_0 = ", ".join(f"{c / a0_:.2f}" for _, c, _, a0_ in rounds)

@@ -9,17 +9,12 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from postings import postings, write_csv  # noqa: E402
-
-CLASSIFY = str(Path(sys.executable).parent / "classify")
-
+from postings import postings, run_classify, write_csv  # noqa: E402
 
 def write_workbook(path: Path, items: list[tuple[str, str]]) -> Path:
     """The postings as a workbook (id, title, description), as `write_csv` writes them as a CSV."""
@@ -32,16 +27,6 @@ def write_workbook(path: Path, items: list[tuple[str, str]]) -> Path:
         sheet.append([i, title, text])
     book.save(path)
     return path
-
-
-def run_classify(source: Path, output: Path) -> tuple[float, int]:
-    """Wall time and peak memory (KiB) of one `classify` run."""
-    probe = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL);"
-             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
-    started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", probe, CLASSIFY, str(source), "-q", "-o", str(output)],
-                          check=True, capture_output=True, text=True)
-    return time.perf_counter() - started, int(done.stdout.strip())
 
 
 def main() -> None:
@@ -60,7 +45,7 @@ def main() -> None:
         memory: dict[str, list[int]] = {name: [] for name in runs}
         for _ in range(args.rounds):
             for name, (source, written) in runs.items():
-                seconds, peak = run_classify(inputs[source], Path(directory) / f"out{written}")
+                seconds, peak = run_classify(str(inputs[source]), "-o", str(Path(directory) / f"out{written}"))
                 rates[name].append(args.rows / seconds)
                 memory[name].append(peak)
     baseline = "csv -> csv (baseline)"
