@@ -23,9 +23,6 @@ import click
 from . import __version__
 from .errors import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_ROW_ERRORS, ClassifierError, InputError
 
-# .xls and .ods are read as workbooks to be refused with a hint (save as .xlsx or CSV)
-BATCH_EXTENSIONS = {".csv": "csv", ".tsv": "csv", ".txt": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx",
-                    ".xlsm": "xlsx", ".xls": "xlsx", ".ods": "xlsx"}
 OUTPUT_EXTENSIONS = {".csv": "csv", ".tsv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx"}
 # what the results of posting files are written as, by the -o file's extension (else text)
 TEXT_OUTPUT_EXTENSIONS = {**OUTPUT_EXTENSIONS, ".json": "json", ".html": "html", ".htm": "html"}
@@ -109,9 +106,11 @@ def _interrupt(signum, frame):
 
 
 def _format_of(path: str, input_format: str) -> str:
+    from .tables import TABLE_FORMATS
+
     if input_format != "auto":
         return input_format
-    return BATCH_EXTENSIONS.get(Path(path).suffix.lower(), "txt")
+    return TABLE_FORMATS.get(Path(path).suffix.lower(), "txt")
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -232,8 +231,10 @@ def _postings_in(folder: str, leave_out: set[str]) -> list[str]:
     postings = sorted((path for path in paths if _kept(path, leave_out) and os.path.isfile(path)
                        and Path(path).suffix.lower() in POSTING_EXTENSIONS), key=_by_name)
     if not postings:
+        from .tables import TABLE_FORMATS
+
         tables = sorted((path for path in paths if _kept(path, leave_out) and os.path.isfile(path)
-                         and Path(path).suffix.lower() in BATCH_EXTENSIONS), key=_by_name)
+                         and Path(path).suffix.lower() in TABLE_FORMATS), key=_by_name)
         hint = f"; a table is classified on its own: classify {shlex.quote(tables[0])}" if tables else ""
         raise InputError(f"{folder}: a directory with no posting files ({' '.join(POSTING_EXTENSIONS)}){hint}")
     return postings

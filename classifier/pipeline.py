@@ -15,11 +15,10 @@ from .modelstore import StoredModel, load_model
 from .resources import default_model_dir, rules_dir
 from .rules import rules_digest
 from .scorer import softmax
-from .tables import has_surrogate
+from .tables import TABLE_FORMATS, has_surrogate
 
 
 ROWS_AT_ONCE = 256
-TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson", ".xlsx", ".xlsm", ".xls", ".ods")
 
 
 class RulesChangedWarning(UserWarning):
@@ -178,7 +177,7 @@ class Classifier:
         (.csv, .tsv, .jsonl, .xlsx…) is refused: its rows are postings, see `classify_rows`."""
         from .documents import read_posting
 
-        if Path(path).suffix.lower() in TABLE_SUFFIXES:
+        if Path(path).suffix.lower() in TABLE_FORMATS:
             raise InputError(f"{path}: a table of postings, not a posting: classify its rows (classify_rows, "
                              "or the command `classify` on the file)")
         return self.classify(read_posting(path, encoding), title, explain)

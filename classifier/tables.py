@@ -24,6 +24,10 @@ from typing import IO
 
 from .errors import InputError
 
+# tables of postings by extension, and the format each is read as (.xls and .ods are read as
+# workbooks to be refused with a hint: save as .xlsx or CSV)
+TABLE_FORMATS = {".csv": "csv", ".tsv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx", ".xlsm": "xlsx",
+                 ".xls": "xlsx", ".ods": "xlsx"}
 SAMPLE_BYTES = 1 << 16
 MAX_LINES_BEFORE_HEADER = 1000  # JSON Lines: bad lines kept, in memory, until the first JSON object
 DELIMITERS = (";", ",", "\t", "|")
