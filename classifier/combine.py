@@ -10,7 +10,10 @@ where pages repeat the title, or right after "en tant que", "we're hiring a"…)
 with"… or listed with others: a colleague's role, not the job's). Hits in boilerplate (navigation,
 company blurb, benefits, legal text, lists of other offers) weigh nothing. Each rule counts once per
 family, but role names in the posting's sections count sublinearly with their hits (weight *
-(1 + ln n)): a posting repeats its own role, a passing mention of a colleague's does not.
+(1 + ln n)): a posting repeats its own role, a passing mention of a colleague's does not. When the
+job's own title names another job and no product role ("# Chief Customer Officer"), the head of
+product's activities are that job's words of rank (executive committee, strategy, leading teams):
+they are grouped as `outranked` and weigh nothing, as the model's head-of-product terms then do.
 
 OTHER is what is left when no product role is supported. The gate lets the model's terms count only
 for OTHER and the product roles some rule supports (one of their role names or activities fires in
@@ -63,9 +66,9 @@ class Mixing:
     activity: float = 1.0
     offsets: tuple[float, ...] = ()  # one per class, in the model's order of classes; () = none
 
-    def factor(self, hit: RuleHit) -> float:
-        found = family(hit)
-        return getattr(self, found) if found else 0.0
+    def factor(self, found: str) -> float:
+        """The factor of a family (as `distinct_rules` groups hits); 0 for boilerplate and outranked hits."""
+        return getattr(self, found) if found in FAMILIES else 0.0
 
     def as_array(self) -> np.ndarray:
         return np.array([self.model, *(getattr(self, f) for f in FAMILIES), *self.offsets])
@@ -91,10 +94,15 @@ class Mixing:
 
 def distinct_rules(hits: list[RuleHit]) -> dict[tuple[str, str], list[RuleHit]]:
     """Hits grouped by (rule id, family), in order of first appearance; boilerplate hits by
-    (rule id, "boilerplate")."""
+    (rule id, "boilerplate"), and the head of product's activities by (rule id, "outranked") when
+    `head_of_product_outranked`."""
+    outranked = head_of_product_outranked(hits)
     groups: dict[tuple[str, str], list[RuleHit]] = {}
     for hit in hits:
-        groups.setdefault((hit.rule_id, family(hit) or "boilerplate"), []).append(hit)
+        found = family(hit) or "boilerplate"
+        if outranked and found == "activity" and hit.label == HEAD_OF_PRODUCT:
+            found = "outranked"
+        groups.setdefault((hit.rule_id, found), []).append(hit)
     return groups
 
 
@@ -126,16 +134,22 @@ def names_another_job(hits: list[RuleHit]) -> bool:
                and (family(h) in ("title", "declared") or h.headline) for h in hits)
 
 
+def head_of_product_outranked(hits: list[RuleHit]) -> bool:
+    """True when the job's own title names another job and no product role is named: the head of
+    product's evidence, the words of rank every head's page holds (strategy, executive committee,
+    budgets), is then that job's."""
+    return names_another_job(hits) and not names_product_role(hits)
+
+
 def model_gates(hits: list[RuleHit], classes: list[str]) -> np.ndarray:
     """Per class, 1 where the model's terms count and 0 where they do not: OTHER's and those of the
     product roles the rules support, once they support one; none before (the prior and the rules
-    then decide). The head of product's terms are the words of rank every head's page holds
-    (strategy, executive committee, budgets): they do not count when the job's own title names
-    another job and no product role is named."""
+    then decide). The head of product's terms do not count when it is outranked
+    (`head_of_product_outranked`)."""
     supported = supported_roles(hits)
     if not supported:
         return np.zeros(len(classes))
-    if HEAD_OF_PRODUCT in supported and names_another_job(hits) and not names_product_role(hits):
+    if head_of_product_outranked(hits):
         supported.discard(HEAD_OF_PRODUCT)
     return np.array([1.0 if c in supported or c == NO_ROLE else 0.0 for c in classes])
 

@@ -44,7 +44,8 @@ class RuleEvidence:
     rule_id: str
     kind: str
     field: str
-    family: str  # whose factor counts it: title, declared, role_name, mention, activity; "boilerplate" counts for nothing
+    family: str  # whose factor counts it: title, declared, role_name, mention, activity; "boilerplate" and
+    # "outranked" (the head of product's activities when the job's title names another job) count for nothing
     weight: float
     contribution: float
     hits: list[Hit]
@@ -152,6 +153,6 @@ def explain_class(index: int, scorer: LinearTermScorer, term_index: np.ndarray, 
         if first.label != label:
             continue
         rules.append(RuleEvidence(rule_id, first.kind, first.field, found, first.weight,
-                                  mixing.factor(first) * strength(found, group),
+                                  mixing.factor(found) * strength(found, group),
                                   [Hit(h.matched, h.start, h.end, h.sentence if quote else "", h.section) for h in group]))
     return ClassExplanation(score, probability, mixing.prior(index, named), rules, terms, rest)

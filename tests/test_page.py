@@ -116,6 +116,30 @@ def test_the_page_classifies_a_pasted_posting_and_highlights_the_evidence(browse
     page.close()
 
 
+CUSTOMER_OFFICER = """# Chief Customer Officer (H/F)
+
+Au sein du comité exécutif, vous portez la stratégie de la relation client du groupe.
+
+## Vos missions
+- Définir les choix stratégiques de l'expérience client avec le directeur général
+- Diriger plusieurs équipes : centres de contact, service après-vente, fidélité
+"""
+
+
+def test_the_page_shows_the_head_of_products_activities_under_another_jobs_title_as_weighing_nothing(browser, service):
+    page = offline_page(browser, [])
+    page.goto(service.url + "/")
+    page.get_by_label("Texte de l'offre").fill(CUSTOMER_OFFICER)
+    page.get_by_role("button", name="Classer l'offre").click()
+    page.wait_for_selector("#verdict")
+    assert page.locator("#verdict").get_attribute("data-label") == "OTHER"
+    mark = page.locator('#posting mark.hit[data-rule="cpo.au_dessus"]')
+    assert "ignored" in mark.get_attribute("class").split()
+    mark.focus()
+    assert "le titre désigne un autre poste : sans poids" in page.locator("#hit-tip").inner_text()
+    page.close()
+
+
 def test_the_page_flags_a_title_conflict_and_shows_errors(browser, service):
     outside: list[str] = []
     page = offline_page(browser, outside)

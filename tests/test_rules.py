@@ -144,7 +144,9 @@ def test_a_job_titled_as_another_departments_head_gets_no_cpo_terms(classifier, 
     """The executive committee, strategy and leadership open the CPO gate, and the model's CPO terms
     are those words of rank: once the job's own title names another job, they do not count."""
     result = classifier.classify(text, title=title)
-    assert "cpo.au_dessus" in {r.rule_id for r in result.explanation["CPO"].rules}
+    activities = [r for r in result.explanation["CPO"].rules if r.kind == "activity"]
+    assert "cpo.au_dessus" in {r.rule_id for r in activities}
+    assert all(r.family == "outranked" and r.contribution == 0 for r in activities)
     assert cpo_terms(result) == 0
     assert result.label == "OTHER"
 
@@ -158,7 +160,10 @@ def test_a_job_titled_as_another_departments_head_gets_no_cpo_terms(classifier, 
     (CUSTOMER_DIRECTOR, "Chief Customer Officer / Head of Product (H/F)"),  # a product role named too
 ])
 def test_the_cpo_terms_count_when_the_jobs_title_names_no_other_job(classifier, text, title):
-    assert cpo_terms(classifier.classify(text, title=title)) > 0
+    result = classifier.classify(text, title=title)
+    assert cpo_terms(result) > 0
+    activities = [r for r in result.explanation["CPO"].rules if r.kind == "activity"]
+    assert activities and all(r.family == "activity" and r.contribution > 0 for r in activities)
 
 
 @pytest.mark.parametrize("text", [

@@ -8,6 +8,7 @@ const ResultView = (() => {
   const CLASSES = ["CPO", "PO", "PM", "OTHER"];
   const ROLE_NAMES = RESULT_NAMES.roles;
   const SECTIONS = RESULT_NAMES.sections;
+  const WEIGHTLESS = new Set(["boilerplate", "outranked"]);  // families whose hits count for nothing
 
   /* A probability for people, as the text report gives it: never a flat 100 % or 0 %. */
   function percent(value) {
@@ -55,7 +56,8 @@ const ResultView = (() => {
   function describe(found) {
     const { label, rule, hit } = found;
     const where = SECTIONS[hit.section] || hit.section || "";
-    const ignored = rule.family === "boilerplate" ? ", hors annonce : sans poids" : "";
+    const ignored = rule.family === "boilerplate" ? ", hors annonce : sans poids"
+      : rule.family === "outranked" ? ", le titre désigne un autre poste : sans poids" : "";
     return `${rule.rule_id} (${label}) — poids ${rule.weight}, contribution ${signed(rule.contribution)}` +
       (where ? ` — ${where}${ignored}` : "") +
       (hit.sentence ? ` — « ${hit.sentence.replace(/\s+/g, " ").trim()} »` : "");
@@ -70,7 +72,7 @@ const ResultView = (() => {
       const { label, hit } = found;
       posting.append(characters.slice(at, hit.start).join(""));
       const mark = element("mark", {
-        class: `hit C-${label}${found.rule.family === "boilerplate" ? " ignored" : ""}`, tabindex: "0",
+        class: `hit C-${label}${WEIGHTLESS.has(found.rule.family) ? " ignored" : ""}`, tabindex: "0",
         "data-label": label, "data-rule": found.rule.rule_id, "data-section": hit.section || "",
         "aria-describedby": tip.id, "data-n": String(n), text: characters.slice(hit.start, hit.end).join(""),
       });
