@@ -92,11 +92,12 @@ class Mixing:
         return asdict(self)
 
 
-def distinct_rules(hits: list[RuleHit]) -> dict[tuple[str, str], list[RuleHit]]:
+def distinct_rules(hits: list[RuleHit], outranked: bool | None = None) -> dict[tuple[str, str], list[RuleHit]]:
     """Hits grouped by (rule id, family), in order of first appearance; boilerplate hits by
     (rule id, "boilerplate"), and the head of product's activities by (rule id, "outranked") when
-    `head_of_product_outranked`."""
-    outranked = head_of_product_outranked(hits)
+    `head_of_product_outranked` (computed unless given)."""
+    if outranked is None:
+        outranked = head_of_product_outranked(hits)
     groups: dict[tuple[str, str], list[RuleHit]] = {}
     for hit in hits:
         found = family(hit) or "boilerplate"
@@ -138,18 +139,18 @@ def head_of_product_outranked(hits: list[RuleHit]) -> bool:
     """True when the job's own title names another job and no product role is named: the head of
     product's evidence, the words of rank every head's page holds (strategy, executive committee,
     budgets), is then that job's."""
-    return names_another_job(hits) and not names_product_role(hits)
+    return not names_product_role(hits) and names_another_job(hits)
 
 
-def model_gates(hits: list[RuleHit], classes: list[str]) -> np.ndarray:
+def model_gates(hits: list[RuleHit], classes: list[str], outranked: bool | None = None) -> np.ndarray:
     """Per class, 1 where the model's terms count and 0 where they do not: OTHER's and those of the
     product roles the rules support, once they support one; none before (the prior and the rules
     then decide). The head of product's terms do not count when it is outranked
-    (`head_of_product_outranked`)."""
+    (`head_of_product_outranked`, computed unless given)."""
     supported = supported_roles(hits)
     if not supported:
         return np.zeros(len(classes))
-    if head_of_product_outranked(hits):
+    if head_of_product_outranked(hits) if outranked is None else outranked:
         supported.discard(HEAD_OF_PRODUCT)
     return np.array([1.0 if c in supported or c == NO_ROLE else 0.0 for c in classes])
 
@@ -162,11 +163,13 @@ def rule_features(hits: list[RuleHit], classes: list[str]) -> np.ndarray:
     role is named (`names_product_role`) and a row of the model's gates (`model_gates`): shape
     (len(FAMILIES) + 2, n_classes)."""
     features = np.zeros((len(FAMILIES) + 2, len(classes)))
-    features[NAMED] = names_product_role(hits)
-    features[GATE] = model_gates(hits, classes)
+    named = names_product_role(hits)
+    outranked = not named and names_another_job(hits)  # head_of_product_outranked
+    features[NAMED] = named
+    features[GATE] = model_gates(hits, classes, outranked)
     column = {c: i for i, c in enumerate(classes)}
     row = {f: i for i, f in enumerate(FAMILIES)}
-    for (_, found), group in distinct_rules(hits).items():
+    for (_, found), group in distinct_rules(hits, outranked).items():
         hit = group[0]
         if hit.label in column and found in row:
             features[row[found], column[hit.label]] += strength(found, group)
