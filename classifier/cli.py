@@ -258,13 +258,14 @@ def _refuse_output_onto_input(output: str | None, files: tuple[str, ...]) -> Non
 def _classify_texts(files, title, output_format, output, encoding, model, rules) -> None:
     from .documents import read_posting
     from .htmlreport import as_html
+    from .tables import COMMAND_ENCODING_HINT
     from .pipeline import Classifier
     from .render import as_json, as_text
 
     texts, failures = [], []
     for name in files:
         try:
-            texts.append((name, read_posting(name, encoding)))
+            texts.append((name, read_posting(name, encoding, COMMAND_ENCODING_HINT)))
         except InputError as error:
             failures.append(error)
             click.echo(f"classify: error: {error}", err=True)
@@ -301,13 +302,13 @@ def _texts_as_table(files, title, output_format, output, excel, jobs, quiet, enc
     With `report`, also the summary page of a batch run."""
     from .batch import write_batch
     from .documents import read_posting
-    from .tables import Columns, Row
+    from .tables import COMMAND_ENCODING_HINT, Columns, Row
 
     def rows():
         for number, name in enumerate(files, 1):
             row = Row(number, {"file": name}, title=title)
             try:
-                row.text = read_posting(name, encoding)
+                row.text = read_posting(name, encoding, COMMAND_ENCODING_HINT)
             except InputError as error:
                 row.error = str(error)
             yield row

@@ -24,7 +24,7 @@ from xml.etree import ElementTree
 
 from .errors import InputError, one_line
 from .normalise import MAX_POSTING_CHARACTERS, normalise
-from .tables import open_binary, read_text_file, shorten
+from .tables import PYTHON_ENCODING_HINT, open_binary, read_text_file, shorten
 
 DOCUMENT_SUFFIXES = (".docx", ".odt", ".mhtml", ".mht", ".pdf")
 # formats a posting may come in that are not read here, with the hint given
@@ -90,11 +90,12 @@ def is_document(name: str) -> bool:
     return suffix in DOCUMENT_SUFFIXES or suffix in UNREAD_SUFFIXES
 
 
-def read_posting(path: str | Path, encoding: str | None = None) -> str:
+def read_posting(path: str | Path, encoding: str | None = None, encoding_hint: str = PYTHON_ENCODING_HINT) -> str:
     """The text of one posting file as `classify FILE` reads it: a Word, OpenDocument, PDF or saved-page
     document's text, else a text file's (plain text, Markdown or HTML; its encoding detected unless
-    given; `-` is standard input). InputError for a file that cannot be read as a posting."""
-    return read_document(path) if is_document(str(path)) else read_text_file(path, encoding)
+    given; `-` is standard input). InputError for a file that cannot be read as a posting; one that
+    does not decode says how to give the encoding (`encoding_hint`: as a Python caller would)."""
+    return read_document(path) if is_document(str(path)) else read_text_file(path, encoding, encoding_hint)
 
 
 def read_document(path: str | Path) -> str:

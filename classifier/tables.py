@@ -399,8 +399,13 @@ def resolve_columns(header: list[str], wanted: Columns | dict) -> Columns:
     )
 
 
-def read_text_file(source: str | Path, encoding: str | None) -> str:
-    """A whole plain-text posting; empty, binary and undecodable files raise InputError."""
+COMMAND_ENCODING_HINT = "try --encoding cp1252 or latin-1"  # what the command's errors suggest
+PYTHON_ENCODING_HINT = "try encoding='cp1252' or 'latin-1'"  # and what Python callers' do
+
+
+def read_text_file(source: str | Path, encoding: str | None, hint: str = COMMAND_ENCODING_HINT) -> str:
+    """A whole plain-text posting; empty, binary and undecodable files raise InputError (the last
+    with `hint`, how to give the encoding)."""
     raw = sys.stdin.buffer.read() if str(source) == "-" else _read_bytes(source)
     name = "standard input" if str(source) == "-" else str(source)
     if not raw.strip():
@@ -415,7 +420,7 @@ def read_text_file(source: str | Path, encoding: str | None) -> str:
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as error:
-        raise InputError(f"{name}: not valid {encoding} at byte {error.start} (try --encoding cp1252 or latin-1)") from None
+        raise InputError(f"{name}: not valid {encoding} at byte {error.start} ({hint})") from None
     except LookupError:
         raise InputError(f"unknown encoding {encoding!r}") from None
     if not text.strip():

@@ -377,3 +377,15 @@ def test_python_refuses_an_unreadable_posting_file_with_its_error(classifier, tm
         classifier.classify_file(tmp_path / "absente.pdf")
     with pytest.raises(InputError, match="a table of postings"):  # its rows are the postings
         classifier.classify_file(Path(__file__).resolve().parent.parent / "examples" / "postings.csv")
+
+
+def test_a_posting_file_that_does_not_decode_says_how_to_give_its_encoding_to_each_caller(classifier, tmp_path):
+    """The command's error names its option, Python's the parameter: a caller of `classify_file` has
+    no `--encoding` to give."""
+    path = tmp_path / "offre.txt"
+    path.write_bytes("Chef de projet MOA : recette, cahier des charges ; qualité exigée".encode("cp1252"))
+    with pytest.raises(InputError, match=r"try encoding='cp1252' or 'latin-1'"):
+        classifier.classify_file(path, encoding="utf-8")
+    shown = classify("--encoding", "utf-8", str(path))
+    assert shown.returncode != 0 and "(try --encoding cp1252 or latin-1)" in shown.stderr
+    assert classifier.classify_file(path, encoding="cp1252").text.startswith("Chef de projet MOA")
