@@ -204,7 +204,7 @@ def _expanded(files: tuple[str, ...], written: tuple[str | None, ...] = ()) -> t
     found: list[str] = []
     for name in files:
         if name != "-" and not os.path.exists(name) and glob.has_magic(name):
-            matched = sorted((path for path in glob.glob(name) if _kept(path, leave_out) and os.path.exists(path)),
+            matched = sorted((path for path in _matching(name) if _kept(path, leave_out) and os.path.exists(path)),
                              key=_by_name)
             if not matched:
                 raise InputError(f"{name}: no such file, nor any file matching it as a pattern")
@@ -215,6 +215,15 @@ def _expanded(files: tuple[str, ...], written: tuple[str | None, ...] = ()) -> t
         else:
             found.append(name)
     return tuple(found)
+
+
+def _matching(pattern: str) -> list[str]:
+    """The paths a wildcard pattern matches; a folder part that exists as written is taken as written
+    ("offres [2026]/*.pdf": its brackets are the folder's name, not a class of characters)."""
+    folder, name = os.path.split(pattern)
+    if folder and glob.has_magic(folder) and os.path.isdir(folder):
+        pattern = os.path.join(glob.escape(folder), name)
+    return glob.glob(pattern)
 
 
 def _kept(path: str, leave_out: set[str]) -> bool:

@@ -113,6 +113,21 @@ def test_a_pattern_the_shell_left_is_expanded(tmp_path):
     assert missing.returncode == 3 and "no such file" in one_error_line(missing)
 
 
+def test_a_pattern_through_a_folder_named_with_brackets_takes_the_folder_as_named(tmp_path):
+    """Exports land in folders such as "offres [2026]": a pattern's folder part that exists as
+    written is that folder, not a class of characters ("2", "0" or "6")."""
+    folder = tmp_path / "offres [2026]"
+    folder.mkdir()
+    shutil.copy(EXAMPLE, folder / "one.txt")
+    shutil.copy(EXAMPLE, folder / "two.txt")
+    (tmp_path / "offres 2").mkdir()
+    shutil.copy(EXAMPLE, tmp_path / "offres 2" / "other.txt")
+    done = run("classify", "--format", "json", str(folder / "*.txt"))
+    assert done.returncode == 0, done.stderr
+    assert [json.loads(line)["file"] for line in done.stdout.splitlines()] == [str(folder / "one.txt"),
+                                                                              str(folder / "two.txt")]
+
+
 def test_title_option_flags_a_conflicting_title():
     done = run("classify", "--title", "Chef de produit (H/F)", str(EXAMPLE))
     assert done.returncode == 0
