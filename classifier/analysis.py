@@ -146,8 +146,11 @@ class PostingAnalyzer:
             hit.boilerplate = hit.section in sections.boilerplate
         # role names in boilerplate weigh nothing, whatever their context: only the posting's are read
         roles = [hit for hit in hits if hit.kind == "role_name" and not hit.boilerplate]
+        top = sections.top(text)  # the header line and the short lines under it
+        titles = sections.top_headings + tuple(top)  # the page's title lines
         for hit in roles:
-            listed = mentions.in_list(text, hit.start, hit.end)
+            # roles listed on a title line ("# CTO / CPO") are the job's double title, not a team's
+            listed = not _within(hit.start, titles) and mentions.in_list(text, hit.start, hit.end)
             cue = mentions.closest_cue(text, hit.start)
             discipline = cue != "declared" and mentions.names_a_discipline(text, hit.start, hit.end)
             hit.declared = not listed and cue == "declared"
@@ -155,15 +158,15 @@ class PostingAnalyzer:
                 mentions.names_a_group(text, hit.start, hit.end) or mentions.heads_a_list(text, hit.end)
                 or mentions.addresses_the_reader(text, hit.end) or mentions.opens_a_relative_clause(text, hit.end)))
         for first, second in zip(roles, roles[1:]):
-            if mentions.listed_together(text, first.end, second.start):
+            if mentions.listed_together(text, first.end, second.start) and not _within(first.start, titles):
                 first.mention = second.mention = True
                 first.declared = second.declared = False
-        top = sections.top(text)  # the header line and the short lines under it
-        titles = sections.top_headings + tuple(top)  # the page's title lines
         for hit in roles:
             hit.headline = not hit.mention and _within(hit.start, titles)
         body.content = body.content & ~sections.boilerplate_mask(body.starts)
         hits[:] = _product_role_over_other_jobs(hits, HEADER)
+        for line in titles:
+            hits[:] = _product_role_over_other_jobs(hits, line)
         _leave_role_names_to_the_rules(body, hits)
         header = sections.header(text)
         if header:
@@ -211,13 +214,19 @@ def _within(offset: int, spans) -> bool:
     return any(start <= offset < end for start, end in spans)
 
 
-def _product_role_over_other_jobs(hits: list[RuleHit], section: str) -> list[RuleHit]:
-    """The hits, less the other jobs' names on a title or header line (`section`) that names a
-    product role: "Product Owner / Chef de projet digital", "PO & Scrum Master" are the product role."""
-    line = [h for h in hits if h.section == section and h.kind == "role_name"]
-    if not any(h.label != NO_ROLE for h in line):
+def _product_role_over_other_jobs(hits: list[RuleHit], line: str | tuple[int, int]) -> list[RuleHit]:
+    """The hits, less the other jobs' names on a title or header line (`line`: the section "title" or
+    "header", or a title line's span) that names a product role as the job's: "Product Owner / Chef de
+    projet digital", "PO & Scrum Master", "# CTO / CPO" are the product role."""
+    def on_line(hit: RuleHit) -> bool:
+        if isinstance(line, str):
+            return hit.section == line and hit.kind == "role_name"
+        return hit.kind == "role_name" and not hit.mention and line[0] <= hit.start < line[1]
+
+    named = [h for h in hits if on_line(h)]
+    if not any(h.label != NO_ROLE for h in named):
         return hits
-    return [h for h in hits if not (h.section == section and h.kind == "role_name" and h.label == NO_ROLE)]
+    return [h for h in hits if not (on_line(h) and h.label == NO_ROLE)]
 
 
 def _leave_role_names_to_the_rules(tokens: Tokens, hits: list[RuleHit]) -> None:

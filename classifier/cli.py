@@ -218,11 +218,14 @@ def _expanded(files: tuple[str, ...], written: tuple[str | None, ...] = ()) -> t
 
 
 def _matching(pattern: str) -> list[str]:
-    """The paths a wildcard pattern matches; a folder part that exists as written is taken as written
-    ("offres [2026]/*.pdf": its brackets are the folder's name, not a class of characters)."""
-    folder, name = os.path.split(pattern)
+    """The paths a wildcard pattern matches; the longest folder it starts with that exists as written
+    is taken as written ("offres [2026]/*/*.pdf": its brackets are the folder's name, not a class of
+    characters)."""
+    folder = os.path.dirname(pattern)
+    while folder and not os.path.isdir(folder) and os.path.dirname(folder) != folder:
+        folder = os.path.dirname(folder)
     if folder and glob.has_magic(folder) and os.path.isdir(folder):
-        pattern = os.path.join(glob.escape(folder), name)
+        pattern = glob.escape(folder) + pattern[len(folder):]
     return glob.glob(pattern)
 
 

@@ -12,8 +12,9 @@ company blurb, benefits, legal text, lists of other offers) weigh nothing. Each 
 family, but role names in the posting's sections count sublinearly with their hits (weight *
 (1 + ln n)): a posting repeats its own role, a passing mention of a colleague's does not. When the
 job's own title names another job and no product role ("# Chief Customer Officer"), the head of
-product's activities are that job's words of rank (executive committee, strategy, leading teams):
-they are grouped as `outranked` and weigh nothing, as the model's head-of-product terms then do.
+product's activities that are words of rank (`of_rank` rules: executive committee, strategic
+choices, leading teams) are that job's: they are grouped as `outranked` and weigh nothing, as the
+model's head-of-product terms then do; "stratégie produit" still counts.
 
 OTHER is what is left when no product role is supported. The gate lets the model's terms count only
 for OTHER and the product roles some rule supports (one of their role names or activities fires in
@@ -94,14 +95,14 @@ class Mixing:
 
 def distinct_rules(hits: list[RuleHit], outranked: bool | None = None) -> dict[tuple[str, str], list[RuleHit]]:
     """Hits grouped by (rule id, family), in order of first appearance; boilerplate hits by
-    (rule id, "boilerplate"), and the head of product's activities by (rule id, "outranked") when
-    `head_of_product_outranked` (computed unless given)."""
+    (rule id, "boilerplate"), and the head of product's words of rank (`of_rank` activities) by (rule
+    id, "outranked") when `head_of_product_outranked` (computed unless given)."""
     if outranked is None:
         outranked = head_of_product_outranked(hits)
     groups: dict[tuple[str, str], list[RuleHit]] = {}
     for hit in hits:
         found = family(hit) or "boilerplate"
-        if outranked and found == "activity" and hit.label == HEAD_OF_PRODUCT:
+        if outranked and hit.of_rank and found != "boilerplate" and hit.label == HEAD_OF_PRODUCT:
             found = "outranked"
         groups.setdefault((hit.rule_id, found), []).append(hit)
     return groups

@@ -67,6 +67,11 @@ def as_text(result: Result, name: str | None = None) -> str:
         lines.append("  Hors annonce, sans poids : " + ", ".join(
             f"« {hit.matched} » ({SECTION_NAMES.get(hit.section, hit.section)})" for _, hit in ignored[:5])
             + (f" et {len(ignored) - 5} autres" if len(ignored) > 5 else ""))
+    head = result.explanation.get("CPO")  # its words of rank weigh nothing under another job's title
+    outranked = [rule.hits[0].matched for rule in head.rules if rule.family == "outranked"] if head else []
+    if outranked:
+        lines.append("  Le titre désigne un autre poste : mots de rang sans poids pour CPO : " + ", ".join(
+            f"« {matched} »" for matched in outranked[:5]) + (f" et {len(outranked) - 5} autres" if len(outranked) > 5 else ""))
     terms = [t for t in result.explanation[result.label].terms if t.contribution > 0][:6]
     if terms:
         lines.append("  Termes du modèle : " + ", ".join(f"« {t.text} » (+{t.contribution:.2f})" for t in terms))

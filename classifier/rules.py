@@ -56,6 +56,9 @@ class Rule:
     # False for a cue of rank rather than of role ("lead multiple teams"): it counts, but does not by
     # itself let the model's terms in for its class (see `combine.model_gates`)
     opens_gate: bool = True
+    # True for a word of rank any department head's page holds ("comité exécutif", "leadership"): it
+    # weighs nothing when the job's own title names another job (see `combine.distinct_rules`)
+    of_rank: bool = False
     # where a phrase's words mean something else ("haut de gamme" is no product range): regular
     # expressions, any case; a hit inside one of their matches is dropped
     exclude: re.Pattern | None = dataclasses.field(default=None, compare=False)
@@ -85,6 +88,7 @@ class RuleHit:
     mention: bool = False  # a role name after "avec", "work with"… or in a list: a colleague's role, not the job's
     declared: bool = False  # a role name after "en tant que", "we're hiring a"…: the job's own role
     opens_gate: bool = True  # its rule's `opens_gate`
+    of_rank: bool = False  # its rule's `of_rank`
     headline: bool = False  # on one of the page's title lines: "# Head of Data", or a short line at its top
     unnamed: bool = False  # a hit of the rule "no product role named": a title or header line that names no job
     sentences: Sentences | None = dataclasses.field(default=None, repr=False, compare=False)
@@ -100,7 +104,7 @@ def _check(rule: dict, where: str) -> Rule:
         return RulesError(f"{where}: {message}")
 
     unknown = set(rule) - {"id", "label", "kind", "weight", "source", "phrases", "case_sensitive", "exclude",
-                           "opens_gate"}
+                           "opens_gate", "of_rank"}
     if unknown:
         raise fail(f"unknown key(s) {', '.join(sorted(unknown))}")
     if not isinstance(rule.get("id"), str) or not _ID.match(rule["id"]):
@@ -123,12 +127,14 @@ def _check(rule: dict, where: str) -> Rule:
     case_sensitive = rule.get("case_sensitive", False)
     if not isinstance(case_sensitive, bool):
         raise fail("'case_sensitive' must be true or false")
-    opens_gate = rule.get("opens_gate", True)
+    opens_gate, of_rank = rule.get("opens_gate", True), rule.get("of_rank", False)
     if not isinstance(opens_gate, bool):
         raise fail("'opens_gate' must be true or false")
+    if not isinstance(of_rank, bool):
+        raise fail("'of_rank' must be true or false")
     exclude = compile_expressions(rule.get("exclude", []), where, "exclude", re.IGNORECASE)
     return Rule(rule["id"], rule["label"], rule["kind"], float(weight), source, tuple(phrases), case_sensitive,
-                opens_gate=opens_gate, exclude=exclude)
+                opens_gate=opens_gate, of_rank=of_rank, exclude=exclude)
 
 
 def load_rule_file(path: Path) -> list[Rule]:
@@ -324,7 +330,8 @@ class RuleMatcher:
                 if len(meant) == 1 and None not in meant:
                     other = self.rules[next(iter(meant))]
                     found.append(dataclasses.replace(hit, rule_id=other.id, label=other.label, kind=other.kind,
-                                                     weight=other.weight, opens_gate=other.opens_gate))
+                                                     weight=other.weight, opens_gate=other.opens_gate,
+                                                     of_rank=other.of_rank))
                 continue
             if rule.case_sensitive and hit.matched == "PM" and _TIME_BEFORE.search(text, max(0, hit.start - 3), hit.start):
                 continue  # a time
@@ -347,7 +354,7 @@ class RuleMatcher:
                 if _stemmer_collision(rule, text[start:end]) or rule.excludes(text, start, end):
                     continue
                 kept.append(RuleHit(rule.id, rule.label, rule.kind, rule.weight, text[start:end], start, end, field,
-                                    opens_gate=rule.opens_gate, sentences=sentences))
+                                    opens_gate=rule.opens_gate, of_rank=rule.of_rank, sentences=sentences))
             hits.append(kept)
         return hits
 

@@ -126,6 +126,13 @@ def test_a_pattern_through_a_folder_named_with_brackets_takes_the_folder_as_name
     assert done.returncode == 0, done.stderr
     assert [json.loads(line)["file"] for line in done.stdout.splitlines()] == [str(folder / "one.txt"),
                                                                               str(folder / "two.txt")]
+    (folder / "janvier").mkdir()  # a pattern below it: the brackets are still the folder's name
+    shutil.copy(EXAMPLE, folder / "janvier" / "one.txt")
+    shutil.copy(EXAMPLE, folder / "janvier" / "two.txt")
+    deeper = run("classify", "--format", "json", str(folder / "*" / "*.txt"))
+    assert deeper.returncode == 0, deeper.stderr
+    assert [json.loads(line)["file"] for line in deeper.stdout.splitlines()] == [
+        str(folder / "janvier" / "one.txt"), str(folder / "janvier" / "two.txt")]
 
 
 def test_title_option_flags_a_conflicting_title():

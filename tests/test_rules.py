@@ -146,9 +146,39 @@ def test_a_job_titled_as_another_departments_head_gets_no_cpo_terms(classifier, 
     result = classifier.classify(text, title=title)
     activities = [r for r in result.explanation["CPO"].rules if r.kind == "activity"]
     assert "cpo.au_dessus" in {r.rule_id for r in activities}
-    assert all(r.family == "outranked" and r.contribution == 0 for r in activities)
+    assert all(r.family == "outranked" and r.contribution == 0 for r in activities)  # all of rank on this page
     assert cpo_terms(result) == 0
     assert result.label == "OTHER"
+
+
+def test_under_another_jobs_title_only_the_head_of_products_words_of_rank_weigh_nothing(classifier):
+    """The executive committee is any head's; a product strategy is a head of product's, whatever the
+    page's heading says: it still counts. The words of rank in the title weigh nothing too."""
+    text = "# Head of Data (H/F)\n\n" + CUSTOMER_DIRECTOR + "- Définir la stratégie produit de la plateforme data\n"
+    rules = {r.rule_id: r for r in classifier.classify(text).explanation["CPO"].rules}
+    assert rules["cpo.au_dessus"].family == "outranked" and rules["cpo.au_dessus"].contribution == 0
+    assert rules["cpo.strategie_produit"].family == "activity" and rules["cpo.strategie_produit"].contribution > 0
+    titled = classifier.classify(CUSTOMER_DIRECTOR, title="Chief Customer Officer – membre du comité exécutif")
+    in_title = [r for r in titled.explanation["CPO"].rules if r.rule_id == "cpo.au_dessus" and r.field == "title"]
+    assert in_title and all(r.family == "outranked" and r.contribution == 0 for r in in_title)
+
+
+def test_the_text_report_lists_the_words_of_rank_that_weigh_nothing(classifier):
+    from classifier.render import as_text
+
+    report = as_text(classifier.classify("# Chief Customer Officer (H/F)\n\n" + CUSTOMER_DIRECTOR))
+    line = next(line for line in report.splitlines() if "autre poste" in line)
+    assert "« comité exécutif »" in line and "« Diriger plusieurs équipes »" in line
+
+
+@pytest.mark.parametrize("heading", ["CTO / CPO", "CPO / CTO", "Head of Engineering and Product", "VP Engineering & Product"])
+def test_a_page_headed_by_a_double_title_naming_the_head_of_product_is_a_head_of_products(classifier, heading):
+    """Roles listed together on a title line are the job's double title, as on the header line or in
+    the title: neither a colleague's role nor another job's page."""
+    result = classifier.classify(f"# {heading}\n\n" + CUSTOMER_DIRECTOR)
+    assert result.label == "CPO"
+    assert not [r for r in result.explanation["CPO"].rules if r.family in ("mention", "outranked")]
+    assert classifier.classify(CUSTOMER_DIRECTOR, title=heading).label == "CPO"
 
 
 @pytest.mark.parametrize("text, title", [
@@ -603,6 +633,8 @@ def test_every_article_rule_meets_its_cited_paragraph(classifier):
     ("[[rule]]\nid = 'a.b'\nlabel = 'PO'\nkind = 'activity'\nweight = 1\nsource = 2\nphrases = ['x']\nexclude = ['(x']\n", "'exclude'"),
     ("[[rule]]\nid = 'a.b'\nlabel = 'PO'\nkind = 'activity'\nweight = 1\nsource = 2\nphrases = ['x']\nopens_gate = 'no'\n",
      "'opens_gate' must be true or false"),
+    ("[[rule]]\nid = 'a.b'\nlabel = 'PO'\nkind = 'activity'\nweight = 1\nsource = 2\nphrases = ['x']\nof_rank = 1\n",
+     "'of_rank' must be true or false"),
     ("[[rule]\nid = 'a.b'\n", "not valid TOML"),
 ])
 def test_broken_rule_file_names_file_rule_and_problem(tmp_path, body, message):
