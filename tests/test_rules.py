@@ -235,6 +235,9 @@ def test_a_hybrid_title_is_its_two_roles_not_managing_product_owners(classifier,
     ("VP Digital Products", "role.cpo"),
     ("Chief Digital & Product Officer", "role.cpo"),
     ("Group Manager, Product - Plan", "role.pm"),  # a manager of product managers, by a career ladder's comma
+    ("Head of Engineering & Product (H/F)", "role.cpo"),  # the head of engineering and of product, as a CPTO
+    ("VP of Engineering and Product", "role.cpo"),
+    ("Head of Data and Product", "role.cpo"),
 ])
 def test_roles_by_their_less_common_names(classifier, title, rule_id):
     """Heads of product by other names or sharing their title with another function, and names
@@ -247,7 +250,8 @@ def test_roles_by_their_less_common_names(classifier, title, rule_id):
                                    "Head of Digital Product Design", "Director, Digital Product Operations",
                                    "Sales Director, Product Line", "HR Director, Product", "Sales Directors,Products",
                                    "Director,Product Marketing", "Director, Product Sales",
-                                   "Executive Assistant to the Director, Product"])
+                                   "Executive Assistant to the Director, Product",
+                                   "Head of Engineering and Product Design", "VP Engineering & Product Operations"])
 def test_the_head_of_a_products_other_function_is_no_head_of_product(classifier, title):
     """ "Head of Product" is only the start of these titles: they head analytics, security, support…;
     and a director of another department in charge of a product line is that department's, as an
