@@ -358,6 +358,9 @@ def test_a_headings_plural_is_that_heading_but_a_longer_word_is_not(sectioner):
     ("You will join a squad of four engineers, a product manager and a designer.", True),
     ("Elle compte cinq ingénieur·es back, deux front, une Product Owner et une QA.", True),
     ("L'équipe compte huit personnes : des développeurs, une product manager, un designer.", True),
+    # the role qualified by a word or two between the items
+    ("Une squad de six : trois développeurs, un testeur, un Product Owner côté client et un architecte.", True),
+    ("A team of six: three engineers, a tester, a Product Owner client-side and an architect.", True),
     ("Pour notre agence de Lyon, nous recherchons, pour l'équipe Paiement, une Product Owner.", False),
     ("Nous recherchons, pour notre équipe Paiement, un Product Owner (H/F) confirmé.", False),
     # and so is the subject of a relative clause about the job's work
