@@ -270,9 +270,9 @@ def _refuse_output_onto_input(output: str | None, files: tuple[str, ...]) -> Non
 def _classify_texts(files, title, output_format, output, encoding, model, rules) -> None:
     from .documents import read_posting
     from .htmlreport import as_html
-    from .tables import COMMAND_ENCODING_HINT
     from .pipeline import Classifier
     from .render import as_json, as_text
+    from .tables import COMMAND_ENCODING_HINT
 
     texts, failures = [], []
     for name in files:

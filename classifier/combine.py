@@ -137,9 +137,9 @@ def names_another_job(hits: list[RuleHit]) -> bool:
 
 
 def head_of_product_outranked(hits: list[RuleHit]) -> bool:
-    """True when the job's own title names another job and no product role is named: the head of
-    product's evidence, the words of rank every head's page holds (strategy, executive committee,
-    budgets), is then that job's."""
+    """True when the job's own title names another job and no product role is named: the words of
+    rank every head's page holds (executive committee, strategic choices, leadership), which the head
+    of product's terms and `of_rank` rules read, are then that job's."""
     return not names_product_role(hits) and names_another_job(hits)
 
 

@@ -45,7 +45,8 @@ class RuleEvidence:
     kind: str
     field: str
     family: str  # whose factor counts it: title, declared, role_name, mention, activity; "boilerplate" and
-    # "outranked" (the head of product's activities when the job's title names another job) count for nothing
+    # "outranked" (the head of product's words of rank when the job's own title names another job and no
+    # product role is named) count for nothing
     weight: float
     contribution: float
     hits: list[Hit]
