@@ -240,13 +240,12 @@ def _postings_in(folder: str, leave_out: set[str]) -> list[str]:
         paths = [os.path.join(folder, name) for name in os.listdir(folder)]
     except OSError as error:
         raise InputError(f"{folder}: cannot list the folder: {error.strerror or error}") from None
-    postings = sorted((path for path in paths if _kept(path, leave_out) and os.path.isfile(path)
-                       and Path(path).suffix.lower() in POSTING_EXTENSIONS), key=_by_name)
+    files = sorted((path for path in paths if _kept(path, leave_out) and os.path.isfile(path)), key=_by_name)
+    postings = [path for path in files if Path(path).suffix.lower() in POSTING_EXTENSIONS]
     if not postings:
         from .tables import TABLE_FORMATS
 
-        tables = sorted((path for path in paths if _kept(path, leave_out) and os.path.isfile(path)
-                         and Path(path).suffix.lower() in TABLE_FORMATS), key=_by_name)
+        tables = [path for path in files if Path(path).suffix.lower() in TABLE_FORMATS]
         hint = f"; a table is classified on its own: classify {shlex.quote(tables[0])}" if tables else ""
         raise InputError(f"{folder}: a directory with no posting files ({' '.join(POSTING_EXTENSIONS)}){hint}")
     return postings

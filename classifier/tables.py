@@ -403,7 +403,7 @@ COMMAND_ENCODING_HINT = "try --encoding cp1252 or latin-1"  # what the command's
 PYTHON_ENCODING_HINT = "try encoding='cp1252' or 'latin-1'"  # and what Python callers' do
 
 
-def read_text_file(source: str | Path, encoding: str | None, hint: str = COMMAND_ENCODING_HINT) -> str:
+def read_text_file(source: str | Path, encoding: str | None, hint: str) -> str:
     """A whole plain-text posting; empty, binary and undecodable files raise InputError (the last
     with `hint`, how to give the encoding)."""
     raw = sys.stdin.buffer.read() if str(source) == "-" else _read_bytes(source)
