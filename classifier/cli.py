@@ -9,10 +9,12 @@ from __future__ import annotations
 import contextlib
 import functools
 import glob
+import io
 import json
 import os
 import shlex
 import signal
+import stat
 import sys
 import unicodedata
 import warnings
@@ -32,6 +34,10 @@ UNWRITTEN_EXTENSIONS = {".xls": "an Excel 97-2003 workbook", ".ods": "an OpenDoc
 # the files of a folder given as FILE that are postings (a .doc or .rtf among them gets its hint)
 POSTING_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".odt", ".pdf", ".mhtml", ".mht", ".doc",
                       ".rtf")
+
+
+# the posting files that may be a report an earlier run wrote (`_written_by_classify`)
+REPORT_EXTENSIONS = (".txt", ".md", ".html", ".htm")
 
 
 def _fail(program: str, error: ClassifierError | str, code: int) -> None:
@@ -198,8 +204,11 @@ def _expanded(files: tuple[str, ...], written: tuple[str | None, ...] = ()) -> t
     wildcard pattern the shell left as it was (Windows' shells expand none) by the files it
     matches, each in order of name (accents and case aside). Hidden files, Office's lock files
     ("~$offre.docx"), broken links and the files this run writes (`written`: -o, --report) are left
-    out; so are a folder's tables, other files and subfolders. A folder with no posting file, or a
-    pattern matching nothing, is an input error."""
+    out; so are a folder's tables, other files and subfolders. So are, wherever they come from, the
+    file standard output is redirected to ("classify offres/ > offres/resultats.txt": the shell made
+    it empty) and the reports an earlier run wrote (`_written_by_classify`), each with a note. A
+    folder with no posting file, a pattern matching nothing, or arguments that leave nothing to
+    read, are input errors."""
     leave_out = {os.path.abspath(path) for path in written if path and path != "-"}
     found: list[str] = []
     for name in files:
@@ -214,7 +223,51 @@ def _expanded(files: tuple[str, ...], written: tuple[str | None, ...] = ()) -> t
             found += _postings_in(name, leave_out)
         else:
             found.append(name)
-    return tuple(found)
+    read = tuple(name for name in found if not _left_out_as_output(name))
+    if found and not read:
+        raise InputError(f"{found[0]}: nothing left to classify: the files given hold results, not postings")
+    return read
+
+
+def _left_out_as_output(name: str) -> bool:
+    """Whether a posting file is this run's standard output or an earlier run's report (with a note)."""
+    if name == "-" or not os.path.isfile(name):
+        return False
+    if _is_standard_output(name):
+        click.echo(f"classify: note: {name} left out: standard output is written to it", err=True)
+        return True
+    if _written_by_classify(name):
+        click.echo(f"classify: note: {name} left out: a report classify wrote, not a posting", err=True)
+        return True
+    return False
+
+
+def _is_standard_output(path: str) -> bool:
+    """Whether standard output is redirected to this file."""
+    try:
+        written = os.fstat(sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return False  # not a file (a terminal, a pipe, a test's buffer)
+    if not stat.S_ISREG(written.st_mode):
+        return False
+    found = os.stat(path)
+    return (found.st_dev, found.st_ino) == (written.st_dev, written.st_ino)
+
+
+def _written_by_classify(path: str) -> bool:
+    """Whether a text or HTML file is a report `classify` wrote: its page's generator says so, or it
+    opens as the text report does (a file's name, then "  Poste : ")."""
+    if Path(path).suffix.lower() not in REPORT_EXTENSIONS:
+        return False
+    from .render import GENERATOR_META, REPORT_OPENING
+
+    try:
+        with open(path, "rb") as file:
+            head = file.read(4096).decode("utf-8", errors="replace")
+    except OSError:
+        return False  # the reader says why, on its row
+    first, _, second = head.lstrip("\ufeff").partition("\n")
+    return GENERATOR_META in head or (first.strip() != "" and second.startswith(REPORT_OPENING))
 
 
 def _matching(pattern: str) -> list[str]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .explain import Result
-from .render import ROLE_NAMES, as_json, names_script, percent
+from .render import GENERATOR_META, ROLE_NAMES, as_json, names_script, percent
 from .rules import CLASSES
 from .tables import Columns, Row
 from .web import asset
@@ -19,7 +19,7 @@ ROWS_TO_REVIEW = 20
 
 def _page(title: str, body: str, scripts: str = "") -> str:
     return (f'<!doctype html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n{GENERATOR_META}\n'
             f"<title>{html.escape(title)}</title>\n<style>\n{asset('style.css')}</style>\n</head>\n"
             f"<body>\n{body}\n{scripts}</body>\n</html>\n")
 

@@ -99,6 +99,35 @@ def test_a_folder_is_read_in_the_order_a_file_manager_shows_and_without_this_run
     assert [Path(line["file"]).name for line in lines] == ["bac.txt", "École.txt", "zèbre.txt"]
 
 
+def test_results_redirected_into_the_folder_are_not_read_as_postings(tmp_path):
+    """`classify offres/ > offres/resultats.txt`: the shell has made the file empty before classify
+    lists the folder; it is left out, with a note, and so is it (and an HTML page classify wrote)
+    on the next run, where it holds the results: no row for it, no empty-file error."""
+    folder = tmp_path / "offres"
+    folder.mkdir()
+    shutil.copy(EXAMPLE, folder / "a-product-owner.txt")
+    (folder / "b-comptable.md").write_text("## Comptable\nVous tenez la comptabilité fournisseurs et les clôtures.",
+                                           encoding="utf-8")
+    page = run("classify", "--format", "html", str(folder / "a-product-owner.txt"))
+    (folder / "rapport.html").write_text(page.stdout, encoding="utf-8")
+    for _ in range(2):
+        with open(folder / "resultats.txt", "wb") as output:
+            done = subprocess.run([command("classify"), str(folder)], stdout=output, stderr=subprocess.PIPE,
+                                  timeout=300)
+        stderr = done.stderr.decode("utf-8")
+        assert done.returncode == 0, stderr
+        assert "resultats.txt left out: standard output is written to it" in stderr
+        report = (folder / "resultats.txt").read_text(encoding="utf-8")
+        assert [line for line in report.splitlines() if line and not line.startswith(" ")] == [
+            str(folder / "a-product-owner.txt"), str(folder / "b-comptable.md")]
+    assert "rapport.html left out: a report classify wrote" in stderr
+    by_name = run("classify", "--format", "json", str(folder / "resultats.txt"), str(folder / "b-comptable.md"))
+    assert by_name.returncode == 0, by_name.stderr
+    assert json.loads(by_name.stdout)["label"] == "OTHER"  # one posting left: one JSON object
+    alone = run("classify", str(folder / "resultats.txt"))
+    assert alone.returncode == 3 and "nothing left to classify" in alone.stderr.splitlines()[-1]
+
+
 def test_a_pattern_the_shell_left_is_expanded(tmp_path):
     """Windows' shells pass `offres\\*.txt` as it is: classify expands it; one matching nothing is
     an input error in one line."""
