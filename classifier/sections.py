@@ -159,12 +159,13 @@ _LIST_AFTER = re.compile(r"[*_]*[ \t]*[,;](?![ \t]*(?:you|vous|tu|we|nous|they|i
 # a role name between two items a team's members are listed by, each after an indefinite article
 # ("four engineers, a product manager and a designer", "des développeurs, une PO, un designer"), the
 # role qualified by two words at most ("un Product Owner côté client et un architecte"): an item and
-# a comma before it, "and" or a comma and the next item after it
+# a comma before it, "and" or a comma and the next item after it, or the reader as the last item
+# ("five developers, a designer, a product owner and you")
 _INDEFINITE = r"(?:an?|une?|d['’]une?)\s+"
 _MIDDLE_BEFORE = re.compile(_ITEMS_THEN_COMMA + _INDEFINITE + r"[*_\"“«]*$", re.I)
 _MIDDLE_AFTER = re.compile(r"[*_\"”»]*(?:[ \t]+[^\s,;:.!?()*_\"”»]+){0,2}?[ \t]*"
                            r"(?:[,;][ \t]*(?:(?:and|et|&)[ \t]+)?|[ \t]+(?:and|et|&)[ \t]+)"
-                           r"(?:" + _INDEFINITE + r"|des\s+|\d{1,3}\s+)\w", re.I)
+                           r"(?:(?:" + _INDEFINITE + r"|des\s+|\d{1,3}\s+)\w|(?:you|vous|toi)\b)", re.I)
 # what may stand between two role names that are only listed: "designers, developers and the product owner"
 # (not a full stop: it ends a sentence, "… et un Product Owner. Le PO construit…", not an item)
 _ENUMERATION = re.compile(r"\s*(?:,|;|&|\band\b|\bet\b|\bor\b|\bou\b)[\s,]*"

@@ -361,6 +361,9 @@ def test_a_headings_plural_is_that_heading_but_a_longer_word_is_not(sectioner):
     # the role qualified by a word or two between the items
     ("Une squad de six : trois développeurs, un testeur, un Product Owner côté client et un architecte.", True),
     ("A team of six: three engineers, a tester, a Product Owner client-side and an architect.", True),
+    # or the reader as the last item
+    ("You join the squad as its QA engineer: five developers, a designer, a product owner and you.", True),
+    ("Vous rejoignez l'équipe Paiement, qui compte quatre développeurs, une UX designer, une Product Owner et vous.", True),
     ("Pour notre agence de Lyon, nous recherchons, pour l'équipe Paiement, une Product Owner.", False),
     ("Nous recherchons, pour notre équipe Paiement, un Product Owner (H/F) confirmé.", False),
     # and so is the subject of a relative clause about the job's work

@@ -343,6 +343,25 @@ def test_marketing_jobs_beside_a_range_are_other_jobs(classifier, text):
     assert "role.pm" not in fired(classifier, text)
 
 
+def test_a_testers_work_in_the_sprints_is_a_testers(classifier):
+    """A QA engineer takes part in refinement and reads the user stories, as a product owner does; the
+    tester's own work (test cases, the regression suite, automation) counts for OTHER, in English and
+    French, and the acceptance testing a product owner runs ("la recette", "cas de recette") does not.
+    (The short English page still reads PO: the model's terms of sprints and stories outweigh it.)"""
+    english = ("Our QA engineer joins backlog refinement and sprint planning, reads the user stories before they "
+               "are built, writes and maintains test cases, keeps the regression suite lean and extends our "
+               "test automation with Appium.")
+    french = ("Au sein de l'équipe, vous participez aux affinages du backlog, écrivez les plans de test, développez "
+              "les tests automatisés et tenez les campagnes de tests de chaque version.")
+    assert "en.other.quality_assurance" in fired(classifier, english)
+    assert "other.qualite_logicielle" in fired(classifier, french)
+    for text, rule_id in ((english, "en.other.quality_assurance"), (french, "other.qualite_logicielle")):
+        other = classifier.classify(text, title="QA Engineer").explanation["OTHER"]
+        assert any(rule.rule_id == rule_id and rule.contribution > 0 for rule in other.rules)
+    acceptance = "Vous organisez la recette avec les utilisateurs et rédigez les cas de recette des user stories."
+    assert not {"en.other.quality_assurance", "other.qualite_logicielle"} & set(fired(classifier, acceptance))
+
+
 @pytest.mark.parametrize("text", ["Head of Data Products (H/F)", "Le poste est rattaché à la direction commerciale.",
                                   "Talk to the Director about it.", "Head of IT Services",
                                   "Le poste est rattaché à la direction financière.",
