@@ -108,7 +108,8 @@ def test_jsonl_is_built_from_the_drafts():
                                                          ("round27", "r27", 60), ("round28", "r28", 60),
                                                          ("round29", "r29", 60), ("round30", "r30", 60),
                                                          ("round31", "r31", 60), ("round32", "r32", 60),
-                                                         ("round33", "r33", 60), ("round34", "r34", 60)])
+                                                         ("round33", "r33", 60), ("round34", "r34", 60),
+                                                         ("round35", "r35", 60), ("round36", "r36", 48)])
 def test_held_out_rounds_are_built_from_their_drafts_and_kept_out_of_training(folder, prefix, at_least):
     """Round 4 (government digital services, agencies, start-up boards), round 6 (long pages
     where the job's work takes a few plain sentences) and round 7 (a blind test written after the
@@ -120,7 +121,9 @@ def test_held_out_rounds_are_built_from_their_drafts_and_kept_out_of_training(fo
     start of the stop that read it and then named more heads of product in titles; round 32 of the
     model that ships at the stop that read it, before one more title name; round 33 of the model that
     ships but for its stop's last refit, written while its stop's one change of combination was
-    measured; round 34 of the model that ships, read after it was scored) and round 22 (of a stop's final model, no change after it) are kept out of training, as team-written sets the model never saw: none of their postings
+    measured; round 34 of the model that ships, read after it was scored; round 35 of the model
+    that shipped at the start of the stop that read it, written to a brief that varied its genres and hard lines;
+    round 36, written for training from round 35's errors and kept out when training on it cost real-dev) and round 22 (of a stop's final model, no change after it) are kept out of training, as team-written sets the model never saw: none of their postings
     or texts is in the corpus."""
     folder = ROOT / "corpus" / folder
     built = subprocess.run([sys.executable, str(ROOT / "corpus" / "tools" / "drafts_to_jsonl.py"),
@@ -128,6 +131,6 @@ def test_held_out_rounds_are_built_from_their_drafts_and_kept_out_of_training(fo
                            check=True)
     held = [json.loads(line) for line in (folder / "postings.jsonl").read_text(encoding="utf-8").splitlines()]
     assert held == [json.loads(line) for line in built.stdout.splitlines()]
-    assert len(held) >= at_least and {r["label"] for r in held} == {"CPO", "PO", "PM", "OTHER"}
+    assert len(held) >= at_least and {"PO", "PM", "OTHER"} <= {r["label"] for r in held} <= {"CPO", "PO", "PM", "OTHER"}
     assert not {r["id"] for r in held} & {r["id"] for r in ROWS}
     assert not {r["text"] for r in held} & {r["text"] for r in ROWS}
