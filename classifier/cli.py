@@ -256,7 +256,7 @@ def _is_standard_output(path: str) -> bool:
 
 def _written_by_classify(path: str) -> bool:
     """Whether a text or HTML file is a report `classify` wrote: its page's generator says so, or it
-    opens as the text report does (a file's name, then "  Poste : ")."""
+    opens as the text report does (a file's name, then "  Poste : …" and "  Confiance : …")."""
     if Path(path).suffix.lower() not in REPORT_EXTENSIONS:
         return False
     from .render import GENERATOR_META, REPORT_OPENING
@@ -266,8 +266,9 @@ def _written_by_classify(path: str) -> bool:
             head = file.read(4096).decode("utf-8", errors="replace")
     except OSError:
         return False  # the reader says why, on its row
-    first, _, second = head.lstrip("\ufeff").partition("\n")
-    return GENERATOR_META in head or (first.strip() != "" and second.startswith(REPORT_OPENING))
+    first, *under = head.lstrip("\ufeff").split("\n", 3)[:3]
+    return GENERATOR_META in head or (first.strip() != "" and len(under) == 2 and all(
+        line.startswith(opening) for line, opening in zip(under, REPORT_OPENING)))
 
 
 def _matching(pattern: str) -> list[str]:

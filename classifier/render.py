@@ -6,7 +6,7 @@ import json
 from .explain import Result
 from .rules import CLASSES
 
-REPORT_OPENING = "  Poste : "  # the text report's line under the file's name
+REPORT_OPENING = ("  Poste : ", "  Confiance : ")  # the text report's two lines under the file's name
 GENERATOR_META = '<meta name="generator" content="classify">'  # in the pages classify writes
 ROLE_NAMES = {
     "CPO": "CPO — Chief Product Officer / direction produit",
@@ -46,8 +46,8 @@ def _quote(sentence: str, limit: int = 140) -> str:
 def as_text(result: Result, name: str | None = None) -> str:
     """A short report: label, confidence, the strongest evidence quoted from the posting."""
     lines = [f"{name}" if name else None]
-    lines.append(f"{REPORT_OPENING}{ROLE_NAMES.get(result.label, result.label)}")
-    lines.append(f"  Confiance : {percent(result.confidence)}   ("
+    lines.append(f"{REPORT_OPENING[0]}{ROLE_NAMES.get(result.label, result.label)}")
+    lines.append(f"{REPORT_OPENING[1]}{percent(result.confidence)}   ("
                  + ", ".join(f"{c} {percent(result.probabilities[c])}" for c in CLASSES if c in result.probabilities)
                  + ")")
     evidence = result.strongest_evidence(limit=4)

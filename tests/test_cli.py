@@ -108,6 +108,9 @@ def test_results_redirected_into_the_folder_are_not_read_as_postings(tmp_path):
     shutil.copy(EXAMPLE, folder / "a-product-owner.txt")
     (folder / "b-comptable.md").write_text("## Comptable\nVous tenez la comptabilité fournisseurs et les clôtures.",
                                            encoding="utf-8")
+    # a posting laid out like a report's first lines is still a posting
+    (folder / "c-poste.txt").write_text("Offre 2026-118\n  Poste : Product Owner (H/F)\n  Lieu : Lyon\n"
+                                        "Vous priorisez le backlog et rédigez les user stories.", encoding="utf-8")
     page = run("classify", "--format", "html", str(folder / "a-product-owner.txt"))
     (folder / "rapport.html").write_text(page.stdout, encoding="utf-8")
     for _ in range(2):
@@ -119,7 +122,7 @@ def test_results_redirected_into_the_folder_are_not_read_as_postings(tmp_path):
         assert "resultats.txt left out: standard output is written to it" in stderr
         report = (folder / "resultats.txt").read_text(encoding="utf-8")
         assert [line for line in report.splitlines() if line and not line.startswith(" ")] == [
-            str(folder / "a-product-owner.txt"), str(folder / "b-comptable.md")]
+            str(folder / "a-product-owner.txt"), str(folder / "b-comptable.md"), str(folder / "c-poste.txt")]
     assert "rapport.html left out: a report classify wrote" in stderr
     by_name = run("classify", "--format", "json", str(folder / "resultats.txt"), str(folder / "b-comptable.md"))
     assert by_name.returncode == 0, by_name.stderr
