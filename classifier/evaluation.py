@@ -51,11 +51,11 @@ def expected_calibration_error(y: np.ndarray, probabilities: np.ndarray, bins: i
     return float(total)
 
 
-def macro_f1_interval(y: np.ndarray, predicted: np.ndarray, classes: int, rounds: int = BOOTSTRAP_ROUNDS,
+def macro_f1_interval(y: np.ndarray, predicted: np.ndarray, labels, rounds: int = BOOTSTRAP_ROUNDS,
                       seed: int = 0) -> tuple[float, float]:
-    """The 95 % percentile bootstrap interval of macro-F1 (as scikit-learn computes it over every
-    class, 0 for a class a resample neither holds nor predicts): how far one row more or less of a
-    rare class moves the figure. Seeded, so a report is reproducible."""
+    """The 95 % percentile bootstrap interval of macro-F1 over `labels` (class indices; 0 for one a
+    resample neither holds nor predicts): how far one row more or less of a rare class moves the
+    figure. Seeded, so a report is reproducible."""
     n = len(y)
     if not n:
         return 0.0, 0.0
@@ -66,7 +66,7 @@ def macro_f1_interval(y: np.ndarray, predicted: np.ndarray, classes: int, rounds
         rows = rng.integers(0, n, size=(min(step, rounds - start), n))
         truth, guess = y[rows], predicted[rows]
         f1 = []
-        for c in range(classes):
+        for c in labels:
             true_c, guessed_c = truth == c, guess == c
             both = 2 * (true_c & guessed_c).sum(axis=1)
             either = true_c.sum(axis=1) + guessed_c.sum(axis=1)  # 2 tp + fp + fn
@@ -84,14 +84,18 @@ def metrics(y_true: list[str], probabilities: np.ndarray, classes: list[str]) ->
     y = np.array([index[label] for label in y_true])
     predicted = probabilities.argmax(axis=1)
     labels = list(range(len(classes)))
+    # macro-F1 over the classes the set holds or the model predicts, as scikit-learn's default: a set
+    # without CPO postings, where none is predicted, is not marked down for it
+    present = sorted(set(y.tolist()) | set(predicted.tolist()))
     precision, recall, f1, support = precision_recall_fscore_support(y, predicted, labels=labels, zero_division=0)
     per_class = {label: {"precision": float(precision[i]), "recall": float(recall[i]), "f1": float(f1[i]),
                          "support": int(support[i])} for i, label in enumerate(classes)}
     return {
         "n": int(len(y)),
         "accuracy": float(accuracy_score(y, predicted)),
-        "macro_f1": float(f1_score(y, predicted, labels=labels, average="macro", zero_division=0)),
-        "macro_f1_interval": macro_f1_interval(y, predicted, len(classes)),
+        "macro_f1": float(f1_score(y, predicted, labels=present, average="macro", zero_division=0)),
+        "macro_f1_interval": macro_f1_interval(y, predicted, present),
+        "macro_f1_over": [classes[i] for i in present],
         "per_class": per_class,
         "confusion": confusion_matrix(y, predicted, labels=labels).tolist(),
         "ece": expected_calibration_error(y, probabilities),
@@ -187,6 +191,10 @@ def format_report(report: dict, classes: list[str]) -> str:
         lines.append(f"{'':10}{'rules':>10}{'model':>10}{'combined':>10}")
         lines.append(f"{'macro_f1':10}" + "".join(f"{modes[m]['macro_f1']:>10.3f}" for m in MODES))
         lines.append(f"{'  95 %':10}" + "".join(f"{'%.2f–%.2f' % modes[m]['macro_f1_interval']:>10}" for m in MODES))
+        absent = {m: [c for c in classes if c not in modes[m]["macro_f1_over"]] for m in MODES}
+        if any(absent.values()):
+            lines.append("  macro_f1 leaves out the classes neither labelled nor predicted: "
+                         + "; ".join(f"{m} {', '.join(absent[m]) or '—'}" for m in MODES))
         for name in ("accuracy", "ece", "brier", "log_loss"):
             lines.append(f"{name:10}" + "".join(f"{modes[m][name]:>10.3f}" for m in MODES))
         combined = modes["combined"]
