@@ -223,17 +223,20 @@ def _expanded(files: tuple[str, ...], written: tuple[str | None, ...] = ()) -> t
             found += _postings_in(name, leave_out)
         else:
             found.append(name)
-    read = tuple(name for name in found if not _left_out_as_output(name))
+    standard_output = _standard_output_file()
+    read = tuple(name for name in found if not _left_out_as_output(name, standard_output))
     if found and not read:
         raise InputError(f"{found[0]}: nothing left to classify: the files given hold results, not postings")
     return read
 
 
-def _left_out_as_output(name: str) -> bool:
-    """Whether a posting file is this run's standard output or an earlier run's report (with a note)."""
+def _left_out_as_output(name: str, standard_output: tuple[int, int] | None) -> bool:
+    """Whether a posting file is this run's standard output (`_standard_output_file`) or an earlier
+    run's report (with a note)."""
     if name == "-" or not os.path.isfile(name):
         return False
-    if _is_standard_output(name):
+    found = os.stat(name)
+    if (found.st_dev, found.st_ino) == standard_output:
         click.echo(f"classify: note: {name} left out: standard output is written to it", err=True)
         return True
     if _written_by_classify(name):
@@ -242,16 +245,13 @@ def _left_out_as_output(name: str) -> bool:
     return False
 
 
-def _is_standard_output(path: str) -> bool:
-    """Whether standard output is redirected to this file."""
+def _standard_output_file() -> tuple[int, int] | None:
+    """The (device, inode) of the file standard output is redirected to; None when it is no file."""
     try:
         written = os.fstat(sys.stdout.fileno())
     except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
-        return False  # not a file (a terminal, a pipe, a test's buffer)
-    if not stat.S_ISREG(written.st_mode):
-        return False
-    found = os.stat(path)
-    return (found.st_dev, found.st_ino) == (written.st_dev, written.st_ino)
+        return None  # a test's buffer
+    return (written.st_dev, written.st_ino) if stat.S_ISREG(written.st_mode) else None  # not a terminal or pipe
 
 
 def _written_by_classify(path: str) -> bool:

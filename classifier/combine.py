@@ -136,11 +136,12 @@ def names_another_job(hits: list[RuleHit]) -> bool:
                and (family(h) in ("title", "declared") or h.headline) for h in hits)
 
 
-def head_of_product_outranked(hits: list[RuleHit]) -> bool:
-    """True when the job's own title names another job and no product role is named: the words of
-    rank every head's page holds (executive committee, strategic choices, leadership), which the head
-    of product's terms and `of_rank` rules read, are then that job's."""
-    return not names_product_role(hits) and names_another_job(hits)
+def head_of_product_outranked(hits: list[RuleHit], named: bool | None = None) -> bool:
+    """True when the job's own title names another job and no product role is named (`named`:
+    `names_product_role`, computed unless given): the words of rank every head's page holds
+    (executive committee, strategic choices, leadership), which the head of product's terms and
+    `of_rank` rules read, are then that job's."""
+    return not (names_product_role(hits) if named is None else named) and names_another_job(hits)
 
 
 def model_gates(hits: list[RuleHit], classes: list[str], outranked: bool | None = None) -> np.ndarray:
@@ -165,7 +166,7 @@ def rule_features(hits: list[RuleHit], classes: list[str]) -> np.ndarray:
     (len(FAMILIES) + 2, n_classes)."""
     features = np.zeros((len(FAMILIES) + 2, len(classes)))
     named = names_product_role(hits)
-    outranked = not named and names_another_job(hits)  # head_of_product_outranked
+    outranked = head_of_product_outranked(hits, named)
     features[NAMED] = named
     features[GATE] = model_gates(hits, classes, outranked)
     column = {c: i for i, c in enumerate(classes)}

@@ -2,6 +2,7 @@
 rules only, model only and their combination, on the text as written and with role names masked."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,7 +52,7 @@ def expected_calibration_error(y: np.ndarray, probabilities: np.ndarray, bins: i
     return float(total)
 
 
-def macro_f1_interval(y: np.ndarray, predicted: np.ndarray, labels, rounds: int = BOOTSTRAP_ROUNDS,
+def macro_f1_interval(y: np.ndarray, predicted: np.ndarray, labels: Sequence[int], rounds: int = BOOTSTRAP_ROUNDS,
                       seed: int = 0) -> tuple[float, float]:
     """The 95 % percentile bootstrap interval of macro-F1 over `labels` (class indices; 0 for one a
     resample neither holds nor predicts): how far one row more or less of a rare class moves the
