@@ -192,7 +192,10 @@ class PostingAnalyzer:
         names_one = any(h.kind == "role_name" and h.label != NO_ROLE for h in hits)
         if names_one or rule.is_masked(text[start:end]) or start == end:
             return []
-        return [RuleHit(rule.id, rule.label, "role_name", rule.weight, text[start:end], start, end, field, section,
+        rule_id, weight = rule.id, rule.weight
+        if not any(h.kind == "role_name" for h in hits) and rule.rank_only(text[start:end]):
+            rule_id, weight = rule.rank.id, rule.rank.weight
+        return [RuleHit(rule_id, rule.label, "role_name", weight, text[start:end], start, end, field, section,
                         unnamed=True, sentences=Sentences(text))]
 
     def masked(self, text: str, title: str | None = None) -> Analysis:

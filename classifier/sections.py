@@ -385,6 +385,12 @@ class UnnamedRule:
     mask_pattern: re.Pattern | None = None  # placeholders of any wording ("[poste]", "{{title}}")
     seniority: frozenset[str] = frozenset()  # words that qualify a job title ("senior", "lead")
     marks: frozenset[str] = frozenset()  # words that go with any title ("H/F", "CDI")
+    rank: RankTitles | None = None  # titles that name a leader's rank and no job: a weaker hit of their own
+
+    def rank_only(self, line: str) -> bool:
+        """Whether the line names a leader's rank and no job ("Director of Platform", "Deputy
+        Director", "Directeur·rice de plateforme"); see `RankTitles`."""
+        return self.rank is not None and self.rank.holds(line, self.seniority | self.marks)
 
     def is_masked(self, line: str) -> bool:
         """Whether the line holds a masked job title: our own mark (ROLE_MASK), one of `masks`, a
@@ -427,6 +433,45 @@ class UnnamedRule:
         return len(first) > 1 and bool(head) and all(w in self.seniority for w in head)
 
 
+@dataclass(frozen=True)
+class RankTitles:
+    """Titles that name a leader's rank and no job: "Director of Platform", "Deputy Director GS15",
+    "Head of Payments", "Directeur·rice de plateforme". They say how senior the job is, not what it
+    does; the rule "no product role named" fires on them under an id and a weight of their own."""
+
+    id: str
+    weight: float
+    ranks: tuple[tuple[str, ...], ...]  # a leader's rank, as words ("director", "head of", "vice president")
+    trades: frozenset[str]  # words that name a department's trade ("engineering", "finance"): such a title names a job
+    filler: frozenset[str]  # words that join the others ("of", "de", "du")
+    domain_words: int  # the most words beside those: the domain led ("platform", "digital services")
+
+    def holds(self, line: str, ignored: frozenset[str]) -> bool:
+        """Whether the line (a title, or its part after an organisation's name and a colon) holds a
+        rank, none of `trades`, and at most `domain_words` other words beside `ignored` (seniority,
+        marks), `filler`, organisations' acronyms ("TTS", "SNC") and grades ("GS15", "CS-05")."""
+        line = line.rsplit(":", 1)[-1]
+        acronyms = {w.casefold() for w in _ACRONYM.findall(line)}
+        words = []
+        for word in _TITLE_WORD.findall(_INCLUSIVE_ENDING.sub("", fold_in_place(line))):
+            words += [word] if word in ignored else [w for w in word.split("/") if w]
+        if any(w in self.trades for w in words):
+            return False
+        found = False
+        for rank in self.ranks:  # phrases: "head of" is a rank where "Head Nurse" names a job
+            size = len(rank)
+            for at in range(len(words) - size + 1):
+                if tuple(words[at:at + size]) == rank:
+                    words[at:at + size] = [""] * size
+                    found = True
+        domain = [w for w in words if w and w not in self.filler and w not in ignored
+                  and w not in acronyms and not _GRADE.fullmatch(w)]
+        return found and len(domain) <= self.domain_words
+
+
+_INCLUSIVE_ENDING = re.compile(r"[·.](?:e|rice|trice|euse|ne)\b|\((?:e|rice|trice|euse|ne)\)")  # "directeur·rice", "adjoint(e)"
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,4}\b")  # an organisation's acronym: "TTS", "SNC", "CDS"
+_GRADE = re.compile(r"[a-z]{1,3}-?\d{1,2}")  # a civil-service grade: "GS15", "CS-05"
 _NEXT_WORD = re.compile(r"[ \t]+(\w+)")  # the word right after, on the same line
 _PLURAL = re.compile(r"[sx](?!\w)")  # the plural ending of a heading's last word: "your tasks", "tes responsabilites"
 _TITLE_SEPARATORS = "-–—/:|,&+"
@@ -462,7 +507,24 @@ def load_unnamed_rule(data: dict, path: Path) -> UnnamedRule:
         raise RulesError(f"{path}: [unnamed] 'seniority' and 'marks' must be lists of words")
     seniority, marks = (frozenset(fold_in_place(x).strip() for x in w) for w in words)
     return UnnamedRule(entry["id"], entry["label"], float(weight), tuple(m.casefold() for m in masks), pattern,
-                       seniority, marks)
+                       seniority, marks, load_rank_titles(entry.get("rank"), path))
+
+
+def load_rank_titles(entry: dict | None, path: Path) -> RankTitles | None:
+    """The `[unnamed.rank]` table of a `sections.toml`, None when it has none."""
+    if entry is None:
+        return None
+    where = f"{path}: [unnamed.rank]"
+    weight, most = entry.get("weight"), entry.get("domain_words")
+    if not isinstance(entry.get("id"), str) or isinstance(weight, bool) or not isinstance(weight, (int, float)) \
+            or not 0 <= weight <= 10 or isinstance(most, bool) or not isinstance(most, int) or most < 0:
+        raise RulesError(f"{where} needs an 'id', a 'weight' from 0 to 10, and 'domain_words' (0 or more)")
+    lists = [entry.get(name, []) for name in ("ranks", "trades", "filler")]
+    if not all(map(_phrases, lists)) or not lists[0]:
+        raise RulesError(f"{where}: 'ranks' (not empty), 'trades' and 'filler' must be lists of words")
+    ranks = tuple(tuple(_TITLE_WORD.findall(fold_in_place(x))) for x in lists[0])
+    trades, filler = (frozenset(fold_in_place(x).strip() for x in w) for w in lists[1:])
+    return RankTitles(entry["id"], float(weight), ranks, trades, filler, most)
 
 
 def load_mention_cues(data: dict, path: Path) -> MentionCues:

@@ -770,3 +770,48 @@ def test_a_relabelling_file_as_excel_writes_it_is_read(tmp_path):
     review = tmp_path / "review.csv"
     review.write_bytes('\ufeffid;label;reason\r\nd1;pm;"owns the range;\r\nits prices"\r\nd2;OTHER;x\r\n'.encode("utf-8"))
     assert read_relabelling(review) == {"d1": "PM", "d2": "OTHER"}
+
+
+@pytest.mark.parametrize("title, rank_only", [
+    ("Director of Platform", True), ("Directeur/directrice de plateforme", True), ("Head of Payments (H/F)", True),
+    ("Login.gov: Deputy Director GS15", True), ("TTS Deputy Director", True), ("Directeur·rice de l'offre (H/F)", True),
+    ("Vice-président(e) plateforme", True), ("Director, Digital Services", True),
+    # a trade, another job's name, a job the rank qualifies, or more than a domain: the title names a job
+    ("Head of Growth", False), ("VP Engineering", False), ("Directeur de magasin de détail (H/F)", False),
+    ("Pharmacien adjoint / Pharmacienne adjointe (H/F)", False), ("Head Nurse", False), ("Comptable (H/F)", False),
+    ("Directeur adjoint du service des expositions temporaires", False)])
+def test_a_title_that_names_a_rank_and_no_job_weighs_nothing(classifier, title, rank_only):
+    unnamed = classifier.analyzer.sectioner.unnamed
+    assert unnamed.rank_only(title) is rank_only
+    hits = [h for h in classifier.analyse("Texte.", title).hits if h.unnamed]
+    assert [(h.rule_id, h.weight > 0) for h in hits] == [(unnamed.rank.id if rank_only else unnamed.id, not rank_only)]
+
+
+def test_a_head_of_a_product_platform_titled_by_rank_reads_as_the_page_says(classifier):
+    """The page of a head of product whose title names a rank and a domain reads CPO with its title,
+    as without it; under a title naming a trade, the title's evidence for OTHER stays."""
+    text = ("Vous définissez la stratégie produit de la plateforme et sa feuille de route, arbitrez le "
+            "portefeuille de produits et les budgets, et dirigez les équipes produit (six chefs de produit et "
+            "deux designers). Vous siégez au comité de direction et rendez compte au directeur général.")
+    page = classifier.classify(text, title="Directrice de plateforme (H/F)")
+    assert page.label == classifier.classify(text).label == "CPO"
+    assert [r.contribution for r in page.explanation["OTHER"].rules if r.rule_id == "title.rank_only"] == [0.0]
+    growth = classifier.classify(text, title="Head of Growth (H/F)")
+    assert [r.rule_id for r in growth.explanation["OTHER"].rules if r.contribution > 0] == ["title.no_product_role"]
+    assert growth.probabilities["OTHER"] > page.probabilities["OTHER"]
+    header = classifier.analyse("Directrice de plateforme (H/F)\n\n" + text).hits
+    assert [h.rule_id for h in header if h.unnamed] == ["title.rank_only"]
+
+
+@pytest.mark.parametrize("table, message", [
+    ("id = 'r'\nweight = -1\ndomain_words = 2\nranks = ['head of']", "weight"),
+    ("id = 'r'\nweight = 0\ndomain_words = 2\nranks = []", "ranks"),
+    ("id = 'r'\nweight = 0\nranks = ['director']", "domain_words"),
+    ("id = 'r'\nweight = 0\ndomain_words = 1\nranks = ['director']\ntrades = 'data'", "trades")])
+def test_a_rank_titles_table_that_is_not_well_formed_is_refused(tmp_path, table, message):
+    from classifier.sections import read_cues_file, load_unnamed_rule
+
+    path = tmp_path / "sections.toml"
+    path.write_text(f"[unnamed]\nid = 'u'\nlabel = 'OTHER'\nweight = 1\n\n[unnamed.rank]\n{table}\n", encoding="utf-8")
+    with pytest.raises(RulesError, match=message):
+        load_unnamed_rule(read_cues_file(path), path)
