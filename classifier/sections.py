@@ -385,7 +385,7 @@ class UnnamedRule:
     mask_pattern: re.Pattern | None = None  # placeholders of any wording ("[poste]", "{{title}}")
     seniority: frozenset[str] = frozenset()  # words that qualify a job title ("senior", "lead")
     marks: frozenset[str] = frozenset()  # words that go with any title ("H/F", "CDI")
-    rank: RankTitles | None = None  # titles that name a leader's rank and no job: a weaker hit of their own
+    rank: RankTitles | None = None  # titles that name a leader's rank and no job: a hit of their own, weighing less
 
     def rank_only(self, line: str) -> bool:
         """Whether the line names a leader's rank and no job ("Director of Platform", "Deputy
