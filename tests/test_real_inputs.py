@@ -779,7 +779,10 @@ def test_a_relabelling_file_as_excel_writes_it_is_read(tmp_path):
     # a trade, another job's name, a job the rank qualifies, or more than a domain: the title names a job
     ("Head of Growth", False), ("VP Engineering", False), ("Directeur de magasin de détail (H/F)", False),
     ("Pharmacien adjoint / Pharmacienne adjointe (H/F)", False), ("Head Nurse", False), ("Comptable (H/F)", False),
-    ("Directeur adjoint du service des expositions temporaires", False)])
+    ("Directeur adjoint du service des expositions temporaires", False),
+    # ROME titles its directors by their establishment or field: those name a job too
+    ("Directeur / Directrice de restaurant", False), ("Directrice de centre de loisirs (H/F)", False),
+    ("Directeur de travaux BTP", False)])
 def test_a_title_that_names_a_rank_and_no_job_weighs_nothing(classifier, title, rank_only):
     unnamed = classifier.analyzer.sectioner.unnamed
     assert unnamed.rank_only(title) is rank_only
