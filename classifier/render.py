@@ -74,6 +74,12 @@ def as_text(result: Result, name: str | None = None) -> str:
     if outranked:
         lines.append("  Le titre désigne un autre poste : mots de rang sans poids pour CPO : " + ", ".join(
             f"« {matched} »" for matched in outranked[:5]) + (f" et {len(outranked) - 5} autres" if len(outranked) > 5 else ""))
+    # a title that names a rank and no job: the only role-name evidence of weight 0 (rules weigh more)
+    ranks = [rule.hits[0].matched for part in result.explanation.values() for rule in part.rules
+             if rule.kind == "role_name" and rule.weight == 0]
+    if ranks:
+        lines.append(f"  Titre sans métier : « {ranks[0]} » nomme un rang, pas un poste : sans poids, "
+                     "l'annonce décide.")
     terms = [t for t in result.explanation[result.label].terms if t.contribution > 0][:6]
     if terms:
         lines.append("  Termes du modèle : " + ", ".join(f"« {t.text} » (+{t.contribution:.2f})" for t in terms))

@@ -804,6 +804,9 @@ def test_a_head_of_a_product_platform_titled_by_rank_reads_as_the_page_says(clas
     assert growth.probabilities["OTHER"] > page.probabilities["OTHER"]
     header = classifier.analyse("Directrice de plateforme (H/F)\n\n" + text).hits
     assert [h.rule_id for h in header if h.unnamed] == ["title.rank_only"]
+    from classifier.render import as_text
+    assert "Titre sans métier : « Directrice de plateforme (H/F) » nomme un rang" in as_text(page)
+    assert "Titre sans métier" not in as_text(growth)
 
 
 @pytest.mark.parametrize("table, message", [
