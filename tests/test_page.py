@@ -140,6 +140,22 @@ def test_the_page_shows_the_head_of_products_activities_under_another_jobs_title
     page.close()
 
 
+def test_the_page_shows_a_header_that_names_a_rank_and_no_job_as_weighing_nothing(browser, service):
+    page = offline_page(browser, [])
+    page.goto(service.url + "/")
+    page.get_by_label("Texte de l'offre").fill(
+        "Directrice de plateforme (H/F)\n\nVous définissez la stratégie produit de la plateforme et sa feuille de "
+        "route, arbitrez le portefeuille de produits et dirigez les équipes produit (six chefs de produit).")
+    page.get_by_role("button", name="Classer l'offre").click()
+    page.wait_for_selector("#verdict")
+    assert page.locator("#verdict").get_attribute("data-label") == "CPO"
+    mark = page.locator('#posting mark.hit[data-rule="title.rank_only"]')
+    assert "ignored" in mark.get_attribute("class").split()
+    mark.focus()
+    assert "un rang sans métier : sans poids" in page.locator("#hit-tip").inner_text()
+    page.close()
+
+
 def test_the_page_flags_a_title_conflict_and_shows_errors(browser, service):
     outside: list[str] = []
     page = offline_page(browser, outside)

@@ -10,6 +10,12 @@ const ResultView = (() => {
   const SECTIONS = RESULT_NAMES.sections;
   const WEIGHTLESS = new Set(["boilerplate", "outranked"]);  // families whose hits count for nothing
 
+  /* A hit that counts for nothing: in a weightless family, or a title line that names a rank and no
+     job (the only role-name evidence of weight 0). */
+  function weightless(rule) {
+    return WEIGHTLESS.has(rule.family) || (rule.kind === "role_name" && rule.weight === 0);
+  }
+
   /* A probability for people, as the text report gives it: never a flat 100 % or 0 %. */
   function percent(value) {
     if (value >= 0.995) return "> 99 %";
@@ -57,7 +63,8 @@ const ResultView = (() => {
     const { label, rule, hit } = found;
     const where = SECTIONS[hit.section] || hit.section || "";
     const ignored = rule.family === "boilerplate" ? ", hors annonce : sans poids"
-      : rule.family === "outranked" ? ", le titre désigne un autre poste : sans poids" : "";
+      : rule.family === "outranked" ? ", le titre désigne un autre poste : sans poids"
+      : weightless(rule) ? ", un rang sans métier : sans poids" : "";
     return `${rule.rule_id} (${label}) — poids ${rule.weight}, contribution ${signed(rule.contribution)}` +
       (where ? ` — ${where}${ignored}` : "") +
       (hit.sentence ? ` — « ${hit.sentence.replace(/\s+/g, " ").trim()} »` : "");
@@ -72,7 +79,7 @@ const ResultView = (() => {
       const { label, hit } = found;
       posting.append(characters.slice(at, hit.start).join(""));
       const mark = element("mark", {
-        class: `hit C-${label}${WEIGHTLESS.has(found.rule.family) ? " ignored" : ""}`, tabindex: "0",
+        class: `hit C-${label}${weightless(found.rule) ? " ignored" : ""}`, tabindex: "0",
         "data-label": label, "data-rule": found.rule.rule_id, "data-section": hit.section || "",
         "aria-describedby": tip.id, "data-n": String(n), text: characters.slice(hit.start, hit.end).join(""),
       });
