@@ -126,33 +126,27 @@ Au sein du comité exécutif, vous portez la stratégie de la relation client du
 """
 
 
-def test_the_page_shows_the_head_of_products_activities_under_another_jobs_title_as_weighing_nothing(browser, service):
-    page = offline_page(browser, [])
-    page.goto(service.url + "/")
-    page.get_by_label("Texte de l'offre").fill(CUSTOMER_OFFICER)
-    page.get_by_role("button", name="Classer l'offre").click()
-    page.wait_for_selector("#verdict")
-    assert page.locator("#verdict").get_attribute("data-label") == "OTHER"
-    mark = page.locator('#posting mark.hit[data-rule="cpo.au_dessus"]')
-    assert "ignored" in mark.get_attribute("class").split()
-    mark.focus()
-    assert "le titre désigne un autre poste : sans poids" in page.locator("#hit-tip").inner_text()
-    page.close()
+RANK_TITLED_HEAD = ("Directrice de plateforme (H/F)\n\nVous définissez la stratégie produit de la plateforme et sa "
+                    "feuille de route, arbitrez le portefeuille de produits et dirigez les équipes produit (six "
+                    "chefs de produit).")
 
 
-def test_the_page_shows_a_header_that_names_a_rank_and_no_job_as_weighing_nothing(browser, service):
+@pytest.mark.parametrize("text, label, rule, why", [
+    # the head of product's activities under another job's title
+    (CUSTOMER_OFFICER, "OTHER", "cpo.au_dessus", "le titre désigne un autre poste : sans poids"),
+    # a header line that names a rank and no job
+    (RANK_TITLED_HEAD, "CPO", "title.rank_only", "un rang sans métier : sans poids")])
+def test_the_page_shows_weightless_hits_as_such(browser, service, text, label, rule, why):
     page = offline_page(browser, [])
     page.goto(service.url + "/")
-    page.get_by_label("Texte de l'offre").fill(
-        "Directrice de plateforme (H/F)\n\nVous définissez la stratégie produit de la plateforme et sa feuille de "
-        "route, arbitrez le portefeuille de produits et dirigez les équipes produit (six chefs de produit).")
+    page.get_by_label("Texte de l'offre").fill(text)
     page.get_by_role("button", name="Classer l'offre").click()
     page.wait_for_selector("#verdict")
-    assert page.locator("#verdict").get_attribute("data-label") == "CPO"
-    mark = page.locator('#posting mark.hit[data-rule="title.rank_only"]')
+    assert page.locator("#verdict").get_attribute("data-label") == label
+    mark = page.locator(f'#posting mark.hit[data-rule="{rule}"]')
     assert "ignored" in mark.get_attribute("class").split()
     mark.focus()
-    assert "un rang sans métier : sans poids" in page.locator("#hit-tip").inner_text()
+    assert why in page.locator("#hit-tip").inner_text()
     page.close()
 
 
