@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import RulesError
+from .keys import fold
 
 SECTIONS_FILE = "sections.toml"
 POSTING, HEADER = "posting", "header"
@@ -452,8 +453,8 @@ class RankTitles:
         marks), `filler`, organisations' acronyms ("TTS", "SNC") and grades ("GS15", "CS-05")."""
         line = line.rsplit(":", 1)[-1]
         acronyms = {w.casefold() for w in _ACRONYM.findall(line)}
-        words = []
-        for word in _TITLE_WORD.findall(_INCLUSIVE_ENDING.sub("", fold_in_place(line))):
+        words = []  # folded as match keys are, inclusive endings dropped ("directeur·rice", "président(e)")
+        for word in _TITLE_WORD.findall(" ".join(map(fold, line.split()))):
             words += [word] if word in ignored else [w for w in word.split("/") if w]
         if any(w in self.trades for w in words):
             return False
@@ -469,7 +470,6 @@ class RankTitles:
         return found and len(domain) <= self.domain_words
 
 
-_INCLUSIVE_ENDING = re.compile(r"[·.](?:e|rice|trice|euse|ne)\b|\((?:e|rice|trice|euse|ne)\)")  # "directeur·rice", "adjoint(e)"
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,4}\b")  # an organisation's acronym: "TTS", "SNC", "CDS"
 _GRADE = re.compile(r"[a-z]{1,3}-?\d{1,2}")  # a civil-service grade: "GS15", "CS-05"
 _NEXT_WORD = re.compile(r"[ \t]+(\w+)")  # the word right after, on the same line
