@@ -31,9 +31,6 @@ TEXT_OUTPUT_EXTENSIONS = {**OUTPUT_EXTENSIONS, ".json": "json", ".html": "html",
 # -o extensions of formats that are not written: a usage error, not a file of another format than its name
 UNWRITTEN_EXTENSIONS = {".xls": "an Excel 97-2003 workbook", ".ods": "an OpenDocument spreadsheet",
                         ".docx": "a Word document", ".odt": "an OpenDocument text", ".pdf": "a PDF"}
-# the files of a folder given as FILE that are postings (a .doc or .rtf among them gets its hint)
-POSTING_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".odt", ".pdf", ".mhtml", ".mht", ".doc",
-                      ".rtf")
 
 
 # the posting files that may be a report an earlier run wrote (`_written_by_classify`)
@@ -294,14 +291,16 @@ def _postings_in(folder: str, leave_out: set[str]) -> list[str]:
         paths = [os.path.join(folder, name) for name in os.listdir(folder)]
     except OSError as error:
         raise InputError(f"{folder}: cannot list the folder: {error.strerror or error}") from None
+    from .documents import POSTING_SUFFIXES
+
     files = sorted((path for path in paths if _kept(path, leave_out) and os.path.isfile(path)), key=_by_name)
-    postings = [path for path in files if Path(path).suffix.lower() in POSTING_EXTENSIONS]
+    postings = [path for path in files if Path(path).suffix.lower() in POSTING_SUFFIXES]
     if not postings:
         from .tables import TABLE_FORMATS
 
         tables = [path for path in files if Path(path).suffix.lower() in TABLE_FORMATS]
         hint = f"; a table is classified on its own: classify {shlex.quote(tables[0])}" if tables else ""
-        raise InputError(f"{folder}: a directory with no posting files ({' '.join(POSTING_EXTENSIONS)}){hint}")
+        raise InputError(f"{folder}: a directory with no posting files ({' '.join(POSTING_SUFFIXES)}){hint}")
     return postings
 
 

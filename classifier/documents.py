@@ -30,6 +30,9 @@ DOCUMENT_SUFFIXES = (".docx", ".odt", ".mhtml", ".mht", ".pdf")
 # formats a posting may come in that are not read here, with the hint given
 UNREAD_SUFFIXES = {".doc": "a Word 97-2003 document (.doc)", ".rtf": "an RTF document",
                    ".pages": "a Pages document"}
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")  # read as text: plain, Markdown or HTML
+# the files of a folder that are postings (one in a format not read gets its hint)
+POSTING_SUFFIXES = (*TEXT_SUFFIXES, *DOCUMENT_SUFFIXES, *UNREAD_SUFFIXES)
 # A document's text part that would unpack to more is refused: a posting's is a few hundred kB, and
 # ElementTree holds the whole tree (11 million empty paragraphs, 66 MB, took 1.2 GB)
 MAX_PART_BYTES = 8 << 20

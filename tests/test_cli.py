@@ -57,8 +57,8 @@ def test_several_files_and_standard_input(tmp_path):
 
 def test_a_folder_is_its_posting_files_in_order_of_name(tmp_path):
     """A folder given as FILE stands for the postings in it, by name; hidden files, Office's lock
-    files, tables (an earlier run's output) and subfolders are left out; a .doc among them gets its
-    row and its hint, and the others are classified."""
+    files, tables (an earlier run's output) and subfolders are left out; a .doc or a Pages document
+    among them gets its row and its hint, and the others are classified."""
     folder = tmp_path / "offres"
     folder.mkdir()
     shutil.copy(EXAMPLE, folder / "b-product-owner.txt")
@@ -66,15 +66,17 @@ def test_a_folder_is_its_posting_files_in_order_of_name(tmp_path):
     (folder / "c-comptable.md").write_text("## Comptable\nVous tenez la comptabilité fournisseurs et les clôtures.",
                                            encoding="utf-8")
     (folder / "d-ancien.doc").write_bytes(b"\xd0\xcf\x11\xe0 old Word")
+    (folder / "e-mac.pages").write_bytes(b"PK\x03\x04 Pages")
     for left_out in (".brouillon.txt", "~$A-chef.docx", "dossier.csv"):
         (folder / left_out).write_text("file,label\n", encoding="utf-8")
     (folder / "archives").mkdir()
     done = run("classify", str(folder), "-q", "-o", str(tmp_path / "dossier.csv"))
     assert done.returncode == 1, done.stderr  # the .doc's row has an error
     rows = list(csv.DictReader(io.StringIO((tmp_path / "dossier.csv").read_text(encoding="utf-8"))))
-    assert [Path(r["file"]).name for r in rows] == ["A-chef.pdf", "b-product-owner.txt", "c-comptable.md", "d-ancien.doc"]
-    assert [r["label"] for r in rows] == ["PM", "PO", "OTHER", ""]
-    assert ".docx" in rows[3]["error"]
+    assert [Path(r["file"]).name for r in rows] == ["A-chef.pdf", "b-product-owner.txt", "c-comptable.md",
+                                                    "d-ancien.doc", "e-mac.pages"]
+    assert [r["label"] for r in rows] == ["PM", "PO", "OTHER", "", ""]
+    assert ".docx" in rows[3]["error"] and "a Pages document cannot be read" in rows[4]["error"]
 
 
 def test_a_folder_of_tables_points_to_classifying_a_table(tmp_path):
