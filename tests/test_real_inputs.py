@@ -429,6 +429,9 @@ def test_others_head_start_holds_only_while_no_product_role_is_named(classifier)
     ("Director Product Strategy (f/m/d)", "role.product_adjacent"),
     ("Director Product & Client Management", "role.product_adjacent"),
     ("Senior Product Analyst", "role.product_adjacent"),
+    ("VP Product Operations", "role.product_adjacent"),  # runs the product teams' tools, planning and releases
+    ("Director of Product Operations (H/F)", "role.product_adjacent"),
+    ("Head of Product Ops", "role.product_adjacent"),
     ("Director of Product", "role.cpo"),
     ("Director, Product Management (EX-02)", "role.cpo"),
     ("Director, Product Marketing", "role.product_marketing"),
@@ -782,7 +785,9 @@ def test_a_relabelling_file_as_excel_writes_it_is_read(tmp_path):
     ("Directeur adjoint du service des expositions temporaires", False),
     # ROME titles its directors by their establishment or field: those name a job too
     ("Directeur / Directrice de restaurant", False), ("Directrice de centre de loisirs (H/F)", False),
-    ("Directeur de travaux BTP", False)])
+    ("Directeur de travaux BTP", False),
+    # innovation is a department of its own (ROME's "Responsable innovation"), not a product area
+    ("Directeur·rice Innovation (F/H)", False), ("Head of Innovation", False)])
 def test_a_title_that_names_a_rank_and_no_job_weighs_nothing(classifier, title, rank_only):
     unnamed = classifier.analyzer.sectioner.unnamed
     assert unnamed.rank_only(title) is rank_only
