@@ -163,6 +163,8 @@ class PostingAnalyzer:
                 first.declared = second.declared = False
         for hit in roles:
             hit.headline = not hit.mention and _within(hit.start, titles)
+        # a name the body uses for colleagues too counts only as the job's own title
+        hits[:] = [h for h in hits if not h.title_only or h.section == HEADER or h.declared or h.headline]
         body.content = body.content & ~sections.boilerplate_mask(body.starts)
         hits[:] = _product_role_over_other_jobs(hits, HEADER)
         for line in titles:

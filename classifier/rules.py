@@ -59,6 +59,10 @@ class Rule:
     # True for a word of rank any department head's page holds ("comité exécutif", "leadership"): it
     # weighs nothing when the job's own title names another job (see `combine.distinct_rules`)
     of_rank: bool = False
+    # True for a role's name that the job's own title uses but the posting's body uses for colleagues
+    # too ("Intrapreneur·e"): its hits count in the title, on the text's header line and where the text
+    # declares the job's role ("en tant qu'intrapreneur·e"), and are dropped elsewhere (see `analysis`)
+    title_only: bool = False
     # where a phrase's words mean something else ("haut de gamme" is no product range): regular
     # expressions, any case; a hit inside one of their matches is dropped
     exclude: re.Pattern | None = dataclasses.field(default=None, compare=False)
@@ -89,6 +93,7 @@ class RuleHit:
     declared: bool = False  # a role name after "en tant que", "we're hiring a"…: the job's own role
     opens_gate: bool = True  # its rule's `opens_gate`
     of_rank: bool = False  # its rule's `of_rank`
+    title_only: bool = False  # its rule's `title_only`
     headline: bool = False  # on one of the page's title lines: "# Head of Data", or a short line at its top
     unnamed: bool = False  # a hit of the rule "no product role named": a title or header line that names no job
     sentences: Sentences | None = dataclasses.field(default=None, repr=False, compare=False)
@@ -104,7 +109,7 @@ def _check(rule: dict, where: str) -> Rule:
         return RulesError(f"{where}: {message}")
 
     unknown = set(rule) - {"id", "label", "kind", "weight", "source", "phrases", "case_sensitive", "exclude",
-                           "opens_gate", "of_rank"}
+                           "opens_gate", "of_rank", "title_only"}
     if unknown:
         raise fail(f"unknown key(s) {', '.join(sorted(unknown))}")
     if not isinstance(rule.get("id"), str) or not _ID.match(rule["id"]):
@@ -132,9 +137,14 @@ def _check(rule: dict, where: str) -> Rule:
         raise fail("'opens_gate' must be true or false")
     if not isinstance(of_rank, bool):
         raise fail("'of_rank' must be true or false")
+    title_only = rule.get("title_only", False)
+    if not isinstance(title_only, bool):
+        raise fail("'title_only' must be true or false")
+    if title_only and rule["kind"] != "role_name":
+        raise fail("'title_only' is for role names: a title holds the job's name, not its activities")
     exclude = compile_expressions(rule.get("exclude", []), where, "exclude", re.IGNORECASE)
     return Rule(rule["id"], rule["label"], rule["kind"], float(weight), source, tuple(phrases), case_sensitive,
-                opens_gate=opens_gate, of_rank=of_rank, exclude=exclude)
+                opens_gate=opens_gate, of_rank=of_rank, title_only=title_only, exclude=exclude)
 
 
 def load_rule_file(path: Path) -> list[Rule]:
@@ -331,7 +341,7 @@ class RuleMatcher:
                     other = self.rules[next(iter(meant))]
                     found.append(dataclasses.replace(hit, rule_id=other.id, label=other.label, kind=other.kind,
                                                      weight=other.weight, opens_gate=other.opens_gate,
-                                                     of_rank=other.of_rank))
+                                                     of_rank=other.of_rank, title_only=other.title_only))
                 continue
             if rule.case_sensitive and hit.matched == "PM" and _TIME_BEFORE.search(text, max(0, hit.start - 3), hit.start):
                 continue  # a time
@@ -354,7 +364,8 @@ class RuleMatcher:
                 if _stemmer_collision(rule, text[start:end]) or rule.excludes(text, start, end):
                     continue
                 kept.append(RuleHit(rule.id, rule.label, rule.kind, rule.weight, text[start:end], start, end, field,
-                                    opens_gate=rule.opens_gate, of_rank=rule.of_rank, sentences=sentences))
+                                    opens_gate=rule.opens_gate, of_rank=rule.of_rank, title_only=rule.title_only,
+                                    sentences=sentences))
             hits.append(kept)
         return hits
 

@@ -102,6 +102,27 @@ You have
 """
 
 
+INCUBATOR_TEAM = """L'incubateur accompagne huit services publics numériques.
+
+Chaque équipe compte une intrapreneuse, une coach et deux développeurs ; vous rejoignez celle du service
+« Relais », dont vous construisez l'interface avec l'intrapreneuse.
+"""
+
+
+@pytest.mark.parametrize("title, text, counted", [
+    ("Intrapreneur·e – Startup d'État « Relais » (F/H)", INCUBATOR_TEAM, [("title", "title")]),
+    ("Développeur·se front-end (F/H)", INCUBATOR_TEAM, []),  # the body's intrapreneurs are colleagues
+    (None, "Intrapreneuse – Startup d'État « Relais »\n\n" + INCUBATOR_TEAM, [("text", "header")]),
+])
+def test_a_title_only_name_counts_as_the_jobs_title_and_not_in_the_body(classifier, title, text, counted):
+    """"Intrapreneur·e" names a state start-up's product manager in the job's title, and in the
+    incubators' other postings the colleague every team has: it counts only as the job's own title."""
+    hits = classifier.analyse(text, title).hits
+    assert [(h.field, h.section) for h in hits if h.rule_id == "role.pm_intrapreneur"] == counted
+    label = classifier.classify(text, title=title).label
+    assert (label == "PM") is bool(counted)
+
+
 def test_a_cue_of_rank_alone_leaves_the_cpo_gate_shut(classifier):
     """Leading managers is what any department's head does: without a product cue, the model's
     CPO terms ("design", "managers") do not count, masked or not."""
@@ -660,6 +681,10 @@ def test_every_article_rule_meets_its_cited_paragraph(classifier):
      "'opens_gate' must be true or false"),
     ("[[rule]]\nid = 'a.b'\nlabel = 'PO'\nkind = 'activity'\nweight = 1\nsource = 2\nphrases = ['x']\nof_rank = 1\n",
      "'of_rank' must be true or false"),
+    ("[[rule]]\nid = 'a.b'\nlabel = 'PO'\nkind = 'activity'\nweight = 1\nsource = 2\nphrases = ['x']\ntitle_only = true\n",
+     "'title_only' is for role names"),
+    ("[[rule]]\nid = 'a.b'\nlabel = 'PO'\nkind = 'role_name'\nweight = 1\nsource = 2\nphrases = ['x']\ntitle_only = 'yes'\n",
+     "'title_only' must be true or false"),
     ("[[rule]\nid = 'a.b'\n", "not valid TOML"),
 ])
 def test_broken_rule_file_names_file_rule_and_problem(tmp_path, body, message):
