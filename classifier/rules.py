@@ -61,7 +61,7 @@ class Rule:
     of_rank: bool = False
     # True for a role's name that the job's own title uses but the posting's body uses for colleagues
     # too ("Intrapreneur·e"): its hits count in the title, on the text's header line and where the text
-    # declares the job's role ("en tant qu'intrapreneur·e"), and are dropped elsewhere (see `analysis`)
+    # declares the job's role ("nous recrutons un·e intrapreneur·e"), and are dropped elsewhere (see `analysis`)
     title_only: bool = False
     # where a phrase's words mean something else ("haut de gamme" is no product range): regular
     # expressions, any case; a hit inside one of their matches is dropped
