@@ -184,6 +184,12 @@ def _starts_after(pattern: re.Pattern | None, text: str, end: int, reach: int) -
     return pattern is not None and pattern.match(fold_in_place(text[end:end + reach])) is not None
 
 
+def _elided(cues: tuple[str, ...]) -> tuple[str, ...]:
+    """The cues and, for those ending in "que" or "de", their elided forms before a vowel ("en tant
+    qu'", "poste d'"), which end at the apostrophe."""
+    return cues + tuple(re.sub(r"\b(qu|d)e$", r"\1'", cue) for cue in cues if re.search(r"\b(?:qu|d)e$", cue))
+
+
 def _alternatives(cues: tuple[str, ...]) -> str:
     """Folded cue words as alternatives of a regular expression, any run of spaces between their
     words; an expression that meets nothing when there are none."""
@@ -215,8 +221,8 @@ class MentionCues:
     def _pattern(self) -> re.Pattern:
         """The cues as one expression, a cue matching whole words only: group `declared`, `possessive`
         or `mention` (declared cues first, so that "we are hiring" is one, not the mention cue "hiring")."""
-        return re.compile(rf"(?<![\w'])(?:(?P<declared>{_alternatives(self.declared)})|(?P<possessive>"
-                          rf"{_alternatives(self.possessive)})|(?P<mention>{_alternatives(self.before)}))(?![\w'])")
+        return re.compile(rf"(?<![\w'])(?:(?P<declared>{_alternatives(_elided(self.declared))})|(?P<possessive>"
+                          rf"{_alternatives(self.possessive)})|(?P<mention>{_alternatives(self.before)}))(?:(?<=')|(?![\w']))")
 
     def closest_cue(self, text: str, start: int) -> str | None:
         """"declared" or "mention": the kind of the cue that ends nearest before a role name, in its

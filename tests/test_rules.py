@@ -123,6 +123,15 @@ def test_a_title_only_name_counts_as_the_jobs_title_and_not_in_the_body(classifi
     assert (label == "PM") is bool(counted)
 
 
+@pytest.mark.parametrize("sentence", ["En tant qu'intrapreneuse, vous portez le service et sa feuille de route.",
+                                      "Au poste d’intrapreneur·e, vous portez le service et sa feuille de route."])
+def test_a_declared_cue_holds_in_its_elided_form(classifier, sentence):
+    """"en tant que", "poste de" before a vowel are "en tant qu'", "poste d'": the name after them is
+    declared the job's own, and a title-only name then counts."""
+    hits = classifier.analyse("## Vos missions\n\n" + sentence).hits
+    assert [(h.rule_id, h.declared) for h in hits if h.kind == "role_name"] == [("role.pm_intrapreneur", True)]
+
+
 def test_a_cue_of_rank_alone_leaves_the_cpo_gate_shut(classifier):
     """Leading managers is what any department's head does: without a product cue, the model's
     CPO terms ("design", "managers") do not count, masked or not."""
