@@ -219,10 +219,11 @@ class MentionCues:
 
     @cached_property
     def _pattern(self) -> re.Pattern:
-        """The cues as one expression, a cue matching whole words only: group `declared`, `possessive`
-        or `mention` (declared cues first, so that "we are hiring" is one, not the mention cue "hiring")."""
+        """The cues as one expression, a cue matching whole words only, or ending at an elided
+        "qu'" or "d'": group `declared`, `possessive` or `mention` (declared cues first, so that "we
+        are hiring" is one, not the mention cue "hiring")."""
         return re.compile(rf"(?<![\w'])(?:(?P<declared>{_alternatives(_elided(self.declared))})|(?P<possessive>"
-                          rf"{_alternatives(self.possessive)})|(?P<mention>{_alternatives(self.before)}))(?:(?<=')|(?![\w']))")
+                          rf"{_alternatives(self.possessive)})|(?P<mention>{_alternatives(_elided(self.before))}))(?:(?<=')|(?![\w']))")
 
     def closest_cue(self, text: str, start: int) -> str | None:
         """"declared" or "mention": the kind of the cue that ends nearest before a role name, in its

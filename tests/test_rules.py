@@ -132,6 +132,14 @@ def test_a_declared_cue_holds_in_its_elided_form(classifier, sentence):
     assert [(h.rule_id, h.declared) for h in hits if h.kind == "role_name"] == [("role.pm_intrapreneur", True)]
 
 
+@pytest.mark.parametrize("before", ["Une équipe composée d'", "Des profils tels qu’"])
+def test_a_colleagues_cue_holds_in_its_elided_form(classifier, before):
+    """Cues of every kind elide alike: "composée de", "tels que" before a vowel still make the name
+    after them a colleague's."""
+    text = before + "intrapreneurs vous accompagnent."
+    assert classifier.analyzer.sectioner.mentions.closest_cue(text, len(before)) == "mention"
+
+
 def test_a_cue_of_rank_alone_leaves_the_cpo_gate_shut(classifier):
     """Leading managers is what any department's head does: without a product cue, the model's
     CPO terms ("design", "managers") do not count, masked or not."""
