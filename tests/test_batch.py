@@ -211,7 +211,7 @@ def test_output_in_a_missing_directory(tmp_path):
     assert "does not exist" in done.stderr
 
 
-BIG_ROWS = 20_000
+BIG_ROWS = 100_000  # a run long enough (about 20 s) that an interrupt always lands in it
 
 
 @pytest.fixture(scope="module")
