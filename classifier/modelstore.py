@@ -65,6 +65,13 @@ def library_versions() -> dict[str, str]:
     return found
 
 
+def model_version(manifest: dict) -> str:
+    """The training date and a digest of the weights and the rules they were fitted with: two models
+    that read any posting differently (a weight or a rule apart) never share a version."""
+    fitted = manifest["files"][MODEL_FILE] + manifest.get("rules", {}).get("sha256", "")
+    return f"{manifest['created'][:10].replace('-', '.')}-{hashlib.sha256(fitted.encode()).hexdigest()[:8]}"
+
+
 def save_model(directory: Path, analyzer: Analyzer, scorer: LinearTermScorer, mixing: Mixing, manifest: dict,
                rules_mixing: Mixing) -> dict:
     """Write a model directory; `manifest` gives the facts only the caller knows (data, evaluation…).
@@ -93,8 +100,7 @@ def _write_model(directory: Path, analyzer: Analyzer, scorer: LinearTermScorer, 
         **manifest,
         "files": {name: sha256_of(directory / name) for name in CHECKED_FILES},
     }
-    # the date and the weights' digest: two models that differ in any weight never share a version
-    full.setdefault("model_version", f"{full['created'][:10].replace('-', '.')}-{full['files'][MODEL_FILE][:8]}")
+    full.setdefault("model_version", model_version(full))
     (directory / MANIFEST_FILE).write_text(json.dumps(full, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return full
 

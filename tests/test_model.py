@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 
 import numpy as np
@@ -107,16 +108,23 @@ def test_training_twice_with_the_same_seed_gives_identical_predictions(tmp_path)
     assert {"scikit-learn", "spacy"} <= set(manifest["libraries"])
     assert len(manifest["training_data"]["sha256"]) == 64 and len(manifest["rules"]["sha256"]) == 64
     assert manifest["training_data"]["test"] == len(corpus("test")[::6])
-    assert manifest["model_version"].endswith("-" + manifest["files"]["model.npz"][:8])
+    assert manifest["model_version"] == _version_of(manifest["created"], manifest["files"]["model.npz"],
+                                                     manifest["rules"]["sha256"])
 
 
-def test_the_shipped_models_version_names_its_weights():
-    """The version is the training date and the digest of the weights: a model trained again on the
-    same corpus with other rules or code, whose weights differ, gets another version."""
+def _version_of(created: str, weights: str, rules: str) -> str:
+    return created[:10].replace("-", ".") + "-" + hashlib.sha256((weights + rules).encode()).hexdigest()[:8]
+
+
+def test_the_shipped_models_version_names_its_weights_and_rules():
+    """The version is the training date and a digest of the weights and of the rules they were fitted
+    with: a refit whose weights come out the same but whose rules read some posting otherwise gets
+    another version, and so does one whose weights differ."""
     manifest = json.loads((ROOT / "models" / "default" / "manifest.json").read_text(encoding="utf-8"))
-    date, digest = manifest["model_version"].split("-")
-    assert date == manifest["created"][:10].replace("-", ".")
-    assert digest == manifest["files"]["model.npz"][:8]
+    weights, rules = manifest["files"]["model.npz"], manifest["rules"]["sha256"]
+    assert manifest["model_version"] == _version_of(manifest["created"], weights, rules)
+    assert manifest["model_version"] != _version_of(manifest["created"], weights, "0" * 64)
+    assert manifest["model_version"] != _version_of(manifest["created"], "0" * 64, rules)
 
 
 def test_training_refuses_unknown_labels(tmp_path):

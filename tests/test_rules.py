@@ -123,6 +123,29 @@ def test_a_title_only_name_counts_as_the_jobs_title_and_not_in_the_body(classifi
     assert (label == "PM") is bool(counted)
 
 
+OWN_BRAND_RANGE = """Vous portez la gamme outillage de notre marque propre : plan de gamme à trois ans, briefs des
+nouveaux produits avec le bureau d'achat, prix et marge, lancements en magasin. Vous suivez le compte de
+résultat de la gamme avec les range managers des autres rayons.
+"""
+GOLF_PRACTICE = """Vous ouvrez le practice, entretenez les tapis et les balles, accueillez les joueurs à l'accueil du
+golf et tenez la boutique.
+"""
+
+
+@pytest.mark.parametrize("title, text, counted", [
+    ("Range Manager – Outillage marque propre (H/F)", OWN_BRAND_RANGE, ["title"]),
+    ("Acheteur·se – Jardin (H/F)", OWN_BRAND_RANGE, []),  # the body's range managers are colleagues
+    ("Driving Range Manager (H/F)", GOLF_PRACTICE, []),
+    ("Range Manager – Golf de Lys (H/F)", GOLF_PRACTICE, []),
+    ("Golf de Lys : Range Manager (H/F)", GOLF_PRACTICE, []),
+])
+def test_a_range_manager_is_a_product_manager_of_a_range_not_of_a_golf_practice(classifier, title, text, counted):
+    """A retailer's "Range Manager" is the responsable de gamme, counted as the job's title only; a
+    golf's or a driving range's manager is not one."""
+    hits = classifier.analyse(text, title).hits
+    assert [h.field for h in hits if h.rule_id == "role.pm_range_manager"] == counted
+
+
 @pytest.mark.parametrize("sentence", ["En tant qu'intrapreneuse, vous portez le service et sa feuille de route.",
                                       "Au poste d’intrapreneur·e, vous portez le service et sa feuille de route."])
 def test_a_declared_cue_holds_in_its_elided_form(classifier, sentence):
