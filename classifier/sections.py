@@ -216,6 +216,7 @@ class MentionCues:
     genitive: tuple[str, ...] = ()  # endings of a noun that owns it, right before one: "the client's PO"
     relative: tuple[str, ...] = ()  # relative pronouns that, after one and a comma, describe a third person
     opening: tuple[str, ...] = ()  # words that, opening a sentence right before one, declare it: "As PO, you…"
+    with_reader: tuple[str, ...] = ()  # after one and a verb or two, a colleague working "with you", "avec nous"
 
     @cached_property
     def _pattern(self) -> re.Pattern:
@@ -278,10 +279,16 @@ class MentionCues:
     def _addressing(self) -> re.Pattern | None:
         return re.compile(rf"[ \t]+(?:{_alternatives(self.addressing)})(?![\w'])") if self.addressing else None
 
+    @cached_property
+    def _with_reader(self) -> re.Pattern | None:
+        return re.compile(rf"(?:[ \t]+\w+){{1,2}}[ \t]+(?:{_alternatives(self.with_reader)})(?![\w'])") \
+            if self.with_reader else None
+
     def addresses_the_reader(self, text: str, end: int) -> bool:
         """True when the role name ending at `end` is the subject of a clause about the reader ("la
-        cheffe de produit vous aidera à choisir"): a colleague, since the job's own role is "vous"."""
-        return _starts_after(self._addressing, text, end, 12)
+        cheffe de produit vous aidera à choisir", "two product managers work with you", "a product
+        manager works with us"): a colleague, since the job's own role is "vous"."""
+        return _starts_after(self._addressing, text, end, 12) or _starts_after(self._with_reader, text, end, 40)
 
     @cached_property
     def _opening(self) -> re.Pattern | None:
@@ -537,19 +544,20 @@ def load_rank_titles(entry: dict | None, path: Path) -> RankTitles | None:
 def load_mention_cues(data: dict, path: Path) -> MentionCues:
     entry = data.get("mentions", {})
     names = ("declared", "before", "after", "possessive", "departments", "disciplines", "addressing", "other_party",
-             "peers", "genitive", "relative", "opening")
+             "peers", "genitive", "relative", "opening", "with_reader")
     lists = [entry.get(name, []) for name in names]
     window = entry.get("window", 40)
     if not all(map(_phrases, lists)) or \
             isinstance(window, bool) or not isinstance(window, int) or window < 1:
         raise RulesError(f"{path}: [mentions] needs 'declared' and 'before' (lists of words), 'window' "
                          "(a positive number) and may have 'after', 'possessive', 'departments', 'disciplines', "
-                         "'addressing', 'other_party', 'peers', 'genitive', 'relative' and 'opening' "
+                         "'addressing', 'other_party', 'peers', 'genitive', 'relative', 'opening' and "
+                         "'with_reader' "
                          "(lists of words)")
     (declared, before, after, possessive, departments, disciplines, addressing, other_party, peers, genitive, relative,
-     opening) = (tuple(_SPACES.sub(" ", fold_in_place(s)).strip() for s in v) for v in lists)
+     opening, with_reader) = (tuple(_SPACES.sub(" ", fold_in_place(s)).strip() for s in v) for v in lists)
     return MentionCues(declared, before, window, after, possessive, departments, disciplines, addressing,
-                       other_party, peers, genitive, relative, opening)
+                       other_party, peers, genitive, relative, opening, with_reader)
 
 
 def load_title_fields(data: dict, path: Path) -> tuple[str, ...]:

@@ -330,6 +330,12 @@ def test_a_headings_plural_is_that_heading_but_a_longer_word_is_not(sectioner):
     ("Chaque équipe vous associera à ses rituels ; la cheffe de produit vous aidera à choisir.", True),
     ("Le Product Owner te présentera la roadmap.", True),
     ("En tant que Product Owner vous portez le backlog.", False),
+    # a role working "with you", "with us" after a verb or two is a colleague, unless declared first
+    ("Deux Product Owners travaillent avec vous sur le quotidien des terminaux.", True),
+    ("A product manager works with us on the tools that buyers use every day.", True),
+    ("The product owner will work with you from the first sprint.", True),
+    ("We're looking for a Product Manager to work with us on payments.", False),
+    ("The Product Owner writes the user stories with the team.", False),
     # what is given or reported to a role is given to a colleague ("au", "à la"), but "au sein de"
     # is no such thing
     ("Rédiger les spécifications et les transmettre au Product Owner du lot.", True),
