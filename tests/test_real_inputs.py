@@ -108,7 +108,10 @@ def test_a_salary_field_marks_its_line_not_the_rest_of_the_page(sectioner):
                                    "Autres offres au siège : Product Manager Paiements (Paris) · Comptable",
                                    # an executive-search firm's other searches, under the posting
                                    "Other mandates at Fenwick Search\nProduct Manager Payments – Lyon\nCFO – Retail group",
-                                   "**Other current mandates:** Product Manager Payments (Lyon) · Chief Financial Officer"])
+                                   "**Other current mandates:** Product Manager Payments (Lyon) · Chief Financial Officer",
+                                   # with its article or possessive first
+                                   "Les autres offres du studio\nProduct Manager (F/H) – Nantes\nUX/UI Designer – Nantes",
+                                   "Our open positions\n- Product Manager, Growth – Remote\n- Data Engineer – Lyon"])
 def test_other_offers_in_the_words_of_more_boards(sectioner, block):
     text = f"Vos missions\n\nVous animez la marque et ses campagnes.\n\n{block}"
     assert sectioner.sections(text).at(text.index("Product Manager")) == "other_offers"
@@ -330,6 +333,9 @@ def test_a_headings_plural_is_that_heading_but_a_longer_word_is_not(sectioner):
     ("Chaque équipe vous associera à ses rituels ; la cheffe de produit vous aidera à choisir.", True),
     ("Le Product Owner te présentera la roadmap.", True),
     ("En tant que Product Owner vous portez le backlog.", False),
+    # the client's side's role is the client's, not the agency's job
+    ("Côté client, une Product Owner très présente tient le backlog et vient aux revues de sprint.", True),
+    ("On the client side, a Product Owner sets the priorities of each sprint.", True),
     # a role working "with you", "with us" after a verb or two is a colleague, unless declared first
     ("Deux Product Owners travaillent avec vous sur le quotidien des terminaux.", True),
     ("A product manager works with us on the tools that buyers use every day.", True),
