@@ -336,6 +336,8 @@ def test_a_headings_plural_is_that_heading_but_a_longer_word_is_not(sectioner):
     # the client's side's role is the client's, not the agency's job
     ("Côté client, une Product Owner très présente tient le backlog et vient aux revues de sprint.", True),
     ("On the client side, a Product Owner sets the priorities of each sprint.", True),
+    ("Be the regulatory contact of the product managers in charge of your portfolio.", True),
+    ("You liaise with the product owner on every release note.", True),
     # a role working "with you", "with us" after a verb or two is a colleague, unless declared first
     ("Deux Product Owners travaillent avec vous sur le quotidien des terminaux.", True),
     ("A product manager works with us on the tools that buyers use every day.", True),
