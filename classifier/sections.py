@@ -545,6 +545,9 @@ def load_mention_cues(data: dict, path: Path) -> MentionCues:
     entry = data.get("mentions", {})
     names = ("declared", "before", "after", "possessive", "departments", "disciplines", "addressing", "other_party",
              "peers", "genitive", "relative", "opening", "with_reader")
+    unknown = sorted(set(entry) - {*names, "window", "source"})
+    if unknown:
+        raise RulesError(f"{path}: [mentions] has unknown key(s) {', '.join(map(repr, unknown))}")
     lists = [entry.get(name, []) for name in names]
     window = entry.get("window", 40)
     if not all(map(_phrases, lists)) or \

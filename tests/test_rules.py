@@ -737,6 +737,17 @@ def test_broken_rule_file_names_file_rule_and_problem(tmp_path, body, message):
         assert "rule " in str(error.value)
 
 
+def test_a_misspelt_key_of_the_mention_cues_is_refused(tmp_path):
+    """A cue list under a misspelt name would be dropped without a word: the rules refuse it."""
+    from classifier.sections import Sectioner
+
+    shipped = (rules_dir() / "sections.toml").read_text(encoding="utf-8")
+    (tmp_path / "sections.toml").write_text(shipped.replace("\nwith_reader = [", "\nwith_readers = [", 1),
+                                            encoding="utf-8")
+    with pytest.raises(RulesError, match=r"\[mentions\] has unknown key\(s\) 'with_readers'"):
+        Sectioner.load(tmp_path, rules_dir())
+
+
 def test_duplicate_ids_across_files_are_refused(tmp_path):
     rule = "[[rule]]\nid = 'same.id'\nlabel = 'PO'\nkind = 'activity'\nweight = 1\nsource = 7\nphrases = ['scrum']\n"
     (tmp_path / "a.toml").write_text(rule, encoding="utf-8")
