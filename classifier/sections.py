@@ -103,6 +103,13 @@ def _phrases(value) -> bool:
     return isinstance(value, list) and all(isinstance(s, str) and s.strip() for s in value)
 
 
+def _refuse_unknown_keys(entry: dict, known: set[str], where: str) -> None:
+    """A key the loader does not read (a misspelt list of cues) is an error, not a list dropped without a word."""
+    unknown = sorted(set(entry) - known)
+    if unknown:
+        raise RulesError(f"{where} has unknown key(s) {', '.join(map(repr, unknown))}")
+
+
 def load_section_cues(data: dict, path: Path) -> list[SectionCues]:
     """The section cues of a parsed `sections.toml` (`path` names it in errors)."""
     cues = []
@@ -110,6 +117,8 @@ def load_section_cues(data: dict, path: Path) -> list[SectionCues]:
         kind = entry.get("kind")
         if not isinstance(kind, str) or not kind or not isinstance(entry.get("boilerplate"), bool):
             raise RulesError(f"{path}: section #{number}: needs a 'kind' and 'boilerplate = true|false'")
+        _refuse_unknown_keys(entry, {"kind", "boilerplate", "source", "headings", "lines", "short_lines", "line_words",
+                                     "words_before_colon", "ends_at_bare_heading"}, f"{path}: section {kind}")
         lists = {name: entry.get(name, []) for name in ("headings", "lines", "short_lines")}
         if not all(map(_phrases, lists.values())):
             raise RulesError(f"{path}: section {kind}: headings, lines and short_lines are lists of phrases")
@@ -508,6 +517,8 @@ def compile_expressions(value, where: str, name: str, flags: int = 0) -> re.Patt
 
 def load_unnamed_rule(data: dict, path: Path) -> UnnamedRule:
     entry = data.get("unnamed", {})
+    _refuse_unknown_keys(entry, {"id", "label", "weight", "source", "masks", "mask_patterns", "seniority", "marks", "rank"},
+                         f"{path}: [unnamed]")
     weight = entry.get("weight")
     if not isinstance(entry.get("id"), str) or not isinstance(entry.get("label"), str) or \
             isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 10:
@@ -529,6 +540,7 @@ def load_rank_titles(entry: dict | None, path: Path) -> RankTitles | None:
     if entry is None:
         return None
     where = f"{path}: [unnamed.rank]"
+    _refuse_unknown_keys(entry, {"id", "weight", "source", "domain_words", "ranks", "trades", "filler"}, where)
     weight, most = entry.get("weight"), entry.get("domain_words")
     if not isinstance(entry.get("id"), str) or isinstance(weight, bool) or not isinstance(weight, (int, float)) \
             or not 0 <= weight <= 10 or isinstance(most, bool) or not isinstance(most, int) or most < 0:
@@ -545,9 +557,7 @@ def load_mention_cues(data: dict, path: Path) -> MentionCues:
     entry = data.get("mentions", {})
     names = ("declared", "before", "after", "possessive", "departments", "disciplines", "addressing", "other_party",
              "peers", "genitive", "relative", "opening", "with_reader")
-    unknown = sorted(set(entry) - {*names, "window", "source"})
-    if unknown:
-        raise RulesError(f"{path}: [mentions] has unknown key(s) {', '.join(map(repr, unknown))}")
+    _refuse_unknown_keys(entry, {*names, "window", "source"}, f"{path}: [mentions]")
     lists = [entry.get(name, []) for name in names]
     window = entry.get("window", 40)
     if not all(map(_phrases, lists)) or \
@@ -565,6 +575,7 @@ def load_mention_cues(data: dict, path: Path) -> MentionCues:
 
 def load_title_fields(data: dict, path: Path) -> tuple[str, ...]:
     """The `[header]` fields of a parsed `sections.toml`, folded: names of a field that holds the job title."""
+    _refuse_unknown_keys(data.get("header", {}), {"fields", "source"}, f"{path}: [header]")
     fields = data.get("header", {}).get("fields", [])
     if not _phrases(fields):
         raise RulesError(f"{path}: [header] 'fields' must be a list of words")

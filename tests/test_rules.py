@@ -737,14 +737,21 @@ def test_broken_rule_file_names_file_rule_and_problem(tmp_path, body, message):
         assert "rule " in str(error.value)
 
 
-def test_a_misspelt_key_of_the_mention_cues_is_refused(tmp_path):
+@pytest.mark.parametrize("written, misspelt, where", [
+    ("\nwith_reader = [", "\nwith_readers = [", r"\[mentions\] has unknown key\(s\) 'with_readers'"),
+    ("\nfields = [", "\nfield = [", r"\[header\] has unknown key\(s\) 'field'"),
+    ("\nmask_patterns = ", "\nmask_pattern = ", r"\[unnamed\] has unknown key\(s\) 'mask_pattern'"),
+    ("\ntrades = [", "\ntrade = [", r"\[unnamed.rank\] has unknown key\(s\) 'trade'"),
+    ("\nheadings = [", "\nheading = [", r"section \w+ has unknown key\(s\) 'heading'"),
+])
+def test_a_misspelt_key_of_the_section_cues_is_refused(tmp_path, written, misspelt, where):
     """A cue list under a misspelt name would be dropped without a word: the rules refuse it."""
     from classifier.sections import Sectioner
 
     shipped = (rules_dir() / "sections.toml").read_text(encoding="utf-8")
-    (tmp_path / "sections.toml").write_text(shipped.replace("\nwith_reader = [", "\nwith_readers = [", 1),
-                                            encoding="utf-8")
-    with pytest.raises(RulesError, match=r"\[mentions\] has unknown key\(s\) 'with_readers'"):
+    assert written in shipped
+    (tmp_path / "sections.toml").write_text(shipped.replace(written, misspelt, 1), encoding="utf-8")
+    with pytest.raises(RulesError, match=where):
         Sectioner.load(tmp_path, rules_dir())
 
 
