@@ -93,9 +93,11 @@ def _folded(line: str) -> str:
 def read_cues_file(path: Path) -> dict:
     """A `sections.toml` file, read and parsed once for the loaders below; RulesError naming the file."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise RulesError(f"{path}: cannot read section cues ({error})") from None
+    _refuse_unknown_keys(data, {"section", "mentions", "header", "unnamed"}, str(path))
+    return data
 
 
 def _phrases(value) -> bool:

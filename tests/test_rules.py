@@ -743,6 +743,7 @@ def test_broken_rule_file_names_file_rule_and_problem(tmp_path, body, message):
     ("\nmask_patterns = ", "\nmask_pattern = ", r"\[unnamed\] has unknown key\(s\) 'mask_pattern'"),
     ("\ntrades = [", "\ntrade = [", r"\[unnamed.rank\] has unknown key\(s\) 'trade'"),
     ("\nheadings = [", "\nheading = [", r"section \w+ has unknown key\(s\) 'heading'"),
+    ("\n[mentions]\n", "\n[mention]\n", r"sections.toml has unknown key\(s\) 'mention'"),
 ])
 def test_a_misspelt_key_of_the_section_cues_is_refused(tmp_path, written, misspelt, where):
     """A cue list under a misspelt name would be dropped without a word: the rules refuse it."""
