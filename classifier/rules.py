@@ -23,7 +23,7 @@ from spacy.matcher import PhraseMatcher
 from .errors import RulesError
 from .keys import STOP_KEYS
 from .nlp import CodeOf, KeyCodes, Tokens
-from .sections import SECTIONS_FILE, compile_expressions
+from .sections import SECTIONS_FILE, compile_expressions, refuse_unknown_keys
 
 CLASSES = ("CPO", "PO", "PM", "OTHER")
 KINDS = ("role_name", "activity")
@@ -108,10 +108,8 @@ def _check(rule: dict, where: str) -> Rule:
     def fail(message: str) -> RulesError:
         return RulesError(f"{where}: {message}")
 
-    unknown = set(rule) - {"id", "label", "kind", "weight", "source", "phrases", "case_sensitive", "exclude",
-                           "opens_gate", "of_rank", "title_only"}
-    if unknown:
-        raise fail(f"unknown key(s) {', '.join(sorted(unknown))}")
+    refuse_unknown_keys(rule, {"id", "label", "kind", "weight", "source", "phrases", "case_sensitive", "exclude",
+                               "opens_gate", "of_rank", "title_only"}, where)
     if not isinstance(rule.get("id"), str) or not _ID.match(rule["id"]):
         raise fail("'id' must be a lower-case identifier such as 'po.user_stories'")
     if rule.get("label") not in CLASSES:

@@ -96,7 +96,7 @@ def read_cues_file(path: Path) -> dict:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise RulesError(f"{path}: cannot read section cues ({error})") from None
-    _refuse_unknown_keys(data, {"section", "mentions", "header", "unnamed"}, str(path))
+    refuse_unknown_keys(data, {"section", "mentions", "header", "unnamed"}, str(path))
     return data
 
 
@@ -105,7 +105,7 @@ def _phrases(value) -> bool:
     return isinstance(value, list) and all(isinstance(s, str) and s.strip() for s in value)
 
 
-def _refuse_unknown_keys(entry: dict, known: set[str], where: str) -> None:
+def refuse_unknown_keys(entry: dict, known: set[str], where: str) -> None:
     """A key the loader does not read (a misspelt list of cues) is an error, not a list dropped without a word."""
     unknown = sorted(set(entry) - known)
     if unknown:
@@ -119,7 +119,7 @@ def load_section_cues(data: dict, path: Path) -> list[SectionCues]:
         kind = entry.get("kind")
         if not isinstance(kind, str) or not kind or not isinstance(entry.get("boilerplate"), bool):
             raise RulesError(f"{path}: section #{number}: needs a 'kind' and 'boilerplate = true|false'")
-        _refuse_unknown_keys(entry, {"kind", "boilerplate", "source", "headings", "lines", "short_lines", "line_words",
+        refuse_unknown_keys(entry, {"kind", "boilerplate", "source", "headings", "lines", "short_lines", "line_words",
                                      "words_before_colon", "ends_at_bare_heading"}, f"{path}: section {kind}")
         lists = {name: entry.get(name, []) for name in ("headings", "lines", "short_lines")}
         if not all(map(_phrases, lists.values())):
@@ -519,7 +519,7 @@ def compile_expressions(value, where: str, name: str, flags: int = 0) -> re.Patt
 
 def load_unnamed_rule(data: dict, path: Path) -> UnnamedRule:
     entry = data.get("unnamed", {})
-    _refuse_unknown_keys(entry, {"id", "label", "weight", "source", "masks", "mask_patterns", "seniority", "marks", "rank"},
+    refuse_unknown_keys(entry, {"id", "label", "weight", "source", "masks", "mask_patterns", "seniority", "marks", "rank"},
                          f"{path}: [unnamed]")
     weight = entry.get("weight")
     if not isinstance(entry.get("id"), str) or not isinstance(entry.get("label"), str) or \
@@ -542,7 +542,7 @@ def load_rank_titles(entry: dict | None, path: Path) -> RankTitles | None:
     if entry is None:
         return None
     where = f"{path}: [unnamed.rank]"
-    _refuse_unknown_keys(entry, {"id", "weight", "source", "domain_words", "ranks", "trades", "filler"}, where)
+    refuse_unknown_keys(entry, {"id", "weight", "source", "domain_words", "ranks", "trades", "filler"}, where)
     weight, most = entry.get("weight"), entry.get("domain_words")
     if not isinstance(entry.get("id"), str) or isinstance(weight, bool) or not isinstance(weight, (int, float)) \
             or not 0 <= weight <= 10 or isinstance(most, bool) or not isinstance(most, int) or most < 0:
@@ -559,16 +559,13 @@ def load_mention_cues(data: dict, path: Path) -> MentionCues:
     entry = data.get("mentions", {})
     names = ("declared", "before", "after", "possessive", "departments", "disciplines", "addressing", "other_party",
              "peers", "genitive", "relative", "opening", "with_reader")
-    _refuse_unknown_keys(entry, {*names, "window", "source"}, f"{path}: [mentions]")
+    refuse_unknown_keys(entry, {*names, "window", "source"}, f"{path}: [mentions]")
     lists = [entry.get(name, []) for name in names]
     window = entry.get("window", 40)
     if not all(map(_phrases, lists)) or \
             isinstance(window, bool) or not isinstance(window, int) or window < 1:
         raise RulesError(f"{path}: [mentions] needs 'declared' and 'before' (lists of words), 'window' "
-                         "(a positive number) and may have 'after', 'possessive', 'departments', 'disciplines', "
-                         "'addressing', 'other_party', 'peers', 'genitive', 'relative', 'opening' and "
-                         "'with_reader' "
-                         "(lists of words)")
+                         f"(a positive number) and may have {', '.join(map(repr, names[2:]))} (lists of words)")
     (declared, before, after, possessive, departments, disciplines, addressing, other_party, peers, genitive, relative,
      opening, with_reader) = (tuple(_SPACES.sub(" ", fold_in_place(s)).strip() for s in v) for v in lists)
     return MentionCues(declared, before, window, after, possessive, departments, disciplines, addressing,
@@ -577,7 +574,7 @@ def load_mention_cues(data: dict, path: Path) -> MentionCues:
 
 def load_title_fields(data: dict, path: Path) -> tuple[str, ...]:
     """The `[header]` fields of a parsed `sections.toml`, folded: names of a field that holds the job title."""
-    _refuse_unknown_keys(data.get("header", {}), {"fields", "source"}, f"{path}: [header]")
+    refuse_unknown_keys(data.get("header", {}), {"fields", "source"}, f"{path}: [header]")
     fields = data.get("header", {}).get("fields", [])
     if not _phrases(fields):
         raise RulesError(f"{path}: [header] 'fields' must be a list of words")
