@@ -104,6 +104,16 @@ class RuleHit:
         return self.sentences.at(self.start) if self.sentences else ""
 
 
+# A hit's fields that are its rule's (hit field: rule attribute), set together wherever a hit is
+# made or read as another rule's
+_FROM_RULE = {"rule_id": "id", "label": "label", "kind": "kind", "weight": "weight",
+              "opens_gate": "opens_gate", "of_rank": "of_rank", "title_only": "title_only"}
+
+
+def _rule_fields(rule: Rule) -> dict:
+    return {field: getattr(rule, attribute) for field, attribute in _FROM_RULE.items()}
+
+
 def _check(rule: dict, where: str) -> Rule:
     def fail(message: str) -> RulesError:
         return RulesError(f"{where}: {message}")
@@ -337,9 +347,7 @@ class RuleMatcher:
             if meant is not None and hit.label not in {self.rules[m].label for m in meant if m}:
                 if len(meant) == 1 and None not in meant:
                     other = self.rules[next(iter(meant))]
-                    found.append(dataclasses.replace(hit, rule_id=other.id, label=other.label, kind=other.kind,
-                                                     weight=other.weight, opens_gate=other.opens_gate,
-                                                     of_rank=other.of_rank, title_only=other.title_only))
+                    found.append(dataclasses.replace(hit, **_rule_fields(other)))
                 continue
             if rule.case_sensitive and hit.matched == "PM" and _TIME_BEFORE.search(text, max(0, hit.start - 3), hit.start):
                 continue  # a time
@@ -361,9 +369,8 @@ class RuleMatcher:
                 rule = self.rules[rule_id]
                 if _stemmer_collision(rule, text[start:end]) or rule.excludes(text, start, end):
                     continue
-                kept.append(RuleHit(rule.id, rule.label, rule.kind, rule.weight, text[start:end], start, end, field,
-                                    opens_gate=rule.opens_gate, of_rank=rule.of_rank, title_only=rule.title_only,
-                                    sentences=sentences))
+                kept.append(RuleHit(matched=text[start:end], start=start, end=end, field=field, sentences=sentences,
+                                    **_rule_fields(rule)))
             hits.append(kept)
         return hits
 
