@@ -184,6 +184,8 @@ def test_the_jobs_own_heading_after_a_company_blurb_opens_the_posting(sectioner,
     # a US federal announcement's conditions
     ("Who may apply", "benefits"), ("Security clearance", "benefits"), ("Work schedule", "benefits"),
     ("Application evaluation", "process"),
+    # a career page's process, as French pages often title it
+    ("## Comment ça se passe ?", "process"), ("Comment ça se passe", "process"),
     # headings led by a symbol beyond Latin-1: a bullet, a dash, an arrow, an emoji
     ("• Avantages", "benefits"), ("— Offres similaires —", "other_offers"), ("▶ NOS AVANTAGES", "benefits"),
     ("## 💰 Benefits", "benefits"), ("**🎁 Nos avantages**", "benefits"), ("✦ À propos de nous", "company"),

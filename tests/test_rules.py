@@ -69,6 +69,8 @@ def test_the_discipline_and_user_needs_are_pm_evidence_but_not_their_look_alikes
     ("You will coach supervisors and manage managers across the studio.", "en.cpo.lead_teams"),
     ("As a second-level supervisor, you oversee multiple teams.", "en.cpo.lead_teams"),
     ("You run the product chapter of the agency.", "en.cpo.lead_product_team"),
+    ("Lead and develop our product team, and hire two more.", "en.cpo.lead_product_team"),
+    ("Vous développez l’équipe produit et ses pratiques.", "cpo.encadrer_equipe_produit"),
     ("Vous êtes manager des managers de la tribu.", "cpo.diriger_des_equipes"),  # any department's: the weaker cue
     ("You are a manager of managers.", "cpo.diriger_des_equipes"),  # keys are shared: one rule holds the phrase
     ("Vous fixez les objectifs de l'éventail de produits de l'unité.", "cpo.portefeuille_produits"),
@@ -794,4 +796,3 @@ def test_the_rome_job_titles_of_product_management_and_only_they_are_product_rol
 ])
 def test_a_phrase_runs_on_across_a_wrapped_line_but_not_a_paragraph_or_a_sentence(classifier, text, fires):
     assert bool({"po.user_stories", "en.po.user_stories"} & set(fired(classifier, text))) == fires
-
