@@ -231,6 +231,7 @@ class RuleMatcher:
 
     def __init__(self, rules: list[Rule], analyzer):
         self.rules = {rule.id: rule for rule in rules}
+        self.hit_fields = {rule.id: _rule_fields(rule) for rule in rules}  # built once: a text has many hits
         self.analyzer = analyzer
         self._compile()
 
@@ -347,7 +348,7 @@ class RuleMatcher:
             if meant is not None and hit.label not in {self.rules[m].label for m in meant if m}:
                 if len(meant) == 1 and None not in meant:
                     other = self.rules[next(iter(meant))]
-                    found.append(dataclasses.replace(hit, **_rule_fields(other)))
+                    found.append(dataclasses.replace(hit, **self.hit_fields[other.id]))
                 continue
             if rule.case_sensitive and hit.matched == "PM" and _TIME_BEFORE.search(text, max(0, hit.start - 3), hit.start):
                 continue  # a time
@@ -370,7 +371,7 @@ class RuleMatcher:
                 if _stemmer_collision(rule, text[start:end]) or rule.excludes(text, start, end):
                     continue
                 kept.append(RuleHit(matched=text[start:end], start=start, end=end, field=field, sentences=sentences,
-                                    **_rule_fields(rule)))
+                                    **self.hit_fields[rule_id]))
             hits.append(kept)
         return hits
 
