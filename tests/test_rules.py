@@ -796,3 +796,13 @@ def test_the_rome_job_titles_of_product_management_and_only_they_are_product_rol
 ])
 def test_a_phrase_runs_on_across_a_wrapped_line_but_not_a_paragraph_or_a_sentence(classifier, text, fires):
     assert bool({"po.user_stories", "en.po.user_stories"} & set(fired(classifier, text))) == fires
+
+
+@pytest.mark.parametrize("text, rule_id", [
+    ("You work closely with the developers of the product team.", "en.cpo.lead_product_team"),
+    ("Vous travaillez avec les développeurs de l'équipe produit.", "cpo.encadrer_equipe_produit"),
+    ("Avec les développeuses et développeurs de l’équipe produit, vous priorisez.", "cpo.encadrer_equipe_produit"),
+])
+def test_the_developers_of_the_product_team_are_no_growth_of_it(classifier, text, rule_id):
+    """"Developers" shares its key with "develop": "the developers of the product team" is no "develop the product team"."""
+    assert rule_id not in fired(classifier, text)
