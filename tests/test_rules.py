@@ -802,7 +802,14 @@ def test_a_phrase_runs_on_across_a_wrapped_line_but_not_a_paragraph_or_a_sentenc
     ("You work closely with the developers of the product team.", "en.cpo.lead_product_team"),
     ("Vous travaillez avec les développeurs de l'équipe produit.", "cpo.encadrer_equipe_produit"),
     ("Avec les développeuses et développeurs de l’équipe produit, vous priorisez.", "cpo.encadrer_equipe_produit"),
+    ("En lien avec les managers de l'équipe produit, vous suivez les ventes.", "cpo.encadrer_equipe_produit"),
 ])
-def test_the_developers_of_the_product_team_are_no_growth_of_it(classifier, text, rule_id):
-    """"Developers" shares its key with "develop": "the developers of the product team" is no "develop the product team"."""
+def test_the_developers_or_managers_of_the_product_team_are_no_growth_or_lead_of_it(classifier, text, rule_id):
+    """"Developers" shares its key with "develop", "managers" with "manager": "the developers of the product team" is
+    no "develop the product team", "les managers de l'équipe produit" no "manager l'équipe produit"."""
     assert rule_id not in fired(classifier, text)
+
+
+def test_the_job_that_manages_the_product_team_still_leads_it(classifier):
+    assert "cpo.encadrer_equipe_produit" in fired(classifier, "Vous managez l'équipe produit.")
+    assert "cpo.encadrer_equipe_produit" in fired(classifier, "Vous serez le manager de l'équipe produit.")
