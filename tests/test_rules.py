@@ -813,3 +813,11 @@ def test_the_developers_or_managers_of_the_product_team_are_no_growth_or_lead_of
 def test_the_job_that_manages_the_product_team_still_leads_it(classifier):
     assert "cpo.encadrer_equipe_produit" in fired(classifier, "Vous managez l'équipe produit.")
     assert "cpo.encadrer_equipe_produit" in fired(classifier, "Vous serez le manager de l'équipe produit.")
+
+
+def test_joining_the_product_department_is_no_lead_of_it(classifier):
+    """"Le pôle produit" names a department anyone in it joins; leading it is the head of product's."""
+    assert "cpo.encadrer_equipe_produit" not in fired(classifier, "Vous rejoignez le pôle produit de Lyon.")
+    assert "cpo.encadrer_equipe_produit" not in fired(classifier, "Au sein du pôle produit, vous priorisez le backlog.")
+    assert "cpo.encadrer_equipe_produit" in fired(classifier, "Vous dirigez le pôle produit (douze personnes).")
+    assert "cpo.encadrer_equipe_produit" in fired(classifier, "À la tête du pôle produit, vous fixez les priorités.")
