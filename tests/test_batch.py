@@ -241,8 +241,11 @@ def test_ctrl_c_half_way_leaves_nothing(big_csv, tmp_path, jobs):
     out_dir = tmp_path / "sortie"
     out_dir.mkdir()
     output = out_dir / "classées.csv"
+    # as from a terminal: SIGINT handled by default even when this test runs where it is ignored (a
+    # shell's background job inherits SIGINT ignored, and Python keeps an inherited SIG_IGN)
     process = subprocess.Popen([str(CLASSIFY), str(big_csv), "-o", str(output), "--jobs", jobs],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         _wait_for_rows_written(process, out_dir)
         os.killpg(process.pid, signal.SIGINT)
