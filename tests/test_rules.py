@@ -805,6 +805,7 @@ def test_a_phrase_runs_on_across_a_wrapped_line_but_not_a_paragraph_or_a_sentenc
     ("En lien avec les managers de l'équipe produit, vous suivez les ventes.", "cpo.encadrer_equipe_produit"),
     ("You work with the tech leads of the product team.", "en.cpo.lead_product_team"),
     ("You report to one of the leads of the product organization.", "en.cpo.lead_product_team"),
+    ("You work closely with the leaders of the product organization.", "en.cpo.lead_product_team"),
     ("En lien avec les recruteurs de l'équipe produit, vous organisez les entretiens.", "cpo.construire_organisation"),
 ])
 def test_the_developers_or_managers_of_the_product_team_are_no_growth_or_lead_of_it(classifier, text, rule_id):
@@ -817,6 +818,7 @@ def test_the_job_that_manages_the_product_team_still_leads_it(classifier):
     assert "cpo.encadrer_equipe_produit" in fired(classifier, "Vous managez l'équipe produit.")
     assert "cpo.encadrer_equipe_produit" in fired(classifier, "Vous serez le manager de l'équipe produit.")
     assert "en.cpo.lead_product_team" in fired(classifier, "She leads the product team of twelve.")
+    assert "en.cpo.lead_product_team" in fired(classifier, "We need a leader of the product organisation.")
     assert "cpo.construire_organisation" in fired(classifier, "Vous recrutez l'équipe produit et la faites grandir.")
 
 
