@@ -574,8 +574,9 @@ def load_mention_cues(data: dict, path: Path) -> MentionCues:
 
 def load_title_fields(data: dict, path: Path) -> tuple[str, ...]:
     """The `[header]` fields of a parsed `sections.toml`, folded: names of a field that holds the job title."""
-    refuse_unknown_keys(data.get("header", {}), {"fields", "source"}, f"{path}: [header]")
-    fields = data.get("header", {}).get("fields", [])
+    entry = data.get("header", {})
+    refuse_unknown_keys(entry, {"fields", "source"}, f"{path}: [header]")
+    fields = entry.get("fields", [])
     if not _phrases(fields):
         raise RulesError(f"{path}: [header] 'fields' must be a list of words")
     return tuple(sorted({_folded(f) for f in fields}, key=len, reverse=True))
