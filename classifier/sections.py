@@ -28,7 +28,6 @@ HEADING_WORDS = 8  # a heading is short
 CUE_REACH = 60  # characters before a role name read for the cues that stand right before it
 HEADER_WORDS = 14  # and so is a job title at the top of a text
 TOP_LINES = 12  # lines read under the header line: the top of a saved page
-SHORT_LINE_WORDS = 6
 NO_LIMIT = 10**9
 HEAD_CHARS = 100  # a longer line is no heading, menu item or title: only its start is read
 _TOP_HEADING = re.compile(r"[ \t]*#{1,3} +\S")  # a Markdown heading of level one to three
@@ -644,11 +643,12 @@ class Sectioner:
                     return kind
         return None
 
-    def _menu(self, folded: str, words: int) -> str | None:
-        """The kind of a short line (of `words` words) that is one of `short_lines` ("Postuler"), or a
-        menu of several separated by "|", "/", "›"… ("Home | Jobs | Contact"); None for any other line."""
+    def _menu(self, folded: str) -> str | None:
+        """The kind of a short line that is one of `short_lines` ("Postuler", "← Back to all jobs": the
+        marks around it aside), or a menu of several separated by "|", "/", "›"… ("Home | Jobs |
+        Contact"); None for any other line."""
         line = folded.strip(" .!?")
-        if words <= SHORT_LINE_WORDS and line in self._short:
+        if line in self._short:
             return self._short[line]
         if _MENU_MARK(line) is None:
             return None
@@ -725,7 +725,7 @@ class Sectioner:
                     kind = heading  # "Salary: $97,240 – $126,510": a field of the page's header, not a section
                 elif heading:
                     current = kind = heading
-                menu = self._menu(folded, words) if short else None
+                menu = self._menu(folded) if short else None
                 if menu:
                     kind = menu
                 else:

@@ -522,6 +522,15 @@ def test_a_menu_line_is_navigation_and_no_header(sectioner):
     assert "navigation" not in sectioner.sections("Product Owner | Paris\nVous priorisez le backlog.").kinds
 
 
+@pytest.mark.parametrize("link", ["← Back to all jobs", "‹ Retour à la liste des offres", "Voir toutes nos offres"])
+def test_a_career_site_link_back_to_its_offers_is_navigation_and_no_header(sectioner, link):
+    """A career page copied from its top opens on the link back to the list: no title naming no product role."""
+    text = f"{link}\n\nHead of Product\nYou will take over the product function."
+    sections = sectioner.sections(text)
+    assert sections.at(0) == "navigation"
+    assert sections.header(text) == (text.index("Head"), text.index(" of Product") + len(" of Product"))
+
+
 def test_a_header_line_that_names_its_field_gives_the_title(sectioner, classifier):
     """Job-board exports begin "POSTE : Chef de secteur H/F": the value after the field is the header."""
     text = "POSTE : Chef de Secteur H/F\nPROFIL : Vous avez une première expérience de la vente.\nDESCRIPTION : …"

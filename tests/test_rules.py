@@ -828,3 +828,26 @@ def test_joining_the_product_department_is_no_lead_of_it(classifier):
     assert "cpo.encadrer_equipe_produit" not in fired(classifier, "Au sein du pôle produit, vous priorisez le backlog.")
     assert "cpo.encadrer_equipe_produit" in fired(classifier, "Vous dirigez le pôle produit (douze personnes).")
     assert "cpo.encadrer_equipe_produit" in fired(classifier, "À la tête du pôle produit, vous fixez les priorités.")
+
+
+@pytest.mark.parametrize("text, rule_id, fires", [
+    ("You will take over the product function and build it.", "en.cpo.lead_product_team", True),
+    ("Manage the product function's budget and its hiring plan.", "en.cpo.lead_product_team", True),
+    ("Vous prenez la tête de la fonction produit et la structurez.", "cpo.construire_organisation", True),
+    ("Vous dirigez l’ensemble de la fonction produit : six product managers.", "cpo.construire_organisation", True),
+    ("Five years in a product function, ideally in B2B SaaS.", "en.cpo.lead_product_team", False),
+    ("You will join the product function and own the checkout.", "en.cpo.lead_product_team", False),
+    ("Within the product function, you prioritise the backlog.", "en.cpo.lead_product_team", False),
+    ("Cinq ans d'expérience dans une fonction produit ou en conseil.", "cpo.construire_organisation", False),
+    ("Vous rejoignez la fonction produit et priorisez le backlog.", "cpo.construire_organisation", False),
+    ("Au sein de la fonction produit, vous suivez les indicateurs.", "cpo.construire_organisation", False),
+])
+def test_the_product_function_is_the_department_a_head_of_product_leads(classifier, text, rule_id, fires):
+    """"The product function" is a head of product's department (58 of 60 pages saying it are a head's);
+    years in it are a candidate's, and joining it is no lead of it."""
+    assert (rule_id in fired(classifier, text)) == fires
+
+
+def test_the_impediments_a_scrum_master_tracks_are_facilitation(classifier):
+    assert "en.other.facilitation" in fired(classifier, "Track the team's impediments and make them visible.")
+    assert "en.other.facilitation" in fired(classifier, "Keep an impediment log for both squads.")
