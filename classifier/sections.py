@@ -719,20 +719,19 @@ class Sectioner:
                     POSTING if whole and (_looks_like_heading(line, words) or (
                         current in self._ended_by_bare_headings and words <= HEADING_WORDS
                         and _looks_like_title(line, words) and self._list_after(lines, number))) else None)
+                cue = (self._menu(folded) if short else None) or next(
+                    (cue_kind for cue_kind, most in cued.get(at, ()) if most == NO_LIMIT or len(line.split()) <= most),
+                    None)
                 if heading in self.boilerplate and not whole:  # no end in sight on a line without breaks
+                    heading = None
+                if cue and heading != cue:  # a breadcrumb ("Open positions › Direction › …") names the site's parts
                     heading = None
                 if heading in self.boilerplate and _FIELD.match(folded):
                     kind = heading  # "Salary: $97,240 – $126,510": a field of the page's header, not a section
                 elif heading:
                     current = kind = heading
-                menu = self._menu(folded) if short else None
-                if menu:
-                    kind = menu
-                else:
-                    for cue_kind, most in cued.get(at, ()):
-                        if most == NO_LIMIT or len(line.split()) <= most:
-                            kind = cue_kind
-                            break
+                if cue:
+                    kind = cue
                 if not header_seen and (heading or kind not in self.boilerplate):
                     field = self._title_field.match(folded_text, at, end) if short else None
                     value = text[field.end():end].split() if field else []

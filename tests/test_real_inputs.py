@@ -522,6 +522,17 @@ def test_a_menu_line_is_navigation_and_no_header(sectioner):
     assert "navigation" not in sectioner.sections("Product Owner | Paris\nVous priorisez le backlog.").kinds
 
 
+def test_a_breadcrumb_that_starts_with_a_heading_opens_no_section(sectioner):
+    """"Open positions › Direction › …" is where the page sits on the site: the job below it is no list
+    of other offers, though "Open positions" heads such lists."""
+    text = ("Médialis — Careers\nOpen positions › Direction › Directeur produit\n\nWhy this position exists\n\n"
+            "You will define what we build and lead the product function.\n\nOpen positions\n- Data Engineer\n")
+    sections = sectioner.sections(text)
+    assert sections.at(text.index("Open positions ›")) == "navigation"
+    assert sections.at(text.index("You will define")) == "posting"
+    assert sections.at(text.index("- Data Engineer")) == "other_offers"  # the heading alone still opens the list
+
+
 @pytest.mark.parametrize("link", ["← Back to all jobs", "‹ Retour à la liste des offres", "Voir toutes nos offres"])
 def test_a_career_site_link_back_to_its_offers_is_navigation_and_no_header(sectioner, link):
     """A career page copied from its top opens on the link back to the list: no title naming no product role."""
