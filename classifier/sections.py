@@ -719,9 +719,11 @@ class Sectioner:
                     POSTING if whole and (_looks_like_heading(line, words) or (
                         current in self._ended_by_bare_headings and words <= HEADING_WORDS
                         and _looks_like_title(line, words) and self._list_after(lines, number))) else None)
-                cue = (self._menu(folded) if short else None) or next(
-                    (cue_kind for cue_kind, most in cued.get(at, ()) if most == NO_LIMIT or len(line.split()) <= most),
-                    None)
+                cue = self._menu(folded) if short else None
+                for cue_kind, most in () if cue else cued.get(at, ()):
+                    if most == NO_LIMIT or len(line.split()) <= most:
+                        cue = cue_kind
+                        break
                 if heading in self.boilerplate and not whole:  # no end in sight on a line without breaks
                     heading = None
                 if cue and heading != cue:  # a breadcrumb ("Open positions › Direction › …") names the site's parts
