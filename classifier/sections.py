@@ -719,11 +719,7 @@ class Sectioner:
                     POSTING if whole and (_looks_like_heading(line, words) or (
                         current in self._ended_by_bare_headings and words <= HEADING_WORDS
                         and _looks_like_title(line, words) and self._list_after(lines, number))) else None)
-                cue = self._menu(folded) if short else None
-                for cue_kind, most in () if cue else cued.get(at, ()):
-                    if most == NO_LIMIT or len(line.split()) <= most:
-                        cue = cue_kind
-                        break
+                cue = (self._menu(folded) if short else None) or (_line_cue(cued[at], line) if at in cued else None)
                 if heading in self.boilerplate and not whole:  # no end in sight on a line without breaks
                     heading = None
                 if cue and heading != cue:  # a breadcrumb ("Open positions › Direction › …") names the site's parts
@@ -748,6 +744,11 @@ class Sectioner:
         found = Sections(starts, kinds, self.boilerplate, header_start)
         found.top_headings = _top_headings(text, found)
         return found
+
+
+def _line_cue(cues: list[tuple[str, int]], line: str) -> str | None:
+    """The kind of the first of a line's `lines` cues (kind, most words) whose bound the line keeps."""
+    return next((kind for kind, most in cues if most == NO_LIMIT or len(line.split()) <= most), None)
 
 
 def _top_headings(text: str, sections: "Sections") -> tuple[tuple[int, int], ...]:
