@@ -44,7 +44,8 @@ _BULLET = re.compile(r"[ \t]*(?:[-*•▪◦–·]|\d{1,2}[.)])[ \t]")  # a list
 ITEM_WORDS = 4  # a list item of duties says something; other offers' titles ("Product Owner H/F") are shorter
 _FIELD = re.compile(r"[^:]{1,40}:\s*\S")  # a heading with its value on its line ("salaire : 45 k€")
 _WORD_END = re.compile(r"[^\w']")
-_MENU_MARKS = "[|·•/>»›]"  # what separates the items of a menu line: "Accueil | Offres d'emploi | Mon compte"
+_MENU_MARKS = "[|·•/>»]"  # what separates the items of a menu line: "Accueil | Offres d'emploi | Mon compte"
+# ("›" is folded into BREADCRUMB, which `str.split` reads as a space: such lines are the `lines` cue's)
 _MENU_SEPARATOR = re.compile(rf"\s*{_MENU_MARKS}\s*")
 _MENU_MARK = re.compile(_MENU_MARKS).search
 
@@ -645,7 +646,7 @@ class Sectioner:
 
     def _menu(self, folded: str) -> str | None:
         """The kind of a short line that is one of `short_lines` ("Postuler", "← Back to all jobs": the
-        marks around it aside), or a menu of several separated by "|", "/", "›"… ("Home | Jobs |
+        marks around it aside), or a menu of several separated by "|", "/", "»"… ("Home | Jobs |
         Contact"); None for any other line."""
         line = folded.strip(" .!?")
         if line in self._short:
