@@ -462,20 +462,25 @@ class UnnamedRule:
 @dataclass(frozen=True)
 class RankTitles:
     """Titles that name a leader's rank and no job: "Director of Platform", "Deputy Director GS15",
-    "Head of Payments", "Directeur·rice de plateforme". They say how senior the job is, not what it
-    does; the rule "no product role named" fires on them under an id and a weight of their own."""
+    "Head of Payments", "Directeur·rice de plateforme", and a rank over digital or online services
+    ("Director, Digital Public Services", "Chef·fe du bureau des services en ligne"). They say how
+    senior the job is, not what it does; the rule "no product role named" fires on them under an id
+    and a weight of their own."""
 
     id: str
     weight: float
     ranks: tuple[tuple[str, ...], ...]  # a leader's rank, as words ("director", "head of", "vice president")
     trades: frozenset[str]  # words that name a department's trade ("engineering", "finance"): such a title names a job
     filler: frozenset[str]  # words that join the others ("of", "de", "du")
-    domain_words: int  # the most words beside those: the domain led ("platform", "digital services")
+    domain_words: int  # the most words beside those: the domain led ("platform", "payments")
+    services: frozenset[str] = frozenset()  # words of the services led ("digital", "online", "services"): no domain word
+    service_ranks: tuple[tuple[str, ...], ...] = ()  # ranks that name no job only over services ("chef du bureau")
 
     def holds(self, line: str, ignored: frozenset[str]) -> bool:
         """Whether the line (a title, or its part after an organisation's name and a colon) holds a
-        rank, none of `trades`, and at most `domain_words` other words beside `ignored` (seniority,
-        marks), `filler`, organisations' acronyms ("TTS", "SNC") and grades ("GS15", "CS-05")."""
+        rank (or a service rank and, beside it, a word of `services`), none of `trades`, and at most
+        `domain_words` other words beside `ignored` (seniority, marks), `filler`, `services`,
+        organisations' acronyms ("TTS", "SNC") and grades ("GS15", "CS-05")."""
         line = line.rsplit(":", 1)[-1]
         acronyms = {w.casefold() for w in _ACRONYM.findall(line)}
         words = []  # folded as match keys are, inclusive endings dropped ("directeur·rice", "président(e)")
@@ -483,16 +488,25 @@ class RankTitles:
             words += [word] if word in ignored else [w for w in word.split("/") if w]
         if any(w in self.trades for w in words):
             return False
-        found = False
-        for rank in self.ranks:  # phrases: "head of" is a rank where "Head Nurse" names a job
-            size = len(rank)
-            for at in range(len(words) - size + 1):
-                if tuple(words[at:at + size]) == rank:
-                    words[at:at + size] = [""] * size
-                    found = True
-        domain = [w for w in words if w and w not in self.filler and w not in ignored
+        over_services = _take(words, self.service_ranks) and any(w in self.services for w in words)
+        found = _take(words, self.ranks)  # phrases: "head of" is a rank where "Head Nurse" names a job
+        if not (found or over_services):
+            return False
+        domain = [w for w in words if w and w not in self.filler and w not in self.services and w not in ignored
                   and w not in acronyms and not _GRADE.fullmatch(w)]
-        return found and len(domain) <= self.domain_words
+        return len(domain) <= self.domain_words
+
+
+def _take(words: list[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
+    """Blank every occurrence of the phrases in `words` (in place); whether any was there."""
+    found = False
+    for phrase in phrases:
+        size = len(phrase)
+        for at in range(len(words) - size + 1):
+            if tuple(words[at:at + size]) == phrase:
+                words[at:at + size] = [""] * size
+                found = True
+    return found
 
 
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,4}\b")  # an organisation's acronym: "TTS", "SNC", "CDS"
@@ -542,17 +556,19 @@ def load_rank_titles(entry: dict | None, path: Path) -> RankTitles | None:
     if entry is None:
         return None
     where = f"{path}: [unnamed.rank]"
-    refuse_unknown_keys(entry, {"id", "weight", "source", "domain_words", "ranks", "trades", "filler"}, where)
+    refuse_unknown_keys(entry, {"id", "weight", "source", "domain_words", "ranks", "trades", "filler", "services",
+                                "service_ranks"}, where)
     weight, most = entry.get("weight"), entry.get("domain_words")
     if not isinstance(entry.get("id"), str) or isinstance(weight, bool) or not isinstance(weight, (int, float)) \
             or not 0 <= weight <= 10 or isinstance(most, bool) or not isinstance(most, int) or most < 0:
         raise RulesError(f"{where} needs an 'id', a 'weight' from 0 to 10, and 'domain_words' (0 or more)")
-    lists = [entry.get(name, []) for name in ("ranks", "trades", "filler")]
+    lists = [entry.get(name, []) for name in ("ranks", "service_ranks", "trades", "filler", "services")]
     if not all(map(_phrases, lists)) or not lists[0]:
-        raise RulesError(f"{where}: 'ranks' (not empty), 'trades' and 'filler' must be lists of words")
-    ranks = tuple(tuple(_TITLE_WORD.findall(fold_in_place(x))) for x in lists[0])
-    trades, filler = (frozenset(fold_in_place(x).strip() for x in w) for w in lists[1:])
-    return RankTitles(entry["id"], float(weight), ranks, trades, filler, most)
+        raise RulesError(f"{where}: 'ranks' (not empty), 'service_ranks', 'trades', 'filler' and 'services' must be "
+                         "lists of words")
+    ranks, service_ranks = (tuple(tuple(_TITLE_WORD.findall(fold_in_place(x))) for x in w) for w in lists[:2])
+    trades, filler, services = (frozenset(fold_in_place(x).strip() for x in w) for w in lists[2:])
+    return RankTitles(entry["id"], float(weight), ranks, trades, filler, most, services, service_ranks)
 
 
 def load_mention_cues(data: dict, path: Path) -> MentionCues:

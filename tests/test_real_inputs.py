@@ -823,7 +823,17 @@ def test_a_relabelling_file_as_excel_writes_it_is_read(tmp_path):
     ("Directeur / Directrice de restaurant", False), ("Directrice de centre de loisirs (H/F)", False),
     ("Directeur de travaux BTP", False),
     # innovation is a department of its own (ROME's "Responsable innovation"), not a product area
-    ("Directeur·rice Innovation (F/H)", False), ("Head of Innovation", False)])
+    ("Directeur·rice Innovation (F/H)", False), ("Head of Innovation", False),
+    # a rank over digital or online services, an offer or users' experience, however many such words;
+    # the civil service's ranks ("chef du bureau", "sous-directeur") only over such words
+    ("Director, Digital Public Services", True), ("Head of Student Digital Experience", True),
+    ("Directeur·rice des services numériques voyageurs (H/F)", True), ("Head of Unit – Online Services (AD 10)", True),
+    ("Chef·fe du bureau des services en ligne (F/H) – Head of Online Services Office", True),
+    ("Sous-directeur·rice du numérique", True),
+    ("Chef de service transit (H/F)", False), ("Chef.fe du bureau du greffe et de l'exécution", False), ("Chef de bureau", False),
+    ("Head of Service – Children’s Social Care (Fostering & Permanence)", False),
+    ("Directeur·rice de la relation aux usagers", False), ("Chef·fe de service Études et développements (F/H)", False),
+    ("Directeur·rice des systèmes d’information et du numérique (F/H)", False)])
 def test_a_title_that_names_a_rank_and_no_job_weighs_nothing(classifier, title, rank_only):
     unnamed = classifier.analyzer.sectioner.unnamed
     assert unnamed.rank_only(title) is rank_only
