@@ -184,6 +184,11 @@ _ENUMERATION = re.compile(r"\s*(?:,|;|&|\band\b|\bet\b|\bor\b|\bou\b)[\s,]*"
                           r"(?:(?:and|et|or|ou|the|a|an|les|des|de|du|la|le|un|une)\s+)*$", re.I)
 
 
+# where a cue may start: a word's start, or right after an elided article or pronoun ("l'interlocuteur·rice
+# des…", "afin d'accompagner les…", "qu'avec")
+_CUE_START = r"(?:(?<![\w'])|(?<=(?<![\w'])[cdjlmnst]')|(?<=(?<![\w'])qu'))"
+
+
 def _right_before(cues: tuple[str, ...], gap: str) -> re.Pattern | None:
     """One of the cues (whole words) ending right before a role name, `gap` between them; None without cues."""
     return re.compile(rf"(?<![\w'])(?:{_alternatives(cues)}){gap}$") if cues else None
@@ -234,7 +239,7 @@ class MentionCues:
         """The cues as one expression, a cue matching whole words only, or ending at an elided
         "qu'" or "d'": group `declared`, `possessive` or `mention` (declared cues first, so that "we
         are hiring" is one, not the mention cue "hiring")."""
-        return re.compile(rf"(?<![\w'])(?:(?P<declared>{_alternatives(_elided(self.declared))})|(?P<possessive>"
+        return re.compile(rf"{_CUE_START}(?:(?P<declared>{_alternatives(_elided(self.declared))})|(?P<possessive>"
                           rf"{_alternatives(self.possessive)})|(?P<mention>{_alternatives(_elided(self.before))}))(?:(?<=')|(?![\w']))")
 
     def closest_cue(self, text: str, start: int) -> str | None:

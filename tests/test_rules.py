@@ -165,6 +165,36 @@ def test_a_colleagues_cue_holds_in_its_elided_form(classifier, before):
     assert classifier.analyzer.sectioner.mentions.closest_cue(text, len(before)) == "mention"
 
 
+@pytest.mark.parametrize("before", ["Vous êtes l’interlocuteur·rice des ", "Afin d'accompagner les ",
+                                    "Vous travaillez aujourd'hui aux côtés des "])
+def test_a_cue_after_an_elided_article_still_holds(classifier, before):
+    """A cue right after "l'", "d'" ("l'interlocuteur·rice des…", "d'accompagner les…") is one: the
+    role name after it is a colleague's, not the job's, though "vous êtes" stands further back."""
+    text = before + "responsables de services numériques."
+    assert classifier.analyzer.sectioner.mentions.closest_cue(text, len(before)) == "mention"
+
+
+SERVICE_OWNER_TEAM = """Le service en ligne « Mes aides jeunes » instruit 40 000 demandes par an. Vous en portez la
+feuille de route, les indicateurs et le budget, menez les entretiens avec les usagers et arbitrez les
+évolutions avec l'équipe de développement. Vous travaillez avec les autres responsables de service en ligne
+de la direction.
+"""
+
+
+@pytest.mark.parametrize("title, counted", [
+    ("Responsable du service en ligne « Mes aides jeunes » (H/F)", ["title"]),
+    ("Digital Service Lead – Permits and Licensing", ["title"]),
+    ("Directeur·rice des services numériques (H/F)", []),  # the body's service owners are colleagues
+])
+def test_the_owner_of_one_public_online_service_is_a_product_role_by_title(classifier, title, counted):
+    """"Responsable du service en ligne", "Digital Service Lead": one public online service's owner, a
+    product manager as the intrapreneur is, counted as the job's own title only."""
+    hits = classifier.analyse(SERVICE_OWNER_TEAM, title).hits
+    assert [h.field for h in hits if h.rule_id == "role.pm_service_owner"] == counted
+    if counted:
+        assert classifier.classify(SERVICE_OWNER_TEAM, title=title).label == "PM"
+
+
 def test_a_cue_of_rank_alone_leaves_the_cpo_gate_shut(classifier):
     """Leading managers is what any department's head does: without a product cue, the model's
     CPO terms ("design", "managers") do not count, masked or not."""
