@@ -493,6 +493,8 @@ class RankTitles:
             words += [word] if word in ignored else [w for w in word.split("/") if w]
         if any(w in self.trades for w in words):
             return False
+        # service ranks first: they hold a rank's words ("sous-directeur", "head of service"), which
+        # over anything but services name a job ("Sous-directeur·rice des applications")
         over_services = _take(words, self.service_ranks) and any(w in self.services for w in words)
         found = _take(words, self.ranks)  # phrases: "head of" is a rank where "Head Nurse" names a job
         if not (found or over_services):
