@@ -833,7 +833,8 @@ def test_a_relabelling_file_as_excel_writes_it_is_read(tmp_path):
     ("Chef de service transit (H/F)", False), ("Chef.fe du bureau du greffe et de l'exécution", False), ("Chef de bureau", False),
     ("Head of Service – Children’s Social Care (Fostering & Permanence)", False),
     ("Directeur·rice de la relation aux usagers", False), ("Chef·fe de service Études et développements (F/H)", False),
-    ("Directeur·rice des systèmes d’information et du numérique (F/H)", False)])
+    ("Directeur·rice des systèmes d’information et du numérique (F/H)", False),
+    ("Sous-directeur·rice des applications", False)])
 def test_a_title_that_names_a_rank_and_no_job_weighs_nothing(classifier, title, rank_only):
     unnamed = classifier.analyzer.sectioner.unnamed
     assert unnamed.rank_only(title) is rank_only
