@@ -119,7 +119,7 @@ def test_jsonl_is_built_from_the_drafts():
                                                          ("round48", "r48", 60), ("round49", "r49", 60),
                                                          ("round50", "r50", 60), ("round51", "r51", 60),
                                                          ("round52", "r52", 60), ("round53", "r53", 60),
-                                                         ("round54", "r54", 60), ("round55", "r55", 60), ("round56", "r56", 60)])
+                                                         ("round54", "r54", 60), ("round55", "r55", 60), ("round56", "r56", 60), ("round57", "r57", 60)])
 def test_held_out_rounds_are_built_from_their_drafts_and_kept_out_of_training(folder, prefix, at_least):
     """Round 4 (government digital services, agencies, start-up boards), round 6 (long pages
     where the job's work takes a few plain sentences) and round 7 (a blind test written after the
