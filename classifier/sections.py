@@ -643,7 +643,9 @@ class Sectioner:
         self._headings: dict[str, list[tuple[str, str, re.Pattern]]] = {}
         for heading, kind, before in sorted(((h, c.kind, c.words_before_colon) for c in cues for h in c.headings),
                                             key=lambda p: -len(p[0])):
-            colon = re.compile(rf"(?:[ \t]+[^\s:]+){{0,{before}}}[ \t?!]*:")
+            # the heading's closing bold or italic marks may stand before the words and the colon
+            # ("**Ils recrutent aussi** : Product Manager · …")
+            colon = re.compile(rf"[*_]*(?:[ \t]+[^\s:]+){{0,{before}}}[ \t?!*_]*:")
             self._headings.setdefault(_first_word(heading), []).append((heading, kind, colon))
         self._lines = {phrase: (c.kind, c.line_words or NO_LIMIT) for c in reversed(cues) for phrase in c.lines}
         self._short = {line: c.kind for c in cues for line in c.short_lines}

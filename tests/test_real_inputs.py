@@ -111,7 +111,12 @@ def test_a_salary_field_marks_its_line_not_the_rest_of_the_page(sectioner):
                                    "**Other current mandates:** Product Manager Payments (Lyon) · Chief Financial Officer",
                                    # with its article or possessive first
                                    "Les autres offres du studio\nProduct Manager (F/H) – Nantes\nUX/UI Designer – Nantes",
-                                   "Our open positions\n- Product Manager, Growth – Remote\n- Data Engineer – Lyon"])
+                                   "Our open positions\n- Product Manager, Growth – Remote\n- Data Engineer – Lyon",
+                                   # a bold heading closed before its colon, the list on its line
+                                   "**Ils recrutent aussi**\u00a0: Product Manager – Paiement · Sales Manager",
+                                   "**Similar jobs on Hatchboard** : Product Manager (Remote) · Data Engineer",
+                                   # a start-up board's other companies' openings
+                                   "**They're hiring too**\n- Product Manager – Cash Forecasting · Paris"])
 def test_other_offers_in_the_words_of_more_boards(sectioner, block):
     text = f"Vos missions\n\nVous animez la marque et ses campagnes.\n\n{block}"
     assert sectioner.sections(text).at(text.index("Product Manager")) == "other_offers"
