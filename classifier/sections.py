@@ -236,9 +236,10 @@ class MentionCues:
 
     @cached_property
     def _pattern(self) -> re.Pattern:
-        """The cues as one expression, a cue matching whole words only, or ending at an elided
-        "qu'" or "d'": group `declared`, `possessive` or `mention` (declared cues first, so that "we
-        are hiring" is one, not the mention cue "hiring")."""
+        """The cues as one expression, a cue matching whole words only, starting after an elided
+        article or pronoun too ("l'interlocuteur") and ending at an elided "qu'" or "d'": group
+        `declared`, `possessive` or `mention` (declared cues first, so that "we are hiring" is one,
+        not the mention cue "hiring")."""
         return re.compile(rf"{_CUE_START}(?:(?P<declared>{_alternatives(_elided(self.declared))})|(?P<possessive>"
                           rf"{_alternatives(self.possessive)})|(?P<mention>{_alternatives(_elided(self.before))}))(?:(?<=')|(?![\w']))")
 
