@@ -870,7 +870,9 @@ def test_a_head_of_a_product_platform_titled_by_rank_reads_as_the_page_says(clas
     ("id = 'r'\nweight = -1\ndomain_words = 2\nranks = ['head of']", "weight"),
     ("id = 'r'\nweight = 0\ndomain_words = 2\nranks = []", "ranks"),
     ("id = 'r'\nweight = 0\nranks = ['director']", "domain_words"),
-    ("id = 'r'\nweight = 0\ndomain_words = 1\nranks = ['director']\ntrades = 'data'", "trades")])
+    ("id = 'r'\nweight = 0\ndomain_words = 1\nranks = ['director']\ntrades = 'data'", "trades"),
+    ("id = 'r'\nweight = 0\ndomain_words = 1\nranks = ['director']\nservices = 'digital'", "services"),
+    ("id = 'r'\nweight = 0\ndomain_words = 1\nranks = ['director']\nservice_ranks = [1]", "service_ranks")])
 def test_a_rank_titles_table_that_is_not_well_formed_is_refused(tmp_path, table, message):
     from classifier.sections import read_cues_file, load_unnamed_rule
 
