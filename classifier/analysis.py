@@ -175,7 +175,27 @@ class PostingAnalyzer:
             unnamed = self._unnamed(text, [h for h in hits if h.section == HEADER], header, "text", HEADER)
             if unnamed and not self._title_under_header(text, hits, top):
                 hits += unnamed
+        hits += self._declared_ranks(text, hits, sections)
         return sections
+
+    def _declared_ranks(self, text: str, hits: list[RuleHit], sections: Sections) -> list[RuleHit]:
+        """Hits of the rule for titles naming a rank and no job where the posting's own sections
+        declare the job by such a title ("we are looking for a Director of Platform to…"): the
+        job's title for a text read without one (see `combine.heads_product_by_rank`)."""
+        rule = self.sectioner.unnamed
+        if rule.rank is None:
+            return []
+        found = []
+        for start, end in self.sectioner.mentions.declared_names(text):
+            section = sections.at(start)
+            if section in sections.boilerplate or any(
+                    h.kind == "role_name" and h.start < end and start < h.end for h in hits):
+                continue
+            if rule.rank_only(text[start:end]):
+                found.append(RuleHit(rule.rank.id, rule.label, "role_name", rule.rank.weight, text[start:end], start,
+                                     end, "text", section, declared=True, unnamed=True, rank_only=True,
+                                     sentences=Sentences(text)))
+        return found
 
     def _title_under_header(self, text: str, hits: list[RuleHit], top: list[tuple[int, int]]) -> bool:
         """Whether a line under the header, at the top of the page, names a product role or is a
@@ -194,11 +214,10 @@ class PostingAnalyzer:
         names_one = any(h.kind == "role_name" and h.label != NO_ROLE for h in hits)
         if names_one or rule.is_masked(text[start:end]) or start == end:
             return []
-        rule_id, weight = rule.id, rule.weight
-        if not any(h.kind == "role_name" for h in hits) and rule.rank_only(text[start:end]):
-            rule_id, weight = rule.rank.id, rule.rank.weight
+        rank_only = not any(h.kind == "role_name" for h in hits) and rule.rank_only(text[start:end])
+        rule_id, weight = (rule.rank.id, rule.rank.weight) if rank_only else (rule.id, rule.weight)
         return [RuleHit(rule_id, rule.label, "role_name", weight, text[start:end], start, end, field, section,
-                        unnamed=True, sentences=Sentences(text))]
+                        unnamed=True, rank_only=rank_only, sentences=Sentences(text))]
 
     def masked(self, text: str, title: str | None = None) -> Analysis:
         """The analysis of the posting with its job titles masked, in title and text."""

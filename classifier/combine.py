@@ -115,9 +115,18 @@ def strength(found: str, group: list[RuleHit]) -> float:
 
 
 def names_product_role(hits: list[RuleHit]) -> bool:
-    """True when the title or the posting's own sections name a product role."""
+    """True when the title or the posting's own sections name a product role, or a title that names
+    only a rank heads the product (`heads_product_by_rank`)."""
     return any(h.kind == "role_name" and h.label != NO_ROLE and family(h) in ("title", "declared", "role_name")
-               for h in hits)
+               for h in hits) or heads_product_by_rank(hits)
+
+
+def heads_product_by_rank(hits: list[RuleHit]) -> bool:
+    """True when the job's title names a rank and no job ("Deputy Director", "Director of Platform")
+    and the posting's own sections say the job holds the product strategy, portfolio or team (a
+    `heads_product` rule): the rank is then a head of product's."""
+    return any(h.rank_only for h in hits) and any(
+        h.heads_product and h.label == HEAD_OF_PRODUCT and family(h) == "activity" for h in hits)
 
 
 def supported_roles(hits: list[RuleHit]) -> set[str]:

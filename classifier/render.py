@@ -78,8 +78,16 @@ def as_text(result: Result, name: str | None = None) -> str:
     ranks = [rule.hits[0].matched for part in result.explanation.values() for rule in part.rules
              if rule.kind == "role_name" and rule.weight == 0]
     if ranks:
-        lines.append(f"  Titre sans métier : « {ranks[0]} » nomme un rang, pas un poste : sans poids, "
-                     "l'annonce décide.")
+        named = any(rule.kind == "role_name" and rule.family in ("title", "declared", "role_name")
+                    for label, part in result.explanation.items() if label != "OTHER" for rule in part.rules)
+        other = result.explanation.get("OTHER")
+        if other is not None and other.prior == 0 and not named:  # see `combine.heads_product_by_rank`
+            lines.append(f"  Titre sans métier : « {ranks[0]} » nomme un rang, et l'annonce confie au poste la "
+                         "stratégie, le portefeuille ou l'équipe produit : le rang d'un·e responsable produit, "
+                         "sans avance pour OTHER.")
+        else:
+            lines.append(f"  Titre sans métier : « {ranks[0]} » nomme un rang, pas un poste : sans poids, "
+                         "l'annonce décide.")
     terms = [t for t in result.explanation[result.label].terms if t.contribution > 0][:6]
     if terms:
         lines.append("  Termes du modèle : " + ", ".join(f"« {t.text} » (+{t.contribution:.2f})" for t in terms))

@@ -63,6 +63,10 @@ class Rule:
     # too ("Intrapreneur·e"): its hits count in the title, on the text's header line and where the text
     # declares the job's role ("nous recrutons un·e intrapreneur·e"), and are dropped elsewhere (see `analysis`)
     title_only: bool = False
+    # True for a head of product's own cue (the product strategy, portfolio or team the job holds):
+    # under a title that names only a rank ("Deputy Director"), the page then names a head of
+    # product (see `combine.heads_product_by_rank`)
+    heads_product: bool = False
     # where a phrase's words mean something else ("haut de gamme" is no product range): regular
     # expressions, any case; a hit inside one of their matches is dropped
     exclude: re.Pattern | None = dataclasses.field(default=None, compare=False)
@@ -94,8 +98,10 @@ class RuleHit:
     opens_gate: bool = True  # its rule's `opens_gate`
     of_rank: bool = False  # its rule's `of_rank`
     title_only: bool = False  # its rule's `title_only`
+    heads_product: bool = False  # its rule's `heads_product`
     headline: bool = False  # on one of the page's title lines: "# Head of Data", or a short line at its top
     unnamed: bool = False  # a hit of the rule "no product role named": a title or header line that names no job
+    rank_only: bool = False  # an `unnamed` hit of a line that names a rank and no job ("Deputy Director")
     sentences: Sentences | None = dataclasses.field(default=None, repr=False, compare=False)
 
     @property
@@ -107,7 +113,8 @@ class RuleHit:
 # A hit's fields that are its rule's (hit field: rule attribute), set together wherever a hit is
 # made or read as another rule's
 _FROM_RULE = {"rule_id": "id", "label": "label", "kind": "kind", "weight": "weight",
-              "opens_gate": "opens_gate", "of_rank": "of_rank", "title_only": "title_only"}
+              "opens_gate": "opens_gate", "of_rank": "of_rank", "title_only": "title_only",
+              "heads_product": "heads_product"}
 
 
 def _rule_fields(rule: Rule) -> dict:
@@ -119,7 +126,7 @@ def _check(rule: dict, where: str) -> Rule:
         return RulesError(f"{where}: {message}")
 
     refuse_unknown_keys(rule, {"id", "label", "kind", "weight", "source", "phrases", "case_sensitive", "exclude",
-                               "opens_gate", "of_rank", "title_only"}, where)
+                               "opens_gate", "of_rank", "title_only", "heads_product"}, where)
     if not isinstance(rule.get("id"), str) or not _ID.match(rule["id"]):
         raise fail("'id' must be a lower-case identifier such as 'po.user_stories'")
     if rule.get("label") not in CLASSES:
@@ -150,9 +157,16 @@ def _check(rule: dict, where: str) -> Rule:
         raise fail("'title_only' must be true or false")
     if title_only and rule["kind"] != "role_name":
         raise fail("'title_only' is for role names: a title holds the job's name, not its activities")
+    heads_product = rule.get("heads_product", False)
+    if not isinstance(heads_product, bool):
+        raise fail("'heads_product' must be true or false")
+    if heads_product and (rule["label"] != "CPO" or rule["kind"] != "activity" or of_rank):
+        raise fail("'heads_product' is for the head of product's own activities (label CPO, kind activity, "
+                   "not of rank)")
     exclude = compile_expressions(rule.get("exclude", []), where, "exclude", re.IGNORECASE)
     return Rule(rule["id"], rule["label"], rule["kind"], float(weight), source, tuple(phrases), case_sensitive,
-                opens_gate=opens_gate, of_rank=of_rank, title_only=title_only, exclude=exclude)
+                opens_gate=opens_gate, of_rank=of_rank, title_only=title_only, heads_product=heads_product,
+                exclude=exclude)
 
 
 def load_rule_file(path: Path) -> list[Rule]:

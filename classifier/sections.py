@@ -233,6 +233,8 @@ class MentionCues:
     relative: tuple[str, ...] = ()  # relative pronouns that, after one and a comma, describe a third person
     opening: tuple[str, ...] = ()  # words that, opening a sentence right before one, declare it: "As PO, you…"
     with_reader: tuple[str, ...] = ()  # after one and a verb or two, a colleague working "with you", "avec nous"
+    determiners: tuple[str, ...] = ()  # words between a declared cue and the job's name: "a", "notre", "un·e"
+    name_ends: tuple[str, ...] = ()  # words that end the job's name after a declared cue: "to", "pour", "qui"
 
     @cached_property
     def _pattern(self) -> re.Pattern:
@@ -242,6 +244,20 @@ class MentionCues:
         not the mention cue "hiring")."""
         return re.compile(rf"{_CUE_START}(?:(?P<declared>{_alternatives(_elided(self.declared))})|(?P<possessive>"
                           rf"{_alternatives(self.possessive)})|(?P<mention>{_alternatives(_elided(self.before))}))(?:(?<=')|(?![\w']))")
+
+    @cached_property
+    def _declared_name(self) -> re.Pattern:
+        """A declared cue, a determiner or two, then the job's name: the words up to one of
+        `name_ends` or a punctuation mark, in the same line and at most 60 characters."""
+        determiners = _alternatives(self.determiners + self.possessive)
+        return re.compile(rf"{_CUE_START}(?:{_alternatives(_elided(self.declared))})(?:(?<=')|[ \t]+)"
+                          rf"(?:(?:{determiners})(?:(?<=')|[ \t]+)){{0,2}}(?P<name>\w[^\n.,;:()!?]{{0,59}}?)"
+                          rf"(?=[ \t]+(?:{_alternatives(self.name_ends)})(?![\w'])|[ \t]*(?:[\n.,;:()!?]|$))")
+
+    def declared_names(self, text: str) -> list[tuple[int, int]]:
+        """Spans of the names a text gives its job right after a declared cue ("we are looking for a
+        Director of Platform to…", "nous recrutons notre directeur·rice de plateforme pour…")."""
+        return [found.span("name") for found in self._declared_name.finditer(fold_in_place(text))]
 
     def closest_cue(self, text: str, start: int) -> str | None:
         """"declared" or "mention": the kind of the cue that ends nearest before a role name, in its
@@ -582,7 +598,7 @@ def load_rank_titles(entry: dict | None, path: Path) -> RankTitles | None:
 def load_mention_cues(data: dict, path: Path) -> MentionCues:
     entry = data.get("mentions", {})
     names = ("declared", "before", "after", "possessive", "departments", "disciplines", "addressing", "other_party",
-             "peers", "genitive", "relative", "opening", "with_reader")
+             "peers", "genitive", "relative", "opening", "with_reader", "determiners", "name_ends")
     refuse_unknown_keys(entry, {*names, "window", "source"}, f"{path}: [mentions]")
     lists = [entry.get(name, []) for name in names]
     window = entry.get("window", 40)
@@ -591,9 +607,10 @@ def load_mention_cues(data: dict, path: Path) -> MentionCues:
         raise RulesError(f"{path}: [mentions] needs 'declared' and 'before' (lists of words), 'window' "
                          f"(a positive number) and may have {', '.join(map(repr, names[2:]))} (lists of words)")
     (declared, before, after, possessive, departments, disciplines, addressing, other_party, peers, genitive, relative,
-     opening, with_reader) = (tuple(_SPACES.sub(" ", fold_in_place(s)).strip() for s in v) for v in lists)
+     opening, with_reader, determiners, name_ends) = (tuple(_SPACES.sub(" ", fold_in_place(s)).strip() for s in v)
+                                                      for v in lists)
     return MentionCues(declared, before, window, after, possessive, departments, disciplines, addressing,
-                       other_party, peers, genitive, relative, opening, with_reader)
+                       other_party, peers, genitive, relative, opening, with_reader, determiners, name_ends)
 
 
 def load_title_fields(data: dict, path: Path) -> tuple[str, ...]:

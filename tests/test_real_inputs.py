@@ -866,6 +866,75 @@ def test_a_head_of_a_product_platform_titled_by_rank_reads_as_the_page_says(clas
     assert "Titre sans métier" not in as_text(growth)
 
 
+DEPUTY_HEAD = """Our agency builds the online services millions of residents use to claim benefits.
+
+## What you will do
+- Own the product strategy of the agency's online services and set measurable goals for its product portfolio
+- Lead multiple teams of engineers, designers and analysts, and coach their managers
+- Represent the service to the executive team and report on progress to the board
+"""
+
+DEPUTY_OTHER = """Our agency builds the online services millions of residents use to claim benefits.
+
+## What you will do
+- Run the agency's operations, procurement and contracts, with the finance and legal teams
+- Lead multiple teams of officers and analysts, and coach their managers
+- Represent the service to the executive team and report on progress to the board
+"""
+
+
+def test_a_rank_title_over_a_page_that_holds_the_product_strategy_is_a_head_of_products(classifier):
+    """"Deputy Director" names a rank and no job; a page that gives the job the product strategy and
+    portfolio (`heads_product` rules) makes it a head of product's: OTHER's head start is lifted, as
+    under a named product role. A page of rank words only (teams led, the executive team) keeps it."""
+    from classifier.combine import heads_product_by_rank
+    from classifier.render import as_text
+
+    head = classifier.classify(DEPUTY_HEAD, title="Deputy Director (GS-15)")
+    other = classifier.classify(DEPUTY_OTHER, title="Deputy Director (GS-15)")
+    assert heads_product_by_rank(classifier.analyse(DEPUTY_HEAD, "Deputy Director (GS-15)").hits)
+    assert not heads_product_by_rank(classifier.analyse(DEPUTY_OTHER, "Deputy Director (GS-15)").hits)
+    assert all(part.prior == 0.0 for part in head.explanation.values())
+    assert other.explanation["OTHER"].prior > 2.0 > other.explanation["CPO"].prior
+    assert (head.label, other.label) == ("CPO", "OTHER")
+    for result in (head, other):
+        assert all(part.total() == pytest.approx(part.score, abs=1e-9) for part in result.explanation.values())
+    assert "le rang d'un·e responsable produit, sans avance pour OTHER" in as_text(head)
+    assert "sans poids, l'annonce décide" in as_text(other)
+    # the same cue under a title that names another job ("Head of Operations") is no head of product's
+    assert not heads_product_by_rank(classifier.analyse(DEPUTY_HEAD, "Head of Operations").hits)
+
+
+@pytest.mark.parametrize("sentence, name", [
+    ("To grow it, we are looking for a Director of Platform to ensure the delivery of its products.", "Director of Platform"),
+    ("Nous recrutons un·e Directeur·rice de plateforme pour piloter nos produits.", "Directeur·rice de plateforme"),
+    ("Nous recherchons notre futur·e directeur·rice des services numériques (H/F).", "directeur·rice des services numériques"),
+    ("We're hiring a Head of Payments, remote.", "Head of Payments"),
+    ("As the Deputy Director, you will lead the delivery organisation.", "Deputy Director"),
+    ("We are looking for a Product Manager to join us.", "Product Manager"),
+    ("We are looking for someone who loves maps.", "someone")])
+def test_the_name_a_text_declares_for_its_job_is_found(sectioner, sentence, name):
+    assert [sentence[start:end] for start, end in sectioner.mentions.declared_names(sentence)] == [name]
+
+
+def test_a_text_without_title_that_declares_a_rank_title_reads_it_as_its_title(classifier):
+    """Read without its title, a page that declares the job by a rank ("we are looking for a Deputy
+    Director to…") holds a rank-only hit of weight 0 in its own sections, which, beside the head of
+    product's own cues, lifts OTHER's head start; in a list of other offers, or as a product role's
+    name, or masked, no such hit."""
+    text = "We are looking for a Deputy Director to lead our online services.\n\n" + DEPUTY_HEAD
+    hits = [h for h in classifier.analyse(text).hits if h.rank_only]
+    assert [(h.matched, h.section, h.declared, h.weight) for h in hits] == [("Deputy Director", "posting", True, 0.0)]
+    result = classifier.classify(text)
+    assert result.label == "CPO" and result.explanation["OTHER"].prior == 0.0
+    assert classifier.classify(DEPUTY_HEAD).explanation["OTHER"].prior > 2.0  # no title, no declared rank
+    offers = DEPUTY_OTHER + "\n## Offres similaires\nWe are looking for a Director of Platform to join us\n"
+    assert not [h for h in classifier.analyse(offers).hits if h.rank_only]
+    named = "We are looking for a Head of Product to lead our online services.\n\n" + DEPUTY_HEAD
+    assert not [h for h in classifier.analyse(named).hits if h.rank_only]
+    assert not [h for h in classifier.analyse(classifier.mask(named)).hits if h.rank_only]
+
+
 @pytest.mark.parametrize("table, message", [
     ("id = 'r'\nweight = -1\ndomain_words = 2\nranks = ['head of']", "weight"),
     ("id = 'r'\nweight = 0\ndomain_words = 2\nranks = []", "ranks"),

@@ -663,6 +663,16 @@ def test_a_rules_exclusions_keep_its_words_where_they_mean_something_else(classi
     assert [h.matched for h in classifier.analyse(text).hits if h.rule_id == "pm.gamme"] == counted
 
 
+@pytest.mark.parametrize("text, counted", [
+    ("Vous pilotez la recherche et développement ; le service R&D recrute.", 2),
+    ("Nous recherchons un développeur Python ; nous recherchons un·e développeur·se front.", 0),
+])
+def test_looking_for_a_developer_is_no_research_and_development(classifier, text, counted):
+    """Stems and the function words' placeholder made "recherchons un développeur" meet "recherche et
+    développement"; the rule's exclusion drops it."""
+    assert len([h for h in classifier.analyse(text).hits if h.rule_id == "cpo.rd"]) == counted
+
+
 def test_acronyms_are_case_sensitive(classifier):
     assert "role.po_acronym" in fired(classifier, "Le PO porte le backlog.")
     assert "role.po_acronym" not in fired(classifier, "le po est un fleuve d'Italie")
@@ -753,6 +763,12 @@ def test_every_article_rule_meets_its_cited_paragraph(classifier):
      "'opens_gate' must be true or false"),
     ("[[rule]]\nid = 'a.b'\nlabel = 'PO'\nkind = 'activity'\nweight = 1\nsource = 2\nphrases = ['x']\nof_rank = 1\n",
      "'of_rank' must be true or false"),
+    ("[[rule]]\nid = 'a.b'\nlabel = 'CPO'\nkind = 'activity'\nweight = 1\nsource = 2\nphrases = ['x']\nheads_product = 1\n",
+     "'heads_product' must be true or false"),
+    ("[[rule]]\nid = 'a.b'\nlabel = 'PM'\nkind = 'activity'\nweight = 1\nsource = 2\nphrases = ['x']\nheads_product = true\n",
+     "'heads_product' is for the head of product's own activities"),
+    ("[[rule]]\nid = 'a.b'\nlabel = 'CPO'\nkind = 'activity'\nweight = 1\nsource = 2\nphrases = ['x']\nof_rank = true\n"
+     "heads_product = true\n", "'heads_product' is for the head of product's own activities"),
     ("[[rule]]\nid = 'a.b'\nlabel = 'PO'\nkind = 'activity'\nweight = 1\nsource = 2\nphrases = ['x']\ntitle_only = true\n",
      "'title_only' is for role names"),
     ("[[rule]]\nid = 'a.b'\nlabel = 'PO'\nkind = 'role_name'\nweight = 1\nsource = 2\nphrases = ['x']\ntitle_only = 'yes'\n",
