@@ -124,9 +124,11 @@ def names_product_role(hits: list[RuleHit]) -> bool:
 def heads_product_by_rank(hits: list[RuleHit]) -> bool:
     """True when the job's title names a rank and no job ("Deputy Director", "Director of Platform")
     and the posting's own sections say the job holds the product strategy, portfolio or team (a
-    `heads_product` rule): the rank is then a head of product's."""
+    `heads_product` rule): the rank is then a head of product's, unless the job's own title names
+    another job (`names_another_job`)."""
     return any(h.rank_only for h in hits) and any(
-        h.heads_product and h.label == HEAD_OF_PRODUCT and family(h) == "activity" for h in hits)
+        h.heads_product and h.label == HEAD_OF_PRODUCT and family(h) == "activity" for h in hits) \
+        and not names_another_job(hits)
 
 
 def supported_roles(hits: list[RuleHit]) -> set[str]:

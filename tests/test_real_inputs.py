@@ -838,6 +838,9 @@ def test_a_relabelling_file_as_excel_writes_it_is_read(tmp_path):
     ("Chef de service transit (H/F)", False), ("Chef.fe du bureau du greffe et de l'exécution", False), ("Chef de bureau", False),
     ("Head of Service – Children’s Social Care (Fostering & Permanence)", False),
     ("Directeur·rice de la relation aux usagers", False), ("Chef·fe de service Études et développements (F/H)", False),
+    # key accounts are sales' trade; customers are no trade (a head of digital customer journeys leads a product area)
+    ("Director, Enterprise Accounts", False), ("Directeur·rice Grands Comptes (H/F)", False),
+    ("Head of Digital Customer Journeys", True),
     ("Directeur·rice des systèmes d’information et du numérique (F/H)", False),
     ("Sous-directeur·rice des applications", False)])
 def test_a_title_that_names_a_rank_and_no_job_weighs_nothing(classifier, title, rank_only):
@@ -901,8 +904,10 @@ def test_a_rank_title_over_a_page_that_holds_the_product_strategy_is_a_head_of_p
         assert all(part.total() == pytest.approx(part.score, abs=1e-9) for part in result.explanation.values())
     assert "le rang d'un·e responsable produit, sans avance pour OTHER" in as_text(head)
     assert "sans poids, l'annonce décide" in as_text(other)
-    # the same cue under a title that names another job ("Head of Operations") is no head of product's
-    assert not heads_product_by_rank(classifier.analyse(DEPUTY_HEAD, "Head of Operations").hits)
+    # under a title that names another job ("Head of Operations"), a rank the text declares is that job's
+    declared = "We are looking for a Deputy Director to lead our online services.\n\n" + DEPUTY_HEAD
+    assert [h.matched for h in classifier.analyse(declared, "Head of Operations").hits if h.rank_only]
+    assert not heads_product_by_rank(classifier.analyse(declared, "Head of Operations").hits)
 
 
 @pytest.mark.parametrize("sentence, name", [

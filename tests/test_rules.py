@@ -673,6 +673,18 @@ def test_looking_for_a_developer_is_no_research_and_development(classifier, text
     assert len([h for h in classifier.analyse(text).hits if h.rule_id == "cpo.rd"]) == counted
 
 
+@pytest.mark.parametrize("text, counted", [
+    ("Vous définissez la stratégie produit. You own the product strategy.", 2),
+    ("Vous remontez les retours terrain pour nourrir la stratégie produit ; vous contribuez à la stratégie "
+     "produit. You feed the product strategy with field evidence and contribute to the overall product strategy.", 0),
+])
+def test_feeding_the_product_strategy_is_not_holding_it(classifier, text, counted):
+    """A sales director who "feeds the product strategy" holds none: no head-of-product cue, and so
+    none of the `heads_product` rules that make a rank title a head of product's."""
+    found = [h for h in classifier.analyse(text).hits if h.rule_id in ("cpo.strategie_produit", "en.cpo.product_strategy")]
+    assert len(found) == counted and all(h.heads_product for h in found)
+
+
 def test_acronyms_are_case_sensitive(classifier):
     assert "role.po_acronym" in fired(classifier, "Le PO porte le backlog.")
     assert "role.po_acronym" not in fired(classifier, "le po est un fleuve d'Italie")
