@@ -290,9 +290,16 @@ class MentionCues:
             return None
         if last.lastgroup == "possessive":
             declared = previous is not None and previous.lastgroup == "declared" \
-                and not folded[previous.end():last.start()].strip()
+                and self._paired_possessive.fullmatch(folded[previous.end():last.start()]) is not None
             return "declared" if declared else "mention"
         return last.lastgroup
+
+    @cached_property
+    def _paired_possessive(self) -> re.Pattern:
+        """What may stand between a declared cue and the possessive right before a role name: nothing,
+        or the possessive's other gender in inclusive writing ("recrute son ou sa Directeur·rice",
+        "son/sa", "his or her")."""
+        return re.compile(rf"\s*(?:(?:{_alternatives(self.possessive)})\s*(?:ou|or|/)\s*)?")
 
     @cached_property
     def _group(self) -> re.Pattern | None:

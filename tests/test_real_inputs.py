@@ -304,6 +304,10 @@ def test_a_headings_plural_is_that_heading_but_a_longer_word_is_not(sectioner):
     ("Nous recherchons notre futur·e Product Owner.", False),
     ("Devenez notre prochain·e Product Owner !", False),
     ("Nous recherchons un développeur pour accompagner notre Product Owner.", True),
+    # and with its other gender, as inclusive writing pairs them
+    ("La marque recrute son ou sa Chef·fe de produit pour sa gamme cuisine.", False),
+    ("Nous recherchons sa ou son directeur·rice produit.", False),
+    ("Vous travaillerez avec son ou sa Product Owner.", True),
     ("Vous travaillerez avec nos Product Owners.", True),
     ("Vous assisterez les Product Owners dans la rédaction des user stories.", True),
     ("Vous ferez le lien entre les équipes métier et le Product Owner.", True),
