@@ -186,7 +186,7 @@ class PostingAnalyzer:
         if rule.rank is None:
             return []
         found = []
-        for start, end in self.sectioner.mentions.declared_names(text):
+        for start, end in self.sectioner.mentions.declared_names(text, rule.rank.first_words):
             section = sections.at(start)
             if section in sections.boilerplate or any(
                     h.kind == "role_name" and h.start < end and start < h.end for h in hits):

@@ -254,10 +254,19 @@ class MentionCues:
                           rf"(?:(?:{determiners})(?:(?<=')|[ \t]+)){{0,2}}(?P<name>\w[^\n.,;:()!?]{{0,59}}?)"
                           rf"(?=[ \t]+(?:{_alternatives(self.name_ends)})(?![\w'])|[ \t]*(?:[\n.,;:()!?]|$))")
 
-    def declared_names(self, text: str) -> list[tuple[int, int]]:
-        """Spans of the names a text gives its job right after a declared cue ("we are looking for a
-        Director of Platform to…", "nous recrutons notre directeur·rice de plateforme pour…")."""
-        return [found.span("name") for found in self._declared_name.finditer(fold_in_place(text))]
+    def declared_names(self, text: str, holding: re.Pattern) -> list[tuple[int, int]]:
+        """Spans of the names a text gives its job right after a declared cue that hold a match of
+        `holding` ("we are looking for a Director of Platform to…", "nous recrutons notre
+        directeur·rice de plateforme pour…"). Only the text around `holding`'s matches is searched."""
+        folded, spans = fold_in_place(text), []
+        for word in holding.finditer(folded):
+            start, end = max(0, word.start() - _NAME_REACH), min(len(folded), word.end() + _NAME_REACH)
+            for found in self._declared_name.finditer(folded, start, end):
+                span = found.span("name")
+                # a name the window cuts is no name; each name once, whichever of its words found it
+                if span[0] <= word.start() < span[1] and (span[1] < end or end == len(folded)) and span not in spans:
+                    spans.append(span)
+        return spans
 
     def closest_cue(self, text: str, start: int) -> str | None:
         """"declared" or "mention": the kind of the cue that ends nearest before a role name, in its
@@ -505,6 +514,12 @@ class RankTitles:
     services: frozenset[str] = frozenset()  # words of the services led ("digital", "online", "services"): no domain word
     service_ranks: tuple[tuple[str, ...], ...] = ()  # ranks that name no job only over services ("chef du bureau")
 
+    @cached_property
+    def first_words(self) -> re.Pattern:
+        """The first word of a rank or a service rank, in folded text: where a rank title may start."""
+        words = sorted({rank[0] for rank in self.ranks + self.service_ranks if rank}, key=len, reverse=True)
+        return re.compile(rf"(?<![\w'])(?:{'|'.join(map(re.escape, words))})(?![\w'])")
+
     def holds(self, line: str, ignored: frozenset[str]) -> bool:
         """Whether the line (a title, or its part after an organisation's name and a colon) holds a
         rank (or a service rank and, beside it, a word of `services`), none of `trades`, and at most
@@ -540,6 +555,7 @@ def _take(words: list[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
     return found
 
 
+_NAME_REACH = 120  # characters searched on each side of a rank's word for the name a declared cue gives
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,4}\b")  # an organisation's acronym: "TTS", "SNC", "CDS"
 _GRADE = re.compile(r"[a-z]{1,3}-?\d{1,2}")  # a civil-service grade: "GS15", "CS-05"
 _NEXT_WORD = re.compile(r"[ \t]+(\w+)")  # the word right after, on the same line

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -923,7 +924,11 @@ def test_a_rank_title_over_a_page_that_holds_the_product_strategy_is_a_head_of_p
     ("We are looking for a Product Manager to join us.", "Product Manager"),
     ("We are looking for someone who loves maps.", "someone")])
 def test_the_name_a_text_declares_for_its_job_is_found(sectioner, sentence, name):
-    assert [sentence[start:end] for start, end in sectioner.mentions.declared_names(sentence)] == [name]
+    anything = re.compile(r"\w+")
+    assert [sentence[start:end] for start, end in sectioner.mentions.declared_names(sentence, anything)] == [name]
+    ranks = sectioner.unnamed.rank.first_words  # the names around a rank's first word only
+    assert [sentence[start:end] for start, end in sectioner.mentions.declared_names(sentence, ranks)] == \
+        ([name] if ranks.search(name.casefold()) else [])
 
 
 def test_a_text_without_title_that_declares_a_rank_title_reads_it_as_its_title(classifier):
