@@ -122,7 +122,7 @@ def test_jsonl_is_built_from_the_drafts():
                                                          ("round54", "r54", 60), ("round55", "r55", 60),
                                                          ("round56", "r56", 60), ("round57", "r57", 60),
                                                          ("round58", "r58", 60), ("round59", "r59", 60),
-                                                         ("round60", "r60", 60)])
+                                                         ("round60", "r60", 60), ("round61", "r61", 60)])
 def test_held_out_rounds_are_built_from_their_drafts_and_kept_out_of_training(folder, prefix, at_least):
     """Round 4 (government digital services, agencies, start-up boards), round 6 (long pages
     where the job's work takes a few plain sentences) and round 7 (a blind test written after the
@@ -155,7 +155,8 @@ def test_held_out_rounds_are_built_from_their_drafts_and_kept_out_of_training(fo
     round 54's brief while those changes were designed; rounds 56 and 57 of the model those changes
     made, read after they were scored, round 57 then read for the model that ships; rounds 58 and 59 of that
     model, read after they were scored; round 60 of the next model and its code, read after it was
-    scored, then read for the model that ships, the same weights) and round 22 (of a stop's final model, no change after it) are kept out of training, as team-written sets the model never saw: none of their postings
+    scored, then read for the model that ships, the same weights; round 61 of the model that ships,
+    read after it was scored) and round 22 (of a stop's final model, no change after it) are kept out of training, as team-written sets the model never saw: none of their postings
     or texts is in the corpus."""
     folder = ROOT / "corpus" / folder
     built = subprocess.run([sys.executable, str(ROOT / "corpus" / "tools" / "drafts_to_jsonl.py"),
