@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gc
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -191,7 +192,7 @@ class PostingAnalyzer:
             if section in sections.boilerplate or any(
                     h.kind == "role_name" and h.start < end and start < h.end for h in hits):
                 continue
-            if rule.rank_only(text[start:end]):
+            if rule.rank_only(_LINK_TARGET.sub("]", text[start:end])):
                 found.append(RuleHit(rule.rank.id, rule.label, "role_name", rule.rank.weight, text[start:end], start,
                                      end, "text", section, declared=True, unnamed=True, rank_only=True,
                                      sentences=Sentences(text)))
@@ -231,6 +232,9 @@ class PostingAnalyzer:
         for hit in sorted(hits, key=lambda h: -h.start):
             text = text[: hit.start] + ROLE_MASK + text[hit.end:]
         return text
+
+
+_LINK_TARGET = re.compile(r"\]\([^)\s]*\)")  # a Markdown link's target: "[Login.gov](https://login.gov/)"
 
 
 def _within(offset: int, spans) -> bool:

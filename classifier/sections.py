@@ -235,6 +235,8 @@ class MentionCues:
     with_reader: tuple[str, ...] = ()  # after one and a verb or two, a colleague working "with you", "avec nous"
     determiners: tuple[str, ...] = ()  # words between a declared cue and the job's name: "a", "notre", "un·e"
     name_ends: tuple[str, ...] = ()  # words that end the job's name after a declared cue: "to", "pour", "qui"
+    subject: tuple[str, ...] = ()  # articles that, opening a line or a sentence, introduce the job's name as a subject
+    subject_verbs: tuple[str, ...] = ()  # verbs that, right after that name, describe the job: "is", "will", "est"
 
     @cached_property
     def _pattern(self) -> re.Pattern:
@@ -254,6 +256,19 @@ class MentionCues:
                           rf"(?:(?:{determiners})(?:(?<=')|[ \t]+)){{0,2}}(?P<name>\w[^\n.,;:()!?]{{0,59}}?)"
                           rf"(?=[ \t]+(?:{_alternatives(self.name_ends)})(?![\w'])|[ \t]*(?:[\n.,;:()!?]|$))")
 
+    @cached_property
+    def _subject_name(self) -> re.Pattern | None:
+        """One of `subject` opening a line or a sentence, then the job's name (a Markdown link's text
+        and target among its words: "The [Login.gov](https://login.gov/) Deputy Director"), then one
+        of `subject_verbs`: the posting describing its job in the third person."""
+        if not self.subject or not self.subject_verbs:
+            return None
+        link = r"\[[^\]\n]{1,40}\]\([^)\s]{1,100}\)"
+        word = rf"(?:{link}|[^\n.,;:()!?\[\]]|\.(?=\w))"
+        subject = _alternatives(tuple(sorted(self.subject, key=len, reverse=True)))  # "le ou la" before "le"
+        return re.compile(rf"(?:(?<![^\n])|(?<=[.!?][ \t]))[ \t#*>•-]*(?:{subject})[ \t]+"
+                          rf"(?P<name>(?:{link}|\w){word}{{0,80}}?)[ \t]+(?:{_alternatives(self.subject_verbs)})(?![\w'])")
+
     def declared_names(self, text: str, holding: re.Pattern) -> list[tuple[int, int]]:
         """Spans of the names a text gives its job right after a declared cue that hold a match of
         `holding` ("we are looking for a Director of Platform to…", "nous recrutons notre
@@ -261,7 +276,10 @@ class MentionCues:
         folded, spans = fold_in_place(text), []
         for word in holding.finditer(folded):
             start, end = max(0, word.start() - _NAME_REACH), min(len(folded), word.end() + _NAME_REACH)
-            for found in self._declared_name.finditer(folded, start, end):
+            found_here = list(self._declared_name.finditer(folded, start, end))
+            if self._subject_name is not None:
+                found_here += self._subject_name.finditer(folded, start, end)
+            for found in found_here:
                 span = found.span("name")
                 # a name the window cuts is no name; each name once, whichever of its words found it
                 if span[0] <= word.start() < span[1] and (span[1] < end or end == len(folded)) and span not in spans:
@@ -621,7 +639,8 @@ def load_rank_titles(entry: dict | None, path: Path) -> RankTitles | None:
 def load_mention_cues(data: dict, path: Path) -> MentionCues:
     entry = data.get("mentions", {})
     names = ("declared", "before", "after", "possessive", "departments", "disciplines", "addressing", "other_party",
-             "peers", "genitive", "relative", "opening", "with_reader", "determiners", "name_ends")
+             "peers", "genitive", "relative", "opening", "with_reader", "determiners", "name_ends", "subject",
+             "subject_verbs")
     refuse_unknown_keys(entry, {*names, "window", "source"}, f"{path}: [mentions]")
     lists = [entry.get(name, []) for name in names]
     window = entry.get("window", 40)
@@ -630,10 +649,11 @@ def load_mention_cues(data: dict, path: Path) -> MentionCues:
         raise RulesError(f"{path}: [mentions] needs 'declared' and 'before' (lists of words), 'window' "
                          f"(a positive number) and may have {', '.join(map(repr, names[2:]))} (lists of words)")
     (declared, before, after, possessive, departments, disciplines, addressing, other_party, peers, genitive, relative,
-     opening, with_reader, determiners, name_ends) = (tuple(_SPACES.sub(" ", fold_in_place(s)).strip() for s in v)
-                                                      for v in lists)
+     opening, with_reader, determiners, name_ends, subject, subject_verbs) = (
+        tuple(_SPACES.sub(" ", fold_in_place(s)).strip() for s in v) for v in lists)
     return MentionCues(declared, before, window, after, possessive, departments, disciplines, addressing,
-                       other_party, peers, genitive, relative, opening, with_reader, determiners, name_ends)
+                       other_party, peers, genitive, relative, opening, with_reader, determiners, name_ends,
+                       subject, subject_verbs)
 
 
 def load_title_fields(data: dict, path: Path) -> tuple[str, ...]:

@@ -922,7 +922,12 @@ def test_a_rank_title_over_a_page_that_holds_the_product_strategy_is_a_head_of_p
     ("We're hiring a Head of Payments, remote.", "Head of Payments"),
     ("As the Deputy Director, you will lead the delivery organisation.", "Deputy Director"),
     ("We are looking for a Product Manager to join us.", "Product Manager"),
-    ("We are looking for someone who loves maps.", "someone")])
+    ("We are looking for someone who loves maps.", "someone"),
+    # the job's title as the subject a line or a sentence opens with, a Markdown link among its words
+    ("Our mission.\n\nThe [Login.gov](https://login.gov/) Deputy Director is the primary advisor.",
+     "[Login.gov](https://login.gov/) Deputy Director"),
+    ("Rattaché·e au directeur général. Le ou la directeur·rice de plateforme est membre du comité.",
+     "directeur·rice de plateforme")])
 def test_the_name_a_text_declares_for_its_job_is_found(sectioner, sentence, name):
     anything = re.compile(r"\w+")
     assert [sentence[start:end] for start, end in sectioner.mentions.declared_names(sentence, anything)] == [name]
@@ -944,6 +949,11 @@ def test_a_text_without_title_that_declares_a_rank_title_reads_it_as_its_title(c
     assert classifier.classify(DEPUTY_HEAD).explanation["OTHER"].prior > 2.0  # no title, no declared rank
     offers = DEPUTY_OTHER + "\n## Offres similaires\nWe are looking for a Director of Platform to join us\n"
     assert not [h for h in classifier.analyse(offers).hits if h.rank_only]
+    described = "The Deputy Director will lead our online services.\n\n" + DEPUTY_HEAD
+    assert [(h.matched, h.declared) for h in classifier.analyse(described).hits if h.rank_only] == [("Deputy Director", True)]
+    assert classifier.classify(described).explanation["OTHER"].prior == 0.0
+    # a rank mid-sentence is the subject of nothing the text declares ("report to the Director")
+    assert not [h for h in classifier.analyse("You report to the Director. " + DEPUTY_HEAD).hits if h.rank_only]
     named = "We are looking for a Head of Product to lead our online services.\n\n" + DEPUTY_HEAD
     assert not [h for h in classifier.analyse(named).hits if h.rank_only]
     assert not [h for h in classifier.analyse(classifier.mask(named)).hits if h.rank_only]
