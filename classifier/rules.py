@@ -101,7 +101,7 @@ class RuleHit:
     heads_product: bool = False  # its rule's `heads_product`
     headline: bool = False  # on one of the page's title lines: "# Head of Data", or a short line at its top
     unnamed: bool = False  # a hit of the rule "no product role named": a title or header line that names no job
-    rank_only: bool = False  # an `unnamed` hit of a line that names a rank and no job ("Deputy Director")
+    rank_only: bool = False  # an `unnamed` hit of a title, header line or declared name that names a rank and no job
     sentences: Sentences | None = dataclasses.field(default=None, repr=False, compare=False)
 
     @property

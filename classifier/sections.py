@@ -267,12 +267,14 @@ class MentionCues:
         word = rf"(?:{link}|[^\n.,;:()!?\[\]]|\.(?=\w))"
         subject = _alternatives(tuple(sorted(self.subject, key=len, reverse=True)))  # "le ou la" before "le"
         return re.compile(rf"(?:(?<![^\n])|(?<=[.!?][ \t]))[ \t#*>•-]*(?:{subject})[ \t]+"
-                          rf"(?P<name>(?:{link}|\w){word}{{0,80}}?)[ \t]+(?:{_alternatives(self.subject_verbs)})(?![\w'])")
+                          rf"(?P<name>(?:{link}|\w){word}{{0,80}}?)"
+                          rf"[ \t]+(?:{_alternatives(self.subject_verbs)})(?![\w'])")
 
     def declared_names(self, text: str, holding: re.Pattern) -> list[tuple[int, int]]:
-        """Spans of the names a text gives its job right after a declared cue that hold a match of
-        `holding` ("we are looking for a Director of Platform to…", "nous recrutons notre
-        directeur·rice de plateforme pour…"). Only the text around `holding`'s matches is searched."""
+        """Spans of the names a text gives its job, right after a declared cue ("we are looking for a
+        Director of Platform to…", "nous recrutons notre directeur·rice de plateforme pour…") or as the
+        subject a line or a sentence opens with ("The Deputy Director is…"), that hold a match of
+        `holding`. Only the text around `holding`'s matches is searched."""
         folded, spans = fold_in_place(text), []
         for word in holding.finditer(folded):
             start, end = max(0, word.start() - _NAME_REACH), min(len(folded), word.end() + _NAME_REACH)
