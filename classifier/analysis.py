@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import gc
-import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +10,7 @@ import numpy as np
 
 from .combine import NO_ROLE
 from .errors import InputError
-from .nlp import Analyzer, Tokens
+from .nlp import WEB_ADDRESS, Analyzer, Tokens
 from .normalise import MAX_POSTING_CHARACTERS, has_words, normalise
 from .resources import rules_dir
 from .rules import Rule, RuleHit, RuleMatcher, Sentences, load_rules
@@ -192,7 +191,7 @@ class PostingAnalyzer:
             if section in sections.boilerplate or any(
                     h.kind == "role_name" and h.start < end and start < h.end for h in hits):
                 continue
-            if rule.rank_only(_LINK_TARGET.sub("]", text[start:end])):
+            if rule.rank_only(WEB_ADDRESS.sub("]", text[start:end])):
                 found.append(RuleHit(rule.rank.id, rule.label, "role_name", rule.rank.weight, text[start:end], start,
                                      end, "text", section, declared=True, unnamed=True, rank_only=True,
                                      sentences=Sentences(text)))
@@ -232,9 +231,6 @@ class PostingAnalyzer:
         for hit in sorted(hits, key=lambda h: -h.start):
             text = text[: hit.start] + ROLE_MASK + text[hit.end:]
         return text
-
-
-_LINK_TARGET = re.compile(r"\]\([^)\s]*\)")  # a Markdown link's target: "[Login.gov](https://login.gov/)"
 
 
 def _within(offset: int, spans) -> bool:

@@ -61,9 +61,10 @@ _LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
 # "directeur-trice"): it gets the key of spaces, so that "chef-fe de produit" meets "chef de produit"
 _HYPHENATED_ENDING = re.compile(r"(?<=[^\W\d_])-(?:fe|trice|rice|euse|se|e|es|ne|ère|ere|le|lle)(?![\w-])", re.IGNORECASE)
 # a web address, bare or a Markdown link's ("[Voir l'offre](/emploi/product-owner-h-f)"): its tokens
-# get the key of spaces, so that no phrase meets the words of an address
+# get the key of spaces, so that no phrase meets the words of an address (and `analysis` reads a
+# declared rank title without it: "The [Login.gov](https://login.gov/) Deputy Director")
 # (an address holds no bracket: a run of "](" is scanned once, not to its end from each "](")
-_ADDRESS = re.compile(r"\]\([^()\[\]\s]*\)|\bhttps?://[^\s)\]>\"']+", re.IGNORECASE)
+WEB_ADDRESS = re.compile(r"\]\([^()\[\]\s]*\)|\bhttps?://[^\s)\]>\"']+", re.IGNORECASE)
 
 
 class KeyTable:
@@ -236,7 +237,7 @@ class Analyzer:
                 if at < len(starts) and starts[at] == ending.start() + 1:
                     numbers[at] = 0
         if "](" in text or "://" in text:
-            for address in _ADDRESS.finditer(text):
+            for address in WEB_ADDRESS.finditer(text):
                 numbers[bisect_left(starts, address.start()):bisect_left(starts, address.end())] = 0
         return Tokens(text, doc, numbers, starts, ends, self._meaning.of(self.table)[numbers], self.table)
 
